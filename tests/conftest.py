@@ -1,0 +1,142 @@
+"""Fixtures shared by every step's suite, in the shape of Flask's own tutorial: app, client, runner.
+
+Each suite lives in tests/NN_name/ and runs against steps/NN_name by default.
+`--app-dir PATH` runs it against a student's own folder instead.
+"""
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+# A test run writes nothing into the repository: no __pycache__ beside the steps.
+sys.dont_write_bytecode = True
+
+from support import ROOT, STEPS, Forms, load_app_module, step_title  # noqa: E402
+
+TESTS = Path(__file__).resolve().parent
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--app-dir",
+        metavar="PATH",
+        help="run the suite against the app in PATH instead of the course's own step",
+    )
+
+
+def step_of(node):
+    """Return the step a test belongs to ("03_templates"), or None for course-wide tests."""
+    folder = Path(node.path).resolve().relative_to(TESTS).parts[0]
+    return folder if folder in STEPS else None
+
+
+@pytest.fixture
+def step(request):
+    """The name of the step this test checks."""
+    name = step_of(request.node)
+    if name is None:
+        pytest.fail("This fixture only serves tests inside a step's folder, such as tests/03_templates/.")
+    return name
+
+
+@pytest.fixture
+def app_dir(request, step):
+    """The folder whose app.py is under test: --app-dir, or the course's own step."""
+    chosen = request.config.getoption("--app-dir")
+    return Path(chosen).resolve() if chosen else ROOT / "steps" / step
+
+
+@pytest.fixture
+def app_module(app_dir):
+    """The step's app.py, imported afresh for this test (so in-memory lists start clean)."""
+    try:
+        return load_app_module(app_dir)
+    except (FileNotFoundError, AttributeError) as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+@pytest.fixture
+def app(app_module, tmp_path):
+    """The Flask app in testing mode, with its database (from step 05 on) in a temporary folder."""
+    flask_app = app_module.app
+    flask_app.config.update(TESTING=True)
+    if "DATABASE" in flask_app.config:
+        flask_app.config["DATABASE"] = str(tmp_path / "tasks.db")
+    return flask_app
+
+
+@pytest.fixture
+def client(app):
+    """A test client: a browser without a screen."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """Runs the app's `flask` commands without a shell."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def forms(client):
+    """Submits the app's forms as a browser would, CSRF token included."""
+    return Forms(client)
+
+
+def pytest_collection_modifyitems(config, items):
+    """With --app-dir, a run must be about one step, or every suite would grade the same folder."""
+    if config.getoption("--app-dir"):
+        steps = {step_of(item) for item in items} - {None}
+        if len(steps) > 1:
+            raise pytest.UsageError("--app-dir checks one step at a time: name it, e.g. tests/03_templates")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Add to each failure the concept it checks and where the course explains it."""
+    report = yield
+    marker = item.get_closest_marker("concept")
+    step = step_of(item)
+    if report.failed and marker and step:
+        title, anchor = marker.args
+        report.concept = f"{step_title(step)}: {title} (course page /{step}/#{anchor})"
+        report.sections.append(("What to review", f"This test checks {report.concept}."))
+    return report
+
+
+def pytest_terminal_summary(terminalreporter):
+    """List, once each, the concepts whose tests failed: a student's reading list."""
+    concepts = []
+    for report in terminalreporter.stats.get("failed", []):
+        concept = getattr(report, "concept", None)
+        if concept and concept not in concepts:
+            concepts.append(concept)
+    if concepts:
+        terminalreporter.section("What to review")
+        for concept in concepts:
+            terminalreporter.line(f"- {concept}")
+        terminalreporter.line("Open the course with `python tutorial.py serve` and read those sections.")
+
+
+def free_port():
+    """Ask the operating system for a TCP port that nothing listens on."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def port():
+    """A free port on 127.0.0.1."""
+    return free_port()
+
+
+@pytest.fixture
+def clean_env(tmp_path):
+    """An environment for a subprocess that writes no bytecode and keeps its database in tmp_path."""
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", FLASK_DATABASE=str(tmp_path / "tasks.db"))
+    env.pop("FLASK_DEBUG", None)
+    return env

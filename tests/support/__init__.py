@@ -1,0 +1,9 @@
+"""Helpers shared by every step's suite: loading a step's app, submitting forms, checking pages."""
+from .loader import ROOT, STEPS, load_app_module, step_title
+from .forms import Forms
+from .pages import assert_valid_page, crawl, expect_page, links_of, parse
+
+__all__ = [
+    "ROOT", "STEPS", "load_app_module", "step_title", "Forms",
+    "assert_valid_page", "crawl", "expect_page", "links_of", "parse",
+]

@@ -1,0 +1,44 @@
+"""Find the steps and load a step's app.py as a fresh module, from the course or a student's folder."""
+import importlib.util
+import itertools
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+STEPS = sorted(path.name for path in (ROOT / "steps").iterdir() if (path / "app.py").is_file())
+
+_counter = itertools.count()
+
+
+def step_title(step):
+    """Turn "03_templates" into "step 03 (templates)"."""
+    number, _, name = step.partition("_")
+    return f"step {number} ({name})"
+
+
+def load_app_module(app_dir):
+    """Import app_dir/app.py under a new module name, so every test gets fresh module state.
+
+    The folder is put first on sys.path while it loads, so a step that is split over
+    several modules can import its siblings.
+    """
+    app_dir = Path(app_dir).resolve()
+    app_py = app_dir / "app.py"
+    if not app_py.is_file():
+        raise FileNotFoundError(
+            f"There is no app.py in {app_dir}. Every step keeps its Flask app in app.py, "
+            "as an object named app, so that `flask run` finds it."
+        )
+    name = f"course_app_{next(_counter)}"
+    spec = importlib.util.spec_from_file_location(name, app_py)
+    module = importlib.util.module_from_spec(spec)
+    # Flask finds the templates and static folders through the module registered here.
+    sys.modules[name] = module
+    sys.path.insert(0, str(app_dir))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(app_dir))
+    if not hasattr(module, "app"):
+        raise AttributeError(f"{app_py} defines no object named app: write app = Flask(__name__).")
+    return module
