@@ -3,6 +3,7 @@
     python tutorial.py test                       every step's suite (sets up .venv first)
     python tutorial.py test 03                    one step's suite (3, 03 or 03_templates)
     python tutorial.py test 03 --app-dir PATH     grade your own folder against step 03
+    python tutorial.py test 03 -- -x -k signup    anything after -- goes to pytest
     python tutorial.py run 06 [--port N]          start a step on http://127.0.0.1:N/
     python tutorial.py serve                      read the course in your browser
 
@@ -128,7 +129,6 @@ def build_parser():
     test = commands.add_parser("test", help="run the test suites (all steps, or one)")
     test.add_argument("step", nargs="?", help="a step: 3, 03 or 03_templates (default: every step)")
     test.add_argument("--app-dir", metavar="PATH", help="check your own folder against the step's suite")
-    test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="anything after -- goes to pytest")
     test.set_defaults(handler=command_test)
 
     run = commands.add_parser("run", help="start a step's app on http://127.0.0.1:PORT/")
@@ -143,9 +143,11 @@ def build_parser():
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
-    if getattr(args, "pytest_args", None) and args.pytest_args[0] == "--":
-        args.pytest_args = args.pytest_args[1:]
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # Whatever follows "--" goes to pytest untouched: python tutorial.py test 03 -- -x -k signup
+    extra = argv[argv.index("--") + 1:] if "--" in argv else []
+    args = build_parser().parse_args(argv[:len(argv) - len(extra) - (1 if "--" in argv else 0)])
+    args.pytest_args = extra
     return args.handler(args)
 
 

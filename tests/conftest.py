@@ -4,6 +4,7 @@ Each suite lives in tests/NN_name/ and runs against steps/NN_name by default.
 `--app-dir PATH` runs it against a student's own folder instead.
 """
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -105,6 +106,38 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+def repository_state():
+    """What git sees in the working tree, ignored files included (None outside a git checkout)."""
+    try:
+        result = subprocess.run(["git", "status", "--porcelain", "--ignored", "--untracked-files=all"],
+                                cwd=ROOT, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if result.returncode != 0:
+        return None
+    # Ignored files (caches, databases, builds) and anything under steps/ are what a test could leave.
+    return {
+        line for line in result.stdout.splitlines()
+        if ".venv/" not in line and (line.startswith("!!") or line[3:].startswith("steps/"))
+    }
+
+
+def pytest_sessionstart(session):
+    session.config.repository_before = repository_state()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Tests never write into the repository: fail the run if anything appeared or changed in it."""
+    before = getattr(session.config, "repository_before", None)
+    after = repository_state()
+    if before is None or after is None:
+        return
+    changed = sorted(after - before)
+    if changed:
+        session.config.repository_changes = changed
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def pytest_terminal_summary(terminalreporter):
     """List, once each, the concepts whose tests failed: a student's reading list."""
     concepts = []
@@ -112,6 +145,11 @@ def pytest_terminal_summary(terminalreporter):
         concept = getattr(report, "concept", None)
         if concept and concept not in concepts:
             concepts.append(concept)
+    changes = getattr(terminalreporter.config, "repository_changes", None)
+    if changes:
+        terminalreporter.section("The tests wrote into the repository", red=True)
+        for line in changes:
+            terminalreporter.line(line)
     if concepts:
         terminalreporter.section("What to review")
         for concept in concepts:

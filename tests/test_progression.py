@@ -1,0 +1,22 @@
+"""Red to green: each step's suite fails on the step before it, so it really tests the new concept."""
+import re
+import subprocess
+import sys
+
+import pytest
+
+from support import ROOT, STEPS
+
+
+@pytest.mark.parametrize("before, step", list(zip(STEPS, STEPS[1:])), ids=STEPS[1:])
+def test_suite_fails_on_the_previous_step(before, step):
+    """Running tests/<step> against steps/<before> must end with failed tests (exit code 1)."""
+    command = [
+        sys.executable, "-m", "pytest", f"tests/{step}", "--app-dir", str(ROOT / "steps" / before),
+        "-q", "-p", "no:warnings", "--no-header", "-o", "addopts=--import-mode=importlib -p no:cacheprovider",
+    ]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr
+    assert result.returncode == 1, f"tests/{step} against steps/{before} exited {result.returncode}: {summary}"
+    failed = re.search(r"(\d+) failed", summary)
+    assert failed and int(failed.group(1)) > 0, summary

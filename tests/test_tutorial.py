@@ -1,0 +1,114 @@
+"""tutorial.py, the course's entry point: step names, the set-up that runs once, and its commands."""
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from support import ROOT, STEPS
+
+sys.path.insert(0, str(ROOT))
+import tutorial  # noqa: E402
+
+
+@pytest.mark.parametrize("name", ["3", "03", "03_templates"])
+def test_a_step_can_be_named_by_number_or_folder(name):
+    assert tutorial.resolve_step(name) == "03_templates"
+
+
+@pytest.mark.parametrize("name", ["9", "templates", "", "3x"])
+def test_an_unknown_step_stops_with_the_list_of_steps(name):
+    with pytest.raises(SystemExit) as stop:
+        tutorial.resolve_step(name)
+    assert "01_hello" in str(stop.value)
+
+
+def test_every_step_folder_is_known():
+    assert tutorial.STEPS == STEPS
+    assert STEPS[:6] == ["01_hello", "02_routes", "03_templates", "04_forms", "05_sqlite", "06_taskman"]
+
+
+def test_requirements_are_pinned():
+    """Every student installs the same versions: each requirement names one exact version."""
+    for path in [ROOT / "requirements.txt", *ROOT.glob("steps/*/requirements.txt")]:
+        for line in path.read_text().splitlines():
+            line = line.split("#")[0].strip()
+            if line and not line.startswith("-r"):
+                assert "==" in line, f"{path.relative_to(ROOT)}: {line!r} is not pinned"
+
+
+def test_set_up_is_skipped_when_requirements_have_not_changed(tmp_path, monkeypatch):
+    """A second `tutorial.py test` starts at once: no pip install while the stamp matches."""
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("Flask==3.1.3\n")
+    fake_python = tmp_path / ".venv" / "bin" / "python"
+    fake_python.parent.mkdir(parents=True)
+    fake_python.write_text("")
+    monkeypatch.setattr(tutorial, "VENV", tmp_path / ".venv")
+    monkeypatch.setattr(tutorial, "REQUIREMENTS", requirements)
+    monkeypatch.setattr(tutorial, "STAMP", tmp_path / ".venv" / "requirements.sha256")
+    monkeypatch.setattr(tutorial, "venv_python", lambda: fake_python)
+    installs = []
+    monkeypatch.setattr(tutorial.subprocess, "run", lambda command, **kwargs: installs.append(command))
+
+    tutorial.ensure_venv()
+    tutorial.ensure_venv()
+    assert len(installs) == 1, "the second run must not reinstall"
+
+    requirements.write_text("Flask==3.1.3\nFlask-WTF==1.3.0\n")
+    tutorial.ensure_venv()
+    assert len(installs) == 2, "a changed requirements.txt must be installed again"
+
+
+def run_tutorial(*args):
+    return subprocess.run([sys.executable, str(ROOT / "tutorial.py"), *args],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_app_dir_needs_a_step():
+    result = run_tutorial("test", "--app-dir", ".")
+    assert result.returncode != 0
+    assert "--app-dir needs a step" in result.stderr
+
+
+def test_app_dir_must_exist(tmp_path):
+    result = run_tutorial("test", "03", "--app-dir", str(tmp_path / "missing"))
+    assert result.returncode != 0
+    assert "no such folder" in result.stderr
+
+
+@pytest.fixture
+def student_copy(tmp_path):
+    """A student's folder: an untouched copy of step 03."""
+    copy = tmp_path / "my_step"
+    shutil.copytree(ROOT / "steps" / "03_templates", copy)
+    return copy
+
+
+def grade(folder):
+    return run_tutorial("test", "03", "--app-dir", str(folder), "--", "-q", "-p", "no:warnings")
+
+
+def test_an_untouched_copy_of_the_step_passes(student_copy):
+    result = grade(student_copy)
+    assert result.returncode == 0, result.stdout[-2000:]
+
+
+def test_a_missing_template_is_named_with_what_to_review(student_copy):
+    (student_copy / "templates" / "tasks.html").unlink()
+    result = grade(student_copy)
+    assert result.returncode == 1
+    assert "tasks.html" in result.stdout
+    assert "What to review" in result.stdout
+
+
+def test_a_missing_route_is_named_with_what_to_review(student_copy):
+    app_py = student_copy / "app.py"
+    source = app_py.read_text()
+    route = source.index('@app.route("/tasks/<int:task_id>")')
+    end = source.index("@app.route", route + 1)
+    app_py.write_text(source[:route] + source[end:])
+    result = grade(student_copy)
+    assert result.returncode == 1
+    assert "task_detail" in result.stdout
+    assert "What to review" in result.stdout
