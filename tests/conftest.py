@@ -48,8 +48,21 @@ def app_dir(request, step):
     return Path(chosen).resolve() if chosen else ROOT / "steps" / step
 
 
+# The environment a deployed step reads its configuration from (step 07); earlier steps ignore it.
+TEST_SECRET = "a-test-secret-that-is-long-enough-for-production"
+
+
 @pytest.fixture
-def app_module(app_dir):
+def app_env(tmp_path, monkeypatch):
+    """Set the production configuration in the environment: a real secret and a temporary database."""
+    env = {"APP_SECRET": TEST_SECRET, "APP_DATABASE": str(tmp_path / "tasks.db")}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return env
+
+
+@pytest.fixture
+def app_module(app_dir, app_env):
     """The step's app.py, imported afresh for this test (so in-memory lists start clean)."""
     try:
         return load_app_module(app_dir)
@@ -175,6 +188,8 @@ def port():
 @pytest.fixture
 def clean_env(tmp_path):
     """An environment for a subprocess that writes no bytecode and keeps its database in tmp_path."""
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", FLASK_DATABASE=str(tmp_path / "tasks.db"))
+    database = str(tmp_path / "tasks.db")
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", FLASK_DATABASE=database,
+               APP_DATABASE=database, APP_SECRET=TEST_SECRET)
     env.pop("FLASK_DEBUG", None)
     return env
