@@ -2,8 +2,9 @@
 from .loader import ROOT, STEPS, load_app_module, step_title
 from .forms import Forms
 from .pages import assert_valid_page, crawl, expect_page, links_of, parse
+from .tools import require_program
 
 __all__ = [
     "ROOT", "STEPS", "load_app_module", "step_title", "Forms",
-    "assert_valid_page", "crawl", "expect_page", "links_of", "parse",
+    "assert_valid_page", "crawl", "expect_page", "links_of", "parse", "require_program",
 ]

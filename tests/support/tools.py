@@ -1,0 +1,20 @@
+"""Tests that need a real program (nginx, Chromium): skip on a student's laptop, never in CI."""
+import os
+import shutil
+
+import pytest
+
+
+def require_program(name, *candidates, why):
+    """Return the path of the first program found; skip (locally) or fail (in CI) if there is none.
+
+    CI sets CI=true and installs every program the tests need, so a missing one there is an error.
+    """
+    for candidate in (name, *candidates):
+        found = shutil.which(candidate)
+        if found:
+            return found
+    message = f"{name} is not installed: {why}"
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"{message} (CI must install it; see .ci/run)", pytrace=False)
+    pytest.skip(message)
