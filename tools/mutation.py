@@ -59,7 +59,7 @@ def main(argv=None):
     for step in steps:
         with tempfile.TemporaryDirectory(prefix=f"mutation-{step}-") as tmp:
             workdir = Path(tmp)
-            for part in ("steps", "tests", "pytest.ini", "tutorial.py"):
+            for part in ("steps", "tests", "tools", "pytest.ini", "tutorial.py"):
                 source = ROOT / part
                 if source.is_dir():
                     shutil.copytree(source, workdir / part, ignore=shutil.ignore_patterns("__pycache__", "instance"))

@@ -1,6 +1,6 @@
 """Helpers shared by every step's suite: loading a step's app, submitting forms, checking pages."""
-from .loader import ROOT, STEPS, load_app_module, step_title
-from .forms import Forms
+from tools.forms import Forms
+from tools.steps import ROOT, STEPS, load_app_module, step_title
 from .pages import assert_valid_page, crawl, expect_page, links_of, parse
 from .tools import require_program
 

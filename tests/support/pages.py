@@ -3,15 +3,11 @@ from collections import Counter, deque
 from urllib.parse import urlsplit
 
 import html5lib
-from bs4 import BeautifulSoup
+
+from tools.forms import parse
 
 # Form controls that a person fills in, and so must have a label.
 LABELLED_INPUTS = {"text", "email", "password", "search", "number", "url", "tel", "date", "checkbox", "radio"}
-
-
-def parse(html):
-    """Parse HTML into a BeautifulSoup tree."""
-    return BeautifulSoup(html, "html.parser")
 
 
 def expect_page(client, url, status=200):

@@ -2,9 +2,17 @@
 import contextlib
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
+
+
+def read_output(process):
+    """Everything the process has printed so far (its output goes to a temporary file, never a full pipe)."""
+    process.log.flush()
+    process.log.seek(0)
+    return process.log.read().decode("utf-8", "replace")
 
 
 def wait_for(url, process, timeout=20.0):
@@ -12,8 +20,9 @@ def wait_for(url, process, timeout=20.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
-            raise AssertionError(f"The server exited with code {process.returncode} before answering:\n{output}")
+            raise AssertionError(
+                f"The server exited with code {process.returncode} before answering:\n{read_output(process)}"
+            )
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 return response.status
@@ -21,15 +30,18 @@ def wait_for(url, process, timeout=20.0):
             return error.code
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.1)
-    raise AssertionError(f"Nothing answered at {url} within {timeout:.0f} s.")
+    raise AssertionError(f"Nothing answered at {url} within {timeout:.0f} s:\n{read_output(process)}")
 
 
 @contextlib.contextmanager
 def running(command, url, cwd, env, timeout=20.0):
-    """Run command (a list) in cwd until the with-block ends; yields the process once url answers."""
-    process = subprocess.Popen(
-        command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    """Run command (a list) in cwd until the with-block ends; yields the process once url answers.
+
+    After the block, process.output holds everything the server printed.
+    """
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process.log = log
     try:
         wait_for(url, process, timeout)
         yield process
@@ -40,8 +52,8 @@ def running(command, url, cwd, env, timeout=20.0):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        if process.stdout:
-            process.stdout.close()
+        process.output = read_output(process)
+        log.close()
 
 
 def python():

@@ -3,7 +3,6 @@
 A step whose pages need data before they can be crawled overrides the `crawl_start` fixture.
 """
 import ast
-import socket
 import urllib.request
 
 import pytest
@@ -52,13 +51,28 @@ def test_flask_run_serves_the_home_page(app_dir, port, clean_env):
             assert response.status == 200
 
 
+# Runs app.py as `python app.py` does, but records what app.run() is asked for and serves on a free
+# port, so the test neither needs port 5000 free nor disturbs a server a student has running there.
+RUN_AS_MAIN = """
+import runpy, sys, flask
+original = flask.Flask.run
+def run(self, host=None, port=None, **options):
+    print(f"app.run(host={host!r}, port={port!r}, options={sorted(options)})", flush=True)
+    original(self, host="127.0.0.1", port=int(sys.argv[1]))
+flask.Flask.run = run
+runpy.run_path("app.py", run_name="__main__")
+"""
+
+
 @pytest.mark.concept("starting the development server", "run-it")
-def test_python_app_py_serves_on_127_0_0_1_port_5000(app_dir, clean_env):
-    """`python app.py` starts the development server on 127.0.0.1:5000, the address the course uses."""
-    with socket.socket() as probe:
-        if probe.connect_ex(("127.0.0.1", 5000)) == 0:
-            pytest.skip("port 5000 is in use on this machine (another server, or macOS AirPlay)")
-    url = "http://127.0.0.1:5000/"
-    with running([python(), "app.py"], url, cwd=app_dir, env=clean_env):
+def test_python_app_py_serves_on_127_0_0_1_port_5000(app_dir, port, clean_env):
+    """`python app.py` calls app.run() with the defaults: 127.0.0.1:5000, and no debug mode."""
+    url = f"http://127.0.0.1:{port}/"
+    with running([python(), "-c", RUN_AS_MAIN, str(port)], url, cwd=app_dir, env=clean_env) as server:
         with urllib.request.urlopen(url, timeout=5) as response:
             assert response.status == 200
+    call = next((line for line in server.output.splitlines() if line.startswith("app.run(")), server.output)
+    assert call.startswith("app.run("), call
+    assert "host=None" in call or "host='127.0.0.1'" in call, f"app.py must serve on 127.0.0.1 only: {call}"
+    assert "port=None" in call or "port=5000" in call, call
+    assert "options=[]" in call, f"app.py must not pass options such as debug to app.run(): {call}"

@@ -4,8 +4,10 @@ import itertools
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-STEPS = sorted(path.name for path in (ROOT / "steps").iterdir() if (path / "app.py").is_file())
+from tutorial import ROOT, STEPS, resolve_step  # noqa: F401  (tutorial.py is the one place that lists them)
+
+# What a step's folder may hold at run time that is not part of the step.
+NOT_PART_OF_A_STEP = {"__pycache__", "instance", ".pytest_cache", ".venv", "venv"}
 
 _counter = itertools.count()
 
@@ -42,3 +44,20 @@ def load_app_module(app_dir):
     if not hasattr(module, "app"):
         raise AttributeError(f"{app_py} defines no object named app: write app = Flask(__name__).")
     return module
+
+
+def previous_step(step):
+    """The step before this one, or None for the first."""
+    index = STEPS.index(step)
+    return STEPS[index - 1] if index else None
+
+
+def step_files(folder):
+    """The files of a step's folder, as sorted relative POSIX paths, leaving out run-time leftovers."""
+    folder = Path(folder)
+    files = []
+    for path in folder.rglob("*"):
+        relative = path.relative_to(folder)
+        if path.is_file() and not NOT_PART_OF_A_STEP & set(relative.parts) and path.suffix not in (".pyc", ".db"):
+            files.append(relative.as_posix())
+    return sorted(files)

@@ -1,7 +1,12 @@
 """Submit a page's forms the way a browser does, hidden fields (the CSRF token) included."""
 from urllib.parse import urlsplit
 
-from .pages import parse
+from bs4 import BeautifulSoup
+
+
+def parse(html):
+    """Parse HTML into a BeautifulSoup tree."""
+    return BeautifulSoup(html, "html.parser")
 
 
 class Forms:

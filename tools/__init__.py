@@ -1,0 +1,7 @@
+"""The course's machinery, shared by the tests and the site's build hook.
+
+steps.py     find the steps and load a step's app.py as a fresh module
+forms.py     submit a page's forms the way a browser does (CSRF token included)
+site.py      the mkdocs hook that fills the course pages with code, diffs and HTTP exchanges
+mutation.py  the mutation score of each step's suite (mutmut)
+"""
