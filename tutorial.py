@@ -92,31 +92,16 @@ def command_run(args):
 
 
 def command_serve(args):
-    """Serve the course's pages on http://127.0.0.1:PORT/ until Ctrl+C."""
-    import functools
-    import http.server
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as folder:
-        page = Path(folder) / "index.html"
-        links = "".join(f"<li>{step}</li>" for step in STEPS)
-        page.write_text(
-            '<!doctype html><html lang="en"><meta charset="utf-8"><title>Flask course</title>'
-            "<h1>Flask, step by step</h1><p>The course's web pages are being written. "
-            "Meanwhile the code of each step is in the <code>steps/</code> folder:</p>"
-            f"<ul>{links}</ul><p>Check your work with <code>python tutorial.py test NN --app-dir PATH</code>.</p>",
-            encoding="utf-8",
-        )
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=folder)
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
-        print(f"Serving the course on http://127.0.0.1:{args.port}/  (Ctrl+C stops it)", flush=True)
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.server_close()
-    return 0
+    """Serve the course site on http://127.0.0.1:PORT/, rebuilt whenever a page or a step changes."""
+    python = ensure_venv()
+    address = f"127.0.0.1:{args.port}"
+    print(f"Serving the course on http://{address}/ (English: http://{address}/en/)  Ctrl+C stops it",
+          flush=True)
+    command = [str(python), "-m", "mkdocs", "serve", "--dev-addr", address]
+    try:
+        return subprocess.run(command, cwd=ROOT, env=child_env(NO_MKDOCS_2_WARNING="1")).returncode
+    except KeyboardInterrupt:
+        return 0
 
 
 def build_parser():
@@ -136,7 +121,7 @@ def build_parser():
     run.add_argument("--port", type=int, default=5000, help="the port to listen on (default 5000)")
     run.set_defaults(handler=command_run)
 
-    serve = commands.add_parser("serve", help="serve the course's pages")
+    serve = commands.add_parser("serve", help="serve the course site, rebuilt when a page or a step changes")
     serve.add_argument("--port", type=int, default=8000, help="the port to listen on (default 8000)")
     serve.set_defaults(handler=command_serve)
     return parser

@@ -114,7 +114,7 @@ def pytest_runtest_makereport(item, call):
     step = step_of(item)
     if report.failed and marker and step:
         title, anchor = marker.args
-        report.concept = f"{step_title(step)}: {title} (course page /{step}/#{anchor})"
+        report.concept = f"{step_title(step)}: {title} (the course site: /steps/{step}/#{anchor})"
         report.sections.append(("What to review", f"This test checks {report.concept}."))
     return report
 
@@ -167,7 +167,7 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("What to review")
         for concept in concepts:
             terminalreporter.line(f"- {concept}")
-        terminalreporter.line("Open the course with `python tutorial.py serve` and read those sections.")
+        terminalreporter.line("Open the course with `python tutorial.py serve`, then http://127.0.0.1:8000 plus the path above.")
 
 
 def free_port():

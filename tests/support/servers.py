@@ -1,5 +1,7 @@
 """Start a real server in a subprocess, wait until it answers, and always stop it."""
 import contextlib
+import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -40,20 +42,36 @@ def running(command, url, cwd, env, timeout=20.0):
     After the block, process.output holds everything the server printed.
     """
     log = tempfile.TemporaryFile()
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    # Its own process group, so that stopping it also stops what it started (tutorial.py -> mkdocs).
+    group = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if os.name == "nt" else {"start_new_session": True}
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, **group)
     process.log = log
     try:
         wait_for(url, process, timeout)
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         process.output = read_output(process)
         log.close()
+
+
+def stop(process):
+    """Stop a process started by running(), and its children: politely, then by force."""
+    if process.poll() is None:
+        if os.name == "nt":
+            process.send_signal(signal.CTRL_BREAK_EVENT)
+        else:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        if os.name == "nt":
+            process.kill()
+        else:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def python():

@@ -1,0 +1,183 @@
+"""The course site: it builds strictly, in both languages, and every line of code it shows comes from steps/."""
+import difflib
+import filecmp
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from support import ROOT, STEPS, parse
+from support.servers import running
+
+DOCS = ROOT / "docs"
+
+
+def build(project, destination):
+    """Run `mkdocs build --strict` for the project folder into destination; fail with its output."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(destination)],
+        cwd=project, capture_output=True, text=True, timeout=300,
+        env={**__import__("os").environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
+    return destination
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The site, built once for this module into a temporary folder."""
+    return build(ROOT, tmp_path_factory.mktemp("site"))
+
+
+def step_page(site, step, language):
+    """The built HTML of a step's page in a language."""
+    prefix = site / "en" if language == "en" else site
+    return parse((prefix / "steps" / step / "index.html").read_text(encoding="utf-8"))
+
+
+def code_of(pre):
+    """The text of a code block as the reader sees it (and copies it)."""
+    return pre.get_text().rstrip("\n")
+
+
+def test_every_page_exists_in_both_languages():
+    chinese = {path.relative_to(DOCS).as_posix() for path in DOCS.rglob("*.md") if not path.name.endswith(".en.md")}
+    english = {path.relative_to(DOCS).as_posix().replace(".en.md", ".md") for path in DOCS.rglob("*.en.md")}
+    assert chinese == english, f"only in Chinese: {chinese - english}; only in English: {english - chinese}"
+
+
+def test_every_step_has_a_page_in_the_navigation():
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    for step in STEPS:
+        assert f"steps/{step}.md" in config
+
+
+def test_the_site_is_built_in_both_languages(site):
+    pages = {path.relative_to(site).as_posix() for path in site.rglob("index.html")}
+    chinese = {page for page in pages if not page.startswith("en/")}
+    english = {page[len("en/"):] for page in pages if page.startswith("en/")}
+    assert chinese == english
+    assert {f"steps/{step}/index.html" for step in STEPS} <= chinese
+    assert parse((site / "index.html").read_text(encoding="utf-8")).find("html")["lang"].startswith("zh")
+    assert parse((site / "en" / "index.html").read_text(encoding="utf-8")).find("html")["lang"] == "en"
+
+
+def test_every_code_block_is_generated_from_the_steps(site):
+    """A <pre> outside a block the build hook generated would be code copied by hand."""
+    for page in site.rglob("*.html"):
+        article = parse(page.read_text(encoding="utf-8")).find("article")
+        if article is None:
+            continue
+        for pre in article.find_all("pre"):
+            wrapper = pre.find_parent("div", class_="course-block")
+            assert wrapper is not None, f"{page.relative_to(site)} shows code typed by hand:\n{code_of(pre)[:300]}"
+
+
+def test_excerpts_and_files_are_taken_verbatim_from_the_steps(site):
+    checked = 0
+    for page in site.rglob("*.html"):
+        for wrapper in parse(page.read_text(encoding="utf-8")).select("div.course-block[data-kind=excerpt], div.course-block[data-kind=file]"):
+            source = (ROOT / wrapper["data-source"]).read_text(encoding="utf-8")
+            code = code_of(wrapper.find("pre"))
+            assert code in source, f"{page.relative_to(site)}: this excerpt is not in {wrapper['data-source']}:\n{code}"
+            checked += 1
+    assert checked > 0
+
+
+def expected_diffs(step):
+    """{path: unified diff} of every file that differs between the step and the one before."""
+    before = STEPS[STEPS.index(step) - 1]
+    old, new = ROOT / "steps" / before, ROOT / "steps" / step
+    ignored = {"__pycache__", "instance"}
+
+    def files(folder):
+        return {p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                if p.is_file() and not ignored & set(p.relative_to(folder).parts)}
+
+    diffs = {}
+    for path in sorted(files(old) | files(new)):
+        a, b = old / path, new / path
+        if a.is_file() and b.is_file() and filecmp.cmp(a, b, shallow=False):
+            continue
+        a_lines = a.read_text(encoding="utf-8").splitlines(keepends=True) if a.is_file() else []
+        b_lines = b.read_text(encoding="utf-8").splitlines(keepends=True) if b.is_file() else []
+        diffs[path] = "".join(difflib.unified_diff(a_lines, b_lines, f"{before}/{path}", f"{step}/{path}")).rstrip("\n")
+    return diffs
+
+
+@pytest.mark.parametrize("step", STEPS[1:])
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_each_diff_is_exactly_the_unified_diff_of_the_two_step_folders(site, step, language):
+    shown = {}
+    for wrapper in step_page(site, step, language).select("div.course-block[data-kind=diff]"):
+        path = wrapper["data-source"].split()[1].split("/", 2)[2]
+        shown[path] = code_of(wrapper.find("pre"))
+    assert shown == expected_diffs(step)
+
+
+def concept_anchors(step):
+    """The anchors that a step's suite names in its concept markers (and so in failure reports)."""
+    anchors = set()
+    for path in (ROOT / "tests" / step).glob("*.py"):
+        anchors.update(re.findall(r'concept\(\s*"[^"]+",\s*"([a-z0-9-]+)"\s*\)', path.read_text(encoding="utf-8")))
+    shared = (ROOT / "tests" / "support" / "shared_tests.py").read_text(encoding="utf-8")
+    anchors.update(re.findall(r'concept\(\s*"[^"]+",\s*"([a-z0-9-]+)"\s*\)', shared))
+    return anchors
+
+
+@pytest.mark.parametrize("step", STEPS)
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_every_concept_a_failing_test_points_to_has_its_section(site, step, language):
+    page = step_page(site, step, language)
+    missing = {anchor for anchor in concept_anchors(step) if page.find(id=anchor) is None}
+    assert not missing, f"the {language} page of {step} has no section with the ids {sorted(missing)}"
+
+
+def test_chinese_search_finds_chinese_words(site):
+    """jieba splits Chinese text into words, so a search for 数据库 finds the pages that use it."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    texts = [doc["text"] for doc in index["docs"]]
+    assert any("\u200b数据库\u200b" in text or "数据库\u200b" in text for text in texts), "Chinese text is not split into words"
+
+
+def test_changing_a_line_in_a_step_changes_the_built_page(tmp_path):
+    """Edit a step in a copy of the repository: its page's diff and excerpt follow, with no edit under docs/."""
+    copy = tmp_path / "course"
+    copy.mkdir()
+    for part in ("steps", "docs", "tools", "tests", "tutorial.py", "mkdocs.yml"):
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, copy / part, ignore=shutil.ignore_patterns("__pycache__", "instance"))
+        else:
+            shutil.copy2(source, copy / part)
+    app_py = copy / "steps" / "05_sqlite" / "app.py"
+    marker = "        g.db.row_factory = sqlite3.Row  # a line changed by the test"
+    source = app_py.read_text(encoding="utf-8")
+    assert "        g.db.row_factory = sqlite3.Row\n" in source
+    app_py.write_text(source.replace("        g.db.row_factory = sqlite3.Row\n", marker + "\n"), encoding="utf-8")
+
+    site = build(copy, tmp_path / "site")
+    for language in ("zh", "en"):
+        page = step_page(site, "05_sqlite", language)
+        diffs = [code_of(w.find("pre")) for w in page.select("div.course-block[data-kind=diff]")]
+        excerpts = [code_of(w.find("pre")) for w in page.select("div.course-block[data-kind=excerpt]")]
+        assert any("+" + marker in diff for diff in diffs), "the diff did not follow the change"
+        assert any(marker in excerpt for excerpt in excerpts), "the excerpt did not follow the change"
+
+
+def test_serve_serves_both_languages(port):
+    """`python tutorial.py serve` is mkdocs serve: both languages answer, and steps/ is watched."""
+    import os
+    import urllib.request
+
+    assert re.search(r"^watch:\n(  - .*\n)*  - steps\n", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
+    command = [sys.executable, str(ROOT / "tutorial.py"), "serve", "--port", str(port)]
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    with running(command, f"http://127.0.0.1:{port}/", cwd=ROOT, env=env, timeout=120):
+        for path in ("/", "/en/", "/steps/01_hello/", "/en/steps/01_hello/"):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+                assert response.status == 200, path

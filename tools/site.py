@@ -1,0 +1,406 @@
+"""The mkdocs hook that fills the course pages with code taken from steps/ while the site is built.
+
+A page asks for generated content with a directive alone on a line, in double braces:
+
+    {{ diff 03_templates }}                     every file that changed since the step before: a coloured
+                                                unified diff, and the whole new file with its changes marked
+    {{ file 01_hello app.py }}                  a whole file
+    {{ excerpt 05_sqlite app.py get_db }}       a Python function or class, with its decorators
+    {{ excerpt 03_templates templates/base.html block=content }}     a Jinja block
+    {{ excerpt 03_templates templates/base.html tag=nav }}           an HTML element, by tag name
+    {{ excerpt 06_taskman static/style.css css=.flash }}             a CSS rule, by selector
+    {{ excerpt 04_forms app.py from="app = Flask" to="csrf =" }}     the lines from one text to another
+    {{ request 06_taskman GET /tasks ; POST /tasks summary="Buy milk" }}
+                                                real HTTP exchanges with the step's app (Flask's test
+                                                client); a leading "-" runs a request without showing it
+    {{ cli 05_sqlite init-db }}                 a `flask` command of the step, run, with its output
+    {{ command python tutorial.py test 03 }}    a command to type (checked against tutorial.py's parser)
+    {{ tree 05_sqlite }}                        the files of a step
+    {{ pitfalls 05_sqlite }}                    the tests that guard a step against the course's pitfalls
+
+Excerpts are found by name, never by line number, so they follow the code when it changes; a name
+that is not found stops the build. Lines that changed since the step before are highlighted.
+Every block is wrapped in <div class="course-block" data-kind=... data-source=...>, which is how
+the tests prove that no page shows code that was not generated here.
+"""
+import ast
+import difflib
+import json
+import os
+import re
+import shlex
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import tutorial  # noqa: E402
+from tools.forms import parse  # noqa: E402
+from tools.steps import STEPS, load_app_module, previous_step, step_files  # noqa: E402
+
+DIRECTIVE = re.compile(r"^\{\{ (diff|file|excerpt|request|cli|command|tree|pitfalls) (.*) \}\}\s*$", re.MULTILINE)
+
+LEXERS = {".py": "python", ".html": "html+jinja", ".css": "css", ".js": "js", ".sql": "sql",
+          ".txt": "text", ".conf": "nginx", ".service": "ini", ".md": "markdown", ".toml": "toml",
+          ".ini": "ini", ".yml": "yaml", ".yaml": "yaml"}
+NAMED_LEXERS = {"Dockerfile": "docker", ".dockerignore": "text", "requirements.txt": "text"}
+
+WORDS = {
+    "zh": {"added": "新增", "removed": "删除", "changed": "修改", "diff": "差异", "whole": "完整文件",
+           "no_changes": "与上一步相比没有文件变化。", "first": "这是第一步：下面是它的全部文件。",
+           "pitfall_test": "守护它的测试"},
+    "en": {"added": "added", "removed": "removed", "changed": "changed", "diff": "Diff", "whole": "Whole file",
+           "no_changes": "No file changed since the step before.", "first": "This is the first step: here are all its files.",
+           "pitfall_test": "the test that guards it"},
+}
+COMMANDS_ALLOWED = {"python", "python3", "flask", "pip", "cd", "gunicorn", "nginx", "sudo", "docker",
+                    "systemctl", "sqlite3", "cp", "jupyter"}
+
+
+class DirectiveError(Exception):
+    """A directive that cannot be filled in: the build stops and says which page and why."""
+
+
+def steps_dir(config):
+    """The steps/ folder beside mkdocs.yml (so a copy of the repository builds from its own steps)."""
+    return Path(config["config_file_path"]).resolve().parent / "steps"
+
+
+def language_of(page):
+    """The page's language: "en" for page.en.md, else the default, Simplified Chinese."""
+    locale = getattr(page.file, "locale", None)
+    if locale:
+        return "en" if str(locale).startswith("en") else "zh"
+    return "en" if page.file.src_uri.endswith(".en.md") else "zh"
+
+
+def lexer_for(path):
+    """The Pygments lexer name for a file of a step."""
+    name = Path(path).name
+    return NAMED_LEXERS.get(name) or LEXERS.get(Path(path).suffix, "text")
+
+
+def fence(code, lexer, highlight=()):
+    """A fenced code block, with four backticks so that the code may itself hold a fence."""
+    options = f' hl_lines="{" ".join(str(n) for n in sorted(highlight))}"' if highlight else ""
+    return f"````{lexer}{options}\n{code.rstrip(chr(10))}\n````"
+
+
+def block(kind, source, body, title=None):
+    """Wrap generated Markdown in the marker the tests look for."""
+    heading = f'<p class="course-block-title"><code>{title}</code></p>\n\n' if title else ""
+    return (f'<div class="course-block" data-kind="{kind}" data-source="{source}" markdown>\n\n'
+            f"{heading}{body}\n\n</div>")
+
+
+def indent(text, spaces=4):
+    """Indent every non-empty line, as content tabs need."""
+    return textwrap.indent(text, " " * spaces)
+
+
+def read(steps, step, path):
+    """The text of a step's file, failing clearly when there is no such step or file."""
+    if step not in STEPS:
+        raise DirectiveError(f"there is no step {step!r}")
+    file = steps / step / path
+    if not file.is_file():
+        raise DirectiveError(f"steps/{step}/{path} does not exist")
+    return file.read_text(encoding="utf-8")
+
+
+def changed_lines(steps, step, path):
+    """Line numbers (from 1) of a step's file that are new or changed since the step before."""
+    before = previous_step(step)
+    new = read(steps, step, path).splitlines()
+    old_file = steps / before / path if before else None
+    if old_file is None or not old_file.is_file():
+        return set(range(1, len(new) + 1)) if before else set()
+    old = old_file.read_text(encoding="utf-8").splitlines()
+    lines = set()
+    for tag, _, _, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag in ("replace", "insert"):
+            lines.update(range(j1 + 1, j2 + 1))
+    return lines
+
+
+def unified_diff(steps, before, step, path):
+    """The unified diff of one file between two steps, exactly as difflib gives it (three lines of context)."""
+    old_file, new_file = steps / before / path, steps / step / path
+    old = old_file.read_text(encoding="utf-8").splitlines(keepends=True) if old_file.is_file() else []
+    new = new_file.read_text(encoding="utf-8").splitlines(keepends=True) if new_file.is_file() else []
+    lines = difflib.unified_diff(old, new, f"{before}/{path}", f"{step}/{path}")
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def render_diff(steps, step, words):
+    """Every file added, removed or changed since the previous step, each as tabs: diff, whole file."""
+    before = previous_step(step)
+    if before is None:
+        return "\n\n".join([words["first"]] + [render_file(steps, step, path) for path in step_files(steps / step)])
+    old_files, new_files = set(step_files(steps / before)), set(step_files(steps / step))
+    sections = []
+    for path in sorted(old_files | new_files):
+        if path in old_files and path in new_files and (steps / before / path).read_bytes() == (steps / step / path).read_bytes():
+            continue
+        status = "added" if path not in old_files else "removed" if path not in new_files else "changed"
+        diff = unified_diff(steps, before, step, path)
+        tabs = f'=== "{words["diff"]}"\n\n{indent(fence(diff, "diff"))}\n'
+        if status != "removed":
+            code = read(steps, step, path)
+            highlight = changed_lines(steps, step, path) if status == "changed" else ()
+            tabs += f'\n=== "{words["whole"]}"\n\n{indent(fence(code, lexer_for(path), highlight))}\n'
+        title = f"{path} · {words[status]}"
+        sections.append(block("diff", f"steps/{before}/{path} steps/{step}/{path}", tabs, title))
+    return "\n\n".join(sections) if sections else words["no_changes"]
+
+
+def render_file(steps, step, path):
+    """A whole file of a step."""
+    return block("file", f"steps/{step}/{path}", fence(read(steps, step, path), lexer_for(path)), path)
+
+
+def python_definition(text, name):
+    """The (first, last) line of a top-level function or class, decorators included."""
+    for node in ast.parse(text).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
+            first = min([node.lineno] + [decorator.lineno for decorator in node.decorator_list])
+            return first, node.end_lineno
+    return None
+
+
+def jinja_block(lines, name):
+    """The (first, last) line of {% block name %} ... its matching {% endblock %}."""
+    opening = re.compile(r"\{%-?\s*block\s+" + re.escape(name) + r"\b")
+    for index, line in enumerate(lines):
+        if opening.search(line):
+            depth = 0
+            for end in range(index, len(lines)):
+                depth += len(re.findall(r"\{%-?\s*block\s", lines[end]))
+                depth -= len(re.findall(r"\{%-?\s*endblock", lines[end]))
+                if depth <= 0:
+                    return index + 1, end + 1
+    return None
+
+
+def html_element(lines, tag):
+    """The (first, last) line of the first <tag ...> element, to its closing tag."""
+    for index, line in enumerate(lines):
+        if re.search(rf"<{tag}[\s>]", line):
+            for end in range(index, len(lines)):
+                if f"</{tag}>" in lines[end]:
+                    return index + 1, end + 1
+    return None
+
+
+def css_rule(lines, selector):
+    """The (first, last) line of the CSS rule whose selector list is exactly `selector`."""
+    for index, line in enumerate(lines):
+        if line.rstrip().rstrip("{").strip() == selector and line.rstrip().endswith("{"):
+            for end in range(index, len(lines)):
+                if lines[end].strip() == "}":
+                    return index + 1, end + 1
+    return None
+
+
+def text_range(lines, start, stop):
+    """The (first, last) line from the first line containing `start` to the next containing `stop`."""
+    for index, line in enumerate(lines):
+        if start in line:
+            for end in range(index, len(lines)):
+                if stop in lines[end]:
+                    return index + 1, end + 1
+    return None
+
+
+def render_excerpt(steps, step, path, selector):
+    """A named part of a step's file, with the lines that changed since the step before highlighted."""
+    text = read(steps, step, path)
+    lines = text.splitlines()
+    key, _, value = selector.partition("=")
+    if selector.startswith("from=") and " to=" in selector:
+        start, stop = shlex.split(selector)
+        span = text_range(lines, start[len("from="):], stop[len("to="):])
+    elif key == "block":
+        span = jinja_block(lines, value)
+    elif key == "tag":
+        span = html_element(lines, value)
+    elif key == "css":
+        span = css_rule(lines, value)
+    elif path.endswith(".py"):
+        span = python_definition(text, selector)
+    else:
+        span = None
+    if span is None:
+        raise DirectiveError(f"steps/{step}/{path} has no {selector!r}")
+    first, last = span
+    highlight = {n - first + 1 for n in changed_lines(steps, step, path) if first <= n <= last}
+    code = "\n".join(lines[first - 1:last])
+    return block("excerpt", f"steps/{step}/{path}", fence(code, lexer_for(path), highlight), path)
+
+
+class StepApp:
+    """A step's app, loaded fresh with its database in a temporary folder, for real requests."""
+
+    def __init__(self, steps, step):
+        self.tmp = tempfile.TemporaryDirectory(prefix="course-site-")
+        self.database = os.path.join(self.tmp.name, "tasks.db")
+        saved = {name: os.environ.get(name) for name in ("APP_SECRET", "APP_DATABASE", "APP_ENV")}
+        os.environ.update(APP_SECRET="site-build-" + "x" * 40, APP_DATABASE=self.database)
+        try:
+            sys.dont_write_bytecode = True
+            self.app = load_app_module(steps / step).app
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+        self.app.config.update(TESTING=True)
+        if "DATABASE" in self.app.config:
+            self.app.config["DATABASE"] = self.database
+        self.client = self.app.test_client()
+        self.token = None
+
+    def close(self):
+        self.tmp.cleanup()
+
+
+def shown_body(response):
+    """The part of a response worth showing: JSON pretty-printed, or a page's <main>, shortened."""
+    if response.is_json:
+        return json.dumps(response.get_json(), indent=2, ensure_ascii=False)
+    text = response.get_data(as_text=True)
+    if response.mimetype == "text/html":
+        soup = parse(text)
+        for field in soup.find_all("input", attrs={"name": "csrf_token"}):
+            field["value"] = "…"
+        main = soup.find("main")
+        text = main.decode_contents() if main else str(soup)
+        text = "\n".join(line.strip() for line in text.splitlines() if line.strip())
+    lines = text.splitlines()
+    return "\n".join(lines[:30] + (["…"] if len(lines) > 30 else []))
+
+
+def render_request(steps, step, spec):
+    """Make real requests to the step's app and show each exchange as HTTP."""
+    app = StepApp(steps, step)
+    shown = []
+    try:
+        for part in spec.split(" ; "):
+            words = shlex.split(part)
+            hidden = words[0].startswith("-")
+            method, url = words[0].lstrip("-").upper(), words[1]
+            form = dict(word.split("=", 1) for word in words[2:])
+            if method == "POST" and app.token:
+                form = {"csrf_token": app.token, **form}
+            response = app.client.open(url, method=method, data=form if method == "POST" else None)
+            found = re.search(r'name="csrf_token" value="([^"]+)"', response.get_data(as_text=True))
+            if found:
+                app.token = found.group(1)
+            if response.status_code >= 500:
+                raise DirectiveError(f"{method} {url} answered {response.status_code}")
+            if hidden:
+                continue
+            body = "&".join(f"{k}={'…' if k == 'csrf_token' else v}" for k, v in form.items())
+            request = f"{method} {url} HTTP/1.1\nHost: 127.0.0.1:5000"
+            if body:
+                request += f"\nContent-Type: application/x-www-form-urlencoded\n\n{body}"
+            headers = [f"HTTP/1.1 {response.status}", f"Content-Type: {response.headers.get('Content-Type')}"]
+            if "Location" in response.headers:
+                headers.append(f"Location: {response.headers['Location']}")
+            if "Set-Cookie" in response.headers:
+                name = response.headers["Set-Cookie"].split("=", 1)[0]
+                headers.append(f"Set-Cookie: {name}=…")
+            shown.append(fence(request, "http") + "\n\n" + fence("\n".join(headers) + "\n\n" + shown_body(response), "http"))
+    finally:
+        app.close()
+    return block("request", f"steps/{step}", "\n\n".join(shown))
+
+
+def render_cli(steps, step, arguments):
+    """Run one of the step's `flask` commands and show it with its output."""
+    app = StepApp(steps, step)
+    try:
+        result = app.app.test_cli_runner().invoke(args=shlex.split(arguments))
+        if result.exit_code != 0:
+            raise DirectiveError(f"flask {arguments} exited {result.exit_code}: {result.output}")
+        output = result.output.replace(app.database, os.path.join("instance", "tasks.db"))
+    finally:
+        app.close()
+    return block("cli", f"steps/{step}", fence(f"$ flask {arguments}\n{output}", "console"))
+
+
+def render_command(line):
+    """A command for the reader to type; tutorial.py commands must parse with tutorial.py itself."""
+    words = shlex.split(line)
+    if words[0] not in COMMANDS_ALLOWED:
+        raise DirectiveError(f"{words[0]!r} is not a command the course uses")
+    if words[:2] in (["python", "tutorial.py"], ["python3", "tutorial.py"]):
+        try:
+            tutorial.build_parser().parse_args([word for word in words[2:] if word != "--"][:3])
+        except SystemExit:
+            raise DirectiveError(f"tutorial.py does not accept: {line}") from None
+    return block("command", "tutorial.py", fence(f"$ {line}", "console"))
+
+
+def render_tree(steps, step):
+    """The files of a step, one a line."""
+    return block("tree", f"steps/{step}", fence("\n".join(f"{step}/{path}" for path in step_files(steps / step)), "text"))
+
+
+def render_pitfalls(steps, step, words):
+    """The tests of a step whose docstring starts with "Pitfall N": what guards the step."""
+    tests = steps.parent / "tests" / step
+    items = []
+    for path in sorted(tests.glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+                doc = ast.get_docstring(node) or ""
+                found = re.match(r"Pitfall (\d+)", doc)
+                if found:
+                    first_line = doc.splitlines()[0]
+                    items.append((int(found.group(1)), f"`tests/{step}/{path.name}::{node.name}`", first_line))
+    if not items:
+        return ""
+    lines = [f"- **{text}** — {words['pitfall_test']}: {name}" for _, name, text in sorted(items)]
+    return "\n".join(lines)
+
+
+def expand(markdown, steps, language):
+    """Replace every directive in a page's Markdown with what it generates."""
+    words = WORDS[language]
+
+    def replace(match):
+        verb, argument = match.group(1), match.group(2).strip()
+        parts = argument.split(maxsplit=2)
+        if verb == "diff":
+            return render_diff(steps, parts[0], words)
+        if verb == "file":
+            return render_file(steps, parts[0], parts[1])
+        if verb == "excerpt":
+            return render_excerpt(steps, parts[0], parts[1], parts[2])
+        if verb == "request":
+            return render_request(steps, parts[0], argument[len(parts[0]):].strip())
+        if verb == "cli":
+            return render_cli(steps, parts[0], argument[len(parts[0]):].strip())
+        if verb == "command":
+            return render_command(argument)
+        if verb == "tree":
+            return render_tree(steps, parts[0])
+        return render_pitfalls(steps, parts[0], words)
+
+    return DIRECTIVE.sub(replace, markdown)
+
+
+def on_page_markdown(markdown, page, config, files, **kwargs):
+    """mkdocs calls this for every page: fill in the directives from steps/."""
+    try:
+        return expand(markdown, steps_dir(config), language_of(page))
+    except DirectiveError as error:
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError(f"{page.file.src_uri}: {error}") from None
