@@ -6,14 +6,23 @@
     python tutorial.py test 03 -- -x -k signup    anything after -- goes to pytest
     python tutorial.py run 06 [--port N]          start a step on http://127.0.0.1:N/
     python tutorial.py serve                      read the course in your browser
+    python tutorial.py diff 04 05                 what changed from one step to the next
+    python tutorial.py diff 05 --app-dir PATH     your folder against step 05
+    python tutorial.py demo 05 [--port N]         a throwaway copy of a step with sample tasks, started
 
 Standard library only, so it runs on Windows, macOS and Linux with nothing but Python 3.10+.
 """
 import argparse
+import contextlib
+import difflib
 import hashlib
 import os
+import shutil
+import signal
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import venv
 from pathlib import Path
 
@@ -31,6 +40,48 @@ def resolve_step(name):
         if name in (step, number) or (name.isdigit() and int(name) == int(number)):
             return step
     raise SystemExit(f"There is no step {name!r}. The steps are: {', '.join(STEPS)}")
+
+
+# What a folder holds that is not part of a step: caches, virtual environments, databases, editor files.
+IGNORED_NAMES = {"__pycache__", ".pytest_cache", ".mypy_cache", ".ipynb_checkpoints", ".venv", "venv", "env",
+                 ".git", "instance", ".DS_Store", ".idea", ".vscode", "node_modules"}
+IGNORED_SUFFIXES = {".pyc", ".db", ".sqlite", ".sqlite3", ".db-wal", ".db-shm", ".db-journal"}
+
+
+def folder_files(folder):
+    """The files of a step's folder as sorted relative POSIX paths, without caches, venvs and databases."""
+    folder = Path(folder)
+    files = []
+    for path in folder.rglob("*"):
+        relative = path.relative_to(folder)
+        if path.is_file() and not IGNORED_NAMES & set(relative.parts) and path.suffix not in IGNORED_SUFFIXES:
+            files.append(relative.as_posix())
+    return sorted(files)
+
+
+def folder_diff(old, new, old_label, new_label):
+    """Yield (path, status, unified diff) for each file that differs between two folders.
+
+    status is "added", "removed" or "changed"; the diff is difflib's, with three lines of context.
+    """
+    old, new = Path(old), Path(new)
+    old_files, new_files = set(folder_files(old)), set(folder_files(new))
+    for path in sorted(old_files | new_files):
+        a, b = old / path, new / path
+        a_bytes = a.read_bytes() if path in old_files else b""
+        b_bytes = b.read_bytes() if path in new_files else b""
+        if path in old_files and path in new_files and a_bytes == b_bytes:
+            continue
+        status = "added" if path not in old_files else "removed" if path not in new_files else "changed"
+        try:
+            a_lines = a_bytes.decode("utf-8").splitlines(keepends=True)
+            b_lines = b_bytes.decode("utf-8").splitlines(keepends=True)
+        except UnicodeDecodeError:
+            yield path, status, f"Binary files {old_label}/{path} and {new_label}/{path} differ\n"
+            continue
+        lines = difflib.unified_diff(a_lines, b_lines, f"{old_label}/{path}", f"{new_label}/{path}")
+        yield path, status, "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+                                    for line in lines)
 
 
 def venv_python():
@@ -86,9 +137,101 @@ def command_run(args):
     command = [str(python), "-m", "flask", "run", "--host", "127.0.0.1", "--port", str(args.port)]
     try:
         # Steps from 05 on keep their database in their own instance/ folder, which git ignores.
-        return subprocess.run(command, cwd=ROOT / "steps" / step, env=child_env()).returncode
+        return subprocess.run(command, cwd=ROOT / "steps" / step, env=child_env(APP_ENV="development")).returncode
     except KeyboardInterrupt:
         return 0
+
+
+def wants_colour(choice, stream):
+    """Colour for "always"; for "auto", only on a terminal that shows it (NO_COLOR turns it off)."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR") or not stream.isatty() or os.environ.get("TERM") == "dumb":
+        return False
+    if os.name == "nt":
+        # Windows 10+ consoles show colours once "virtual terminal processing" is switched on.
+        try:
+            import ctypes
+
+            kernel32 = ctypes.windll.kernel32
+            handle = kernel32.GetStdHandle(-11)
+            mode = ctypes.c_uint32()
+            return bool(kernel32.GetConsoleMode(handle, ctypes.byref(mode))
+                        and kernel32.SetConsoleMode(handle, mode.value | 0x0004))
+        except (AttributeError, OSError):
+            return False
+    return True
+
+
+def coloured(diff, colour):
+    """A unified diff with added lines green, removed lines red and hunk headers cyan."""
+    if not colour:
+        return diff
+    lines = []
+    for line in diff.splitlines(keepends=True):
+        code = ("1" if line.startswith(("---", "+++")) else "32" if line.startswith("+")
+                else "31" if line.startswith("-") else "36" if line.startswith("@@") else None)
+        lines.append(f"\033[{code}m{line.rstrip(chr(10))}\033[0m\n" if code else line)
+    return "".join(lines)
+
+
+def command_diff(args):
+    """Print what differs between two steps, or between a step and a student's folder."""
+    old_step = resolve_step(args.step)
+    if args.app_dir:
+        if args.other:
+            raise SystemExit("Give either a second step or --app-dir, not both.")
+        new, new_label = Path(args.app_dir).resolve(), "yours"
+        if not new.is_dir():
+            raise SystemExit(f"--app-dir {args.app_dir}: there is no such folder.")
+    elif args.other:
+        new_step = resolve_step(args.other)
+        new, new_label = ROOT / "steps" / new_step, new_step
+    else:
+        raise SystemExit("Name two steps (diff 04 05) or a step and your folder (diff 05 --app-dir PATH).")
+    colour = wants_colour(args.color, sys.stdout)
+    found = False
+    for path, status, diff in folder_diff(ROOT / "steps" / old_step, new, old_step, new_label):
+        found = True
+        print(f"{status}: {path}")
+        sys.stdout.write(coloured(diff, colour))
+    if not found:
+        print("No differences.")
+    return 1 if found else 0
+
+
+# The tasks a demo starts with, so there is something to toggle, delete and purge.
+SAMPLE_TASKS = [
+    ("Read what changed since the step before", 1),
+    ("Add a task of your own", 0),
+    ("Mark a task done, then remove the done tasks", 0),
+]
+
+
+def command_demo(args):
+    """Start a throwaway copy of a step, with sample tasks, until Ctrl+C; then delete the copy."""
+    python = ensure_venv()
+    step = resolve_step(args.step)
+    # Being told to stop (SIGTERM) cleans up like Ctrl+C does.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    with tempfile.TemporaryDirectory(prefix=f"flask-course-{step}-", ignore_cleanup_errors=True) as folder:
+        copy = Path(folder) / step
+        shutil.copytree(ROOT / "steps" / step, copy, ignore=shutil.ignore_patterns(*IGNORED_NAMES, "*.pyc", "*.db"))
+        database = Path(folder) / "tasks.db"
+        if (copy / "schema.sql").is_file():
+            with contextlib.closing(sqlite3.connect(database)) as db:
+                db.executescript((copy / "schema.sql").read_text(encoding="utf-8"))
+                db.executemany("INSERT INTO tasks (summary, done) VALUES (?, ?)", SAMPLE_TASKS)
+                db.commit()
+        url = f"http://127.0.0.1:{args.port}/"
+        print(f"Demo of {step}: a throwaway copy in {copy}\n    {url}\nCtrl+C stops it and deletes the copy.",
+              flush=True)
+        env = child_env(FLASK_DATABASE=str(database), APP_DATABASE=str(database), APP_ENV="development")
+        command = [str(python), "-m", "flask", "run", "--host", "127.0.0.1", "--port", str(args.port)]
+        try:
+            return subprocess.run(command, cwd=copy, env=env).returncode
+        except KeyboardInterrupt:
+            return 0
 
 
 def command_serve(args):
@@ -120,6 +263,19 @@ def build_parser():
     run.add_argument("step", help="a step: 6, 06 or 06_taskman")
     run.add_argument("--port", type=int, default=5000, help="the port to listen on (default 5000)")
     run.set_defaults(handler=command_run)
+
+    diff = commands.add_parser("diff", help="print what differs between two steps, or a step and your folder")
+    diff.add_argument("step", help="a step: 4, 04 or 04_forms")
+    diff.add_argument("other", nargs="?", help="the step to compare it with")
+    diff.add_argument("--app-dir", metavar="PATH", help="compare the step with your own folder instead")
+    diff.add_argument("--color", choices=["auto", "always", "never"], default="auto",
+                      help="colour the diff (default: when the terminal shows colours)")
+    diff.set_defaults(handler=command_diff)
+
+    demo = commands.add_parser("demo", help="start a throwaway copy of a step with sample tasks")
+    demo.add_argument("step", help="a step: 5, 05 or 05_sqlite")
+    demo.add_argument("--port", type=int, default=5000, help="the port to listen on (default 5000)")
+    demo.set_defaults(handler=command_demo)
 
     serve = commands.add_parser("serve", help="serve the course site, rebuilt when a page or a step changes")
     serve.add_argument("--port", type=int, default=8000, help="the port to listen on (default 8000)")

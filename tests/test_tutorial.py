@@ -2,6 +2,7 @@
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -112,3 +113,56 @@ def test_a_missing_route_is_named_with_what_to_review(student_copy):
     assert result.returncode == 1
     assert "task_detail" in result.stdout
     assert "What to review" in result.stdout
+
+
+def test_diff_of_two_steps_shows_what_changed():
+    result = run_tutorial("diff", "04", "05", "--color", "never")
+    assert result.returncode == 1, "differences exit with 1, like diff"
+    assert "changed: app.py" in result.stdout
+    assert "added: schema.sql" in result.stdout
+    assert "+import sqlite3" in result.stdout
+    assert "\033[" not in result.stdout
+
+
+def test_diff_is_coloured_when_asked():
+    result = run_tutorial("diff", "01", "02", "--color", "always")
+    assert "\033[32m+" in result.stdout and "\033[31m-" in result.stdout
+
+
+def test_diff_of_a_students_folder_ignores_caches_venvs_and_databases(tmp_path):
+    copy = tmp_path / "mine"
+    shutil.copytree(ROOT / "steps" / "05_sqlite", copy)
+    for leftover in ("__pycache__/app.cpython-311.pyc", ".venv/bin/python", "instance/tasks.db",
+                     ".pytest_cache/README.md", "tasks.db"):
+        (copy / leftover).parent.mkdir(parents=True, exist_ok=True)
+        (copy / leftover).write_text("not part of the step")
+    same = run_tutorial("diff", "05", "--app-dir", str(copy))
+    assert same.returncode == 0 and "No differences." in same.stdout, same.stdout
+
+    app_py = copy / "app.py"
+    app_py.write_text(app_py.read_text().replace("MAX_SUMMARY = 300", "MAX_SUMMARY = 200"))
+    (copy / "notes.txt").write_text("mine\n")
+    changed = run_tutorial("diff", "05", "--app-dir", str(copy), "--color", "never")
+    assert changed.returncode == 1
+    assert "-MAX_SUMMARY = 300\n+MAX_SUMMARY = 200" in changed.stdout
+    assert "added: notes.txt" in changed.stdout
+    assert "+++ yours/app.py" in changed.stdout
+
+
+def test_demo_serves_a_throwaway_copy_with_sample_tasks_and_deletes_it(port):
+    """`tutorial.py demo 05`: sample tasks on the dashboard; once stopped, the copy is gone."""
+    import os
+    import re
+    import urllib.request
+
+    from support.servers import running
+
+    command = [sys.executable, str(ROOT / "tutorial.py"), "demo", "05", "--port", str(port)]
+    url = f"http://127.0.0.1:{port}/tasks"
+    with running(command, url, cwd=ROOT, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}) as demo:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            page = response.read().decode("utf-8")
+    assert "Add a task of your own" in page
+    copy = re.search(r"a throwaway copy in (\S+)", demo.output).group(1)
+    assert not Path(copy).exists(), f"the demo left {copy} behind"
+    assert not str(copy).startswith(str(ROOT))

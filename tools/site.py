@@ -40,7 +40,7 @@ if str(ROOT) not in sys.path:
 
 import tutorial  # noqa: E402
 from tools.forms import parse  # noqa: E402
-from tools.steps import STEPS, load_app_module, previous_step, step_files  # noqa: E402
+from tools.steps import STEPS, folder_diff, folder_files, load_app_module, previous_step  # noqa: E402
 
 DIRECTIVE = re.compile(r"^\{\{ (diff|file|excerpt|request|cli|command|tree|pitfalls) (.*) \}\}\s*$", re.MULTILINE)
 
@@ -127,27 +127,13 @@ def changed_lines(steps, step, path):
     return lines
 
 
-def unified_diff(steps, before, step, path):
-    """The unified diff of one file between two steps, exactly as difflib gives it (three lines of context)."""
-    old_file, new_file = steps / before / path, steps / step / path
-    old = old_file.read_text(encoding="utf-8").splitlines(keepends=True) if old_file.is_file() else []
-    new = new_file.read_text(encoding="utf-8").splitlines(keepends=True) if new_file.is_file() else []
-    lines = difflib.unified_diff(old, new, f"{before}/{path}", f"{step}/{path}")
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
-
-
 def render_diff(steps, step, words):
     """Every file added, removed or changed since the previous step, each as tabs: diff, whole file."""
     before = previous_step(step)
     if before is None:
-        return "\n\n".join([words["first"]] + [render_file(steps, step, path) for path in step_files(steps / step)])
-    old_files, new_files = set(step_files(steps / before)), set(step_files(steps / step))
+        return "\n\n".join([words["first"]] + [render_file(steps, step, path) for path in folder_files(steps / step)])
     sections = []
-    for path in sorted(old_files | new_files):
-        if path in old_files and path in new_files and (steps / before / path).read_bytes() == (steps / step / path).read_bytes():
-            continue
-        status = "added" if path not in old_files else "removed" if path not in new_files else "changed"
-        diff = unified_diff(steps, before, step, path)
+    for path, status, diff in folder_diff(steps / before, steps / step, before, step):
         tabs = f'=== "{words["diff"]}"\n\n{indent(fence(diff, "diff"))}\n'
         if status != "removed":
             code = read(steps, step, path)
@@ -349,7 +335,7 @@ def render_command(line):
 
 def render_tree(steps, step):
     """The files of a step, one a line."""
-    return block("tree", f"steps/{step}", fence("\n".join(f"{step}/{path}" for path in step_files(steps / step)), "text"))
+    return block("tree", f"steps/{step}", fence("\n".join(f"{step}/{path}" for path in folder_files(steps / step)), "text"))
 
 
 def render_pitfalls(steps, step, words):

@@ -4,10 +4,8 @@ import itertools
 import sys
 from pathlib import Path
 
-from tutorial import ROOT, STEPS, resolve_step  # noqa: F401  (tutorial.py is the one place that lists them)
-
-# What a step's folder may hold at run time that is not part of the step.
-NOT_PART_OF_A_STEP = {"__pycache__", "instance", ".pytest_cache", ".venv", "venv"}
+# tutorial.py is the one place that lists the steps and says which files belong to one.
+from tutorial import ROOT, STEPS, folder_diff, folder_files, resolve_step  # noqa: F401
 
 _counter = itertools.count()
 
@@ -51,13 +49,3 @@ def previous_step(step):
     index = STEPS.index(step)
     return STEPS[index - 1] if index else None
 
-
-def step_files(folder):
-    """The files of a step's folder, as sorted relative POSIX paths, leaving out run-time leftovers."""
-    folder = Path(folder)
-    files = []
-    for path in folder.rglob("*"):
-        relative = path.relative_to(folder)
-        if path.is_file() and not NOT_PART_OF_A_STEP & set(relative.parts) and path.suffix not in (".pyc", ".db"):
-            files.append(relative.as_posix())
-    return sorted(files)
