@@ -9,6 +9,7 @@
     python tutorial.py diff 04 05                 what changed from one step to the next
     python tutorial.py diff 05 --app-dir PATH     your folder against step 05
     python tutorial.py demo 05 [--port N]         a throwaway copy of a step with sample tasks, started
+    python tutorial.py lab                        JupyterLab on the demo notebooks, with the course's Python
 
 Standard library only, so it runs on Windows, macOS and Linux with nothing but Python 3.10+.
 """
@@ -234,6 +235,21 @@ def command_demo(args):
             return 0
 
 
+def command_lab(args):
+    """Open JupyterLab on the demo notebooks; its Python kernel is the course's .venv."""
+    python = ensure_venv()
+    command = [str(python), "-m", "jupyter", "lab", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={args.port}",
+               f"--ServerApp.root_dir={ROOT}", "docs/notebooks"]
+    if args.no_browser:
+        command.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")  # containers and CI run as root; Jupyter refuses that unless told
+    try:
+        return subprocess.run(command, cwd=ROOT, env=child_env()).returncode
+    except KeyboardInterrupt:
+        return 0
+
+
 def command_serve(args):
     """Serve the course site on http://127.0.0.1:PORT/, rebuilt whenever a page or a step changes."""
     python = ensure_venv()
@@ -276,6 +292,11 @@ def build_parser():
     demo.add_argument("step", help="a step: 5, 05 or 05_sqlite")
     demo.add_argument("--port", type=int, default=5000, help="the port to listen on (default 5000)")
     demo.set_defaults(handler=command_demo)
+
+    lab = commands.add_parser("lab", help="open JupyterLab on the demo notebooks, with the course's Python")
+    lab.add_argument("--port", type=int, default=8888, help="the port to listen on (default 8888)")
+    lab.add_argument("--no-browser", action="store_true", help="do not open a browser window")
+    lab.set_defaults(handler=command_lab)
 
     serve = commands.add_parser("serve", help="serve the course site, rebuilt when a page or a step changes")
     serve.add_argument("--port", type=int, default=8000, help="the port to listen on (default 8000)")

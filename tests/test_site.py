@@ -57,7 +57,10 @@ def test_every_step_has_a_page_in_the_navigation():
 
 
 def test_the_site_is_built_in_both_languages(site):
-    pages = {path.relative_to(site).as_posix() for path in site.rglob("index.html")}
+    # The demo notebooks are bilingual pages built once (mkdocs-static-i18n does not translate notebooks);
+    # the English navigation links to them, which test_each_notebook_is_on_the_site_with_its_outputs checks.
+    pages = {path.relative_to(site).as_posix() for path in site.rglob("index.html")
+             if not path.relative_to(site).as_posix().startswith("notebooks/")}
     chinese = {page for page in pages if not page.startswith("en/")}
     english = {page[len("en/"):] for page in pages if page.startswith("en/")}
     assert chinese == english
@@ -69,6 +72,8 @@ def test_the_site_is_built_in_both_languages(site):
 def test_every_code_block_is_generated_from_the_steps(site):
     """A <pre> outside a block the build hook generated would be code copied by hand."""
     for page in site.rglob("*.html"):
+        if page.relative_to(site).parts[0] == "notebooks":
+            continue  # a notebook shows the demo's own code, which tests/test_notebooks.py runs
         article = parse(page.read_text(encoding="utf-8")).find("article")
         if article is None:
             continue
@@ -181,3 +186,12 @@ def test_serve_serves_both_languages(port):
         for path in ("/", "/en/", "/steps/01_hello/", "/en/steps/01_hello/"):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
                 assert response.status == 200, path
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_each_notebook_is_on_the_site_with_its_outputs(site, step):
+    page = (site / "notebooks" / step / "index.html").read_text(encoding="utf-8")
+    assert f'Demo("{step}")' in page, "the notebook's code is not shown"
+    assert "200 OK" in page, "the notebook's outputs are not shown"
+    english_home = (site / "en" / "index.html").read_text(encoding="utf-8")
+    assert f'href="../notebooks/{step}/"' in english_home, "the English navigation does not reach the notebook"

@@ -166,3 +166,22 @@ def test_demo_serves_a_throwaway_copy_with_sample_tasks_and_deletes_it(port):
     copy = re.search(r"a throwaway copy in (\S+)", demo.output).group(1)
     assert not Path(copy).exists(), f"the demo left {copy} behind"
     assert not str(copy).startswith(str(ROOT))
+
+
+def test_lab_starts_jupyterlab_with_the_courses_python(port):
+    """`tutorial.py lab` serves JupyterLab on 127.0.0.1, and its kernel is the course's .venv Python."""
+    import json
+    import os
+    import urllib.request
+
+    from support.servers import running
+
+    command = [sys.executable, str(ROOT / "tutorial.py"), "lab", "--port", str(port), "--no-browser"]
+    url = f"http://127.0.0.1:{port}/api"
+    with running(command, url, cwd=ROOT, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}, timeout=60):
+        with urllib.request.urlopen(url, timeout=5) as response:
+            assert "version" in json.load(response)
+    specs = subprocess.run([sys.executable, "-m", "jupyter", "kernelspec", "list", "--json"],
+                           capture_output=True, text=True, timeout=60)
+    argv = json.loads(specs.stdout)["kernelspecs"]["python3"]["spec"]["argv"]
+    assert Path(argv[0]).resolve() == Path(sys.executable).resolve() or argv[0] == "python"

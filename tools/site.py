@@ -30,7 +30,6 @@ import os
 import re
 import shlex
 import sys
-import tempfile
 import textwrap
 from pathlib import Path
 
@@ -40,7 +39,7 @@ if str(ROOT) not in sys.path:
 
 import tutorial  # noqa: E402
 from tools.forms import parse  # noqa: E402
-from tools.steps import STEPS, folder_diff, folder_files, load_app_module, previous_step  # noqa: E402
+from tools.steps import STEPS, StepApp, folder_diff, folder_files, previous_step  # noqa: E402
 
 DIRECTIVE = re.compile(r"^\{\{ (diff|file|excerpt|request|cli|command|tree|pitfalls) (.*) \}\}\s*$", re.MULTILINE)
 
@@ -226,33 +225,6 @@ def render_excerpt(steps, step, path, selector):
     highlight = {n - first + 1 for n in changed_lines(steps, step, path) if first <= n <= last}
     code = "\n".join(lines[first - 1:last])
     return block("excerpt", f"steps/{step}/{path}", fence(code, lexer_for(path), highlight), path)
-
-
-class StepApp:
-    """A step's app, loaded fresh with its database in a temporary folder, for real requests."""
-
-    def __init__(self, steps, step):
-        self.tmp = tempfile.TemporaryDirectory(prefix="course-site-")
-        self.database = os.path.join(self.tmp.name, "tasks.db")
-        saved = {name: os.environ.get(name) for name in ("APP_SECRET", "APP_DATABASE", "APP_ENV")}
-        os.environ.update(APP_SECRET="site-build-" + "x" * 40, APP_DATABASE=self.database)
-        try:
-            sys.dont_write_bytecode = True
-            self.app = load_app_module(steps / step).app
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
-        self.app.config.update(TESTING=True)
-        if "DATABASE" in self.app.config:
-            self.app.config["DATABASE"] = self.database
-        self.client = self.app.test_client()
-        self.token = None
-
-    def close(self):
-        self.tmp.cleanup()
 
 
 def shown_body(response):

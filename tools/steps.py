@@ -1,7 +1,9 @@
 """Find the steps and load a step's app.py as a fresh module, from the course or a student's folder."""
 import importlib.util
 import itertools
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 # tutorial.py is the one place that lists the steps and says which files belong to one.
@@ -49,3 +51,31 @@ def previous_step(step):
     index = STEPS.index(step)
     return STEPS[index - 1] if index else None
 
+
+class StepApp:
+    """A step's app, loaded fresh with its database in a temporary folder, for real requests."""
+
+    def __init__(self, steps, step):
+        self.tmp = tempfile.TemporaryDirectory(prefix="course-", ignore_cleanup_errors=True)
+        self.database = os.path.join(self.tmp.name, "tasks.db")
+        saved = {name: os.environ.get(name) for name in ("APP_SECRET", "APP_DATABASE", "APP_ENV")}
+        os.environ.update(APP_SECRET="course-tools-" + "x" * 40, APP_DATABASE=self.database)
+        try:
+            sys.dont_write_bytecode = True
+            self.module = load_app_module(Path(steps) / step)
+            self.app = self.module.app
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+        self.app.config.update(TESTING=True)
+        if "DATABASE" in self.app.config:
+            self.app.config["DATABASE"] = self.database
+        self.client = self.app.test_client()
+        self.token = None
+
+    def close(self):
+        """Delete the temporary database."""
+        self.tmp.cleanup()

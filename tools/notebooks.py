@@ -1,0 +1,159 @@
+"""Write the instructors' demo notebooks, one per step, and run them so they keep their outputs.
+
+    python -m tools.notebooks            (inside .venv, from the repository's root)
+
+The notebooks (docs/notebooks/NN_name.ipynb) are made from the cells below, so that every step's
+demo has the same shape: the code being taught, real requests, the database, the real server.
+Edit a demo here, not in Jupyter, then run this again; the tests check that the two agree.
+"""
+import sys
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "docs" / "notebooks"
+
+SETUP = '''import sys
+from pathlib import Path
+
+# The course's root is two folders up from docs/notebooks; tools.demo loads a step for a demo.
+sys.path.insert(0, str(Path.cwd().parents[1]))
+from tools.demo import Demo
+
+demo = Demo("{step}")'''
+
+SERVER = [
+    ("md", "## The real server · 真实的服务器\n\n"
+           "The same app under `flask run`, on 127.0.0.1 and a free port: open the address in a browser "
+           "while it runs, then stop it.\n\n"
+           "用 `flask run` 启动同一个应用，监听 127.0.0.1 的一个空闲端口：运行期间可以在浏览器里打开这个地址，然后停止它。"),
+    ("code", "server = demo.serve()\nserver"),
+    ("code", "import urllib.request\n\nwith urllib.request.urlopen(server.url) as response:\n"
+             "    print(response.status, response.headers['Content-Type'])"),
+    ("code", "print(server.stop())"),
+]
+
+# Per step: its title in both languages, then (kind, source) cells after the set-up cell.
+DEMOS = {
+    "01_hello": ("A first web service", "第一个网络服务", [
+        ("md", "## The code · 代码"),
+        ("code", 'demo.code("app.py")'),
+        ("md", "## A request · 一个请求\n\nThe browser asks for `/`; the view function's string is the page.\n\n"
+               "浏览器请求 `/`，视图函数返回的字符串就是页面。"),
+        ("code", 'demo.get("/")'),
+        ("code", 'demo.get("/nothing-here")'),
+    ]),
+    "02_routes": ("Routes and view functions", "路由与视图函数", [
+        ("md", "## Converters · 转换器"),
+        ("code", 'demo.code("app.py", "ticket")'),
+        ("code", 'demo.get("/ticket/42")'),
+        ("code", 'demo.get("/ticket/abc")'),
+        ("code", 'demo.get("/price/100")'),
+        ("code", 'demo.get("/temperature/-4.5")'),
+        ("md", "## Escaping · 转义\n\nThe name comes from the URL, so it is escaped before it goes into HTML.\n\n"
+               "名字来自 URL，所以放进 HTML 之前要先转义。"),
+        ("code", 'demo.code("app.py", "hello")'),
+        ("code", 'demo.get("/hello/<em>Ada")'),
+        ("md", "## GET and POST · GET 与 POST"),
+        ("code", 'demo.code("app.py", "login")'),
+        ("code", 'demo.post("/login", username="student", password="wrong")'),
+        ("code", 'demo.post("/login", username="student", password="flask")'),
+        ("code", 'demo.post("/healthz")'),
+        ("md", "## Query strings · 查询字符串"),
+        ("code", 'demo.get("/search?q=s&page=2")'),
+        ("code", 'demo.get("/search?page=0")'),
+    ]),
+    "03_templates": ("Templates and static files", "模板与静态文件", [
+        ("md", "## The layout · 布局"),
+        ("code", 'demo.code("templates/base.html")'),
+        ("code", 'demo.code("templates/tasks.html", "block=content")'),
+        ("md", "## The dashboard · 仪表板\n\nThe task with `<script>` in it shows as text: autoescaping.\n\n"
+               "含有 `<script>` 的任务以文本显示：这就是自动转义。"),
+        ("code", 'demo.get("/tasks")'),
+        ("code", 'demo.get("/tasks/3")'),
+        ("code", 'demo.get("/tasks/99")'),
+    ]),
+    "04_forms": ("Forms, validation and feedback", "表单、校验与反馈", [
+        ("md", "## Validation · 校验"),
+        ("code", 'demo.code("app.py", "validate_signup")'),
+        ("code", 'demo.get("/signup")'),
+        ("code", 'demo.post("/signup", username="a", email="not an address", password="short")'),
+        ("md", "## Post/Redirect/Get and flash · 重定向与闪现消息"),
+        ("code", 'demo.post("/signup", username="ada", email="ada@example.com", password="correct horse")'),
+        ("code", 'demo.get("/")'),
+        ("md", "## CSRF\n\nA form sent without the page's token (as another site would send it) is refused.\n\n"
+               "不带页面令牌发送的表单（就像别的网站伪造的那样）会被拒绝。"),
+        ("code", 'demo.post("/signup", csrf_token="forged", username="eve", email="eve@example.com", password="12345678")'),
+    ]),
+    "05_sqlite": ("Persistence with SQLite", "用 SQLite 持久化", [
+        ("md", "## One connection per request · 每个请求一个连接"),
+        ("code", 'demo.code("app.py", "get_db")'),
+        ("code", 'demo.code("schema.sql")'),
+        ("code", 'print(demo.app.test_cli_runner().invoke(args=["init-db"]).output)'),
+        ("md", "## Adding tasks · 添加任务\n\nThe dashboard's form carries a CSRF token; the summary goes to SQLite as "
+               "a parameter, so SQL in it is only text.\n\n"
+               "仪表板的表单带有 CSRF 令牌；任务摘要作为参数交给 SQLite，所以其中的 SQL 只是普通文本。"),
+        ("code", 'demo.get("/tasks")'),
+        ("code", 'demo.post("/tasks", summary="Buy milk")'),
+        ("code", "demo.post(\"/tasks\", summary=\"'); DROP TABLE tasks; --\")"),
+        ("code", 'demo.post("/tasks", summary="   ")'),
+        ("md", "## The database · 数据库"),
+        ("code", 'demo.rows("SELECT id, summary, done, created FROM tasks")'),
+    ]),
+    "06_taskman": ("The complete task manager", "完整的任务管理器", [
+        ("md", "## Changing state with POST · 用 POST 改变状态"),
+        ("code", 'demo.code("app.py", "toggle_task")'),
+        ("code", 'demo.get("/tasks")\nfor summary in ["Write the slides", "Test the demo", "Book the room"]:\n'
+                 '    demo.post("/tasks", summary=summary)\ndemo.rows("SELECT id, summary, done FROM tasks")'),
+        ("code", 'demo.post("/tasks/1/toggle")'),
+        ("code", 'demo.post("/tasks/99/delete")'),
+        ("code", 'demo.post("/tasks/purge")'),
+        ("md", "## The delete confirmation · 删除确认"),
+        ("code", 'demo.code("static/confirm.js")'),
+        ("md", "## The JSON API · JSON 接口"),
+        ("code", 'demo.get("/api/tasks")'),
+        ("code", 'demo.get("/tasks")'),
+    ]),
+}
+
+
+def build(step):
+    """The notebook of a step, without outputs."""
+    title, title_zh, cells = DEMOS[step]
+    number = step.split("_")[0]
+    intro = (f"# Step {number} demo: {title} · 第 {number} 步演示：{title_zh}\n\n"
+             f"A live demonstration of `steps/{step}`: the code being taught, real requests and their responses, "
+             "and the real server. Run the cells from the top.\n\n"
+             f"`steps/{step}` 的课堂演示：讲解的代码、真实的请求与响应，以及真实的服务器。请从上往下依次运行。")
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook.cells.append(nbformat.v4.new_markdown_cell(intro))
+    notebook.cells.append(nbformat.v4.new_code_cell(SETUP.format(step=step)))
+    for kind, source in [*cells, *SERVER, ("code", "demo.close()")]:
+        make = nbformat.v4.new_markdown_cell if kind == "md" else nbformat.v4.new_code_cell
+        notebook.cells.append(make(source))
+    return notebook
+
+
+def execute(notebook, timeout=120):
+    """Run every cell in docs/notebooks, as Jupyter would; raises CellExecutionError on a broken cell."""
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(NOTEBOOKS)}})
+    client.execute()
+    return notebook
+
+
+def main(steps=None):
+    NOTEBOOKS.mkdir(parents=True, exist_ok=True)
+    for step in steps or DEMOS:
+        notebook = execute(build(step))
+        for index, cell in enumerate(notebook.cells):
+            cell.id = f"{step}-{index}"   # stable ids, so a re-run changes only what really changed
+        nbformat.write(notebook, NOTEBOOKS / f"{step}.ipynb")
+        print(f"wrote docs/notebooks/{step}.ipynb")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
