@@ -99,7 +99,17 @@ def forms(client):
 
 
 def pytest_collection_modifyitems(config, items):
-    """With --app-dir, a run must be about one step, or every suite would grade the same folder."""
+    """Mark the slow kinds of test by where they live; with --app-dir, insist on a single step.
+
+    Everything under tests/browser/ drives Chromium, and a file named test_servers.py starts real
+    servers, so `-m "not servers and not browser"` selects the fast part of the suite.
+    """
+    for item in items:
+        path = Path(item.path)
+        if "browser" in path.relative_to(TESTS).parts[:1]:
+            item.add_marker(pytest.mark.browser)
+        if path.name == "test_servers.py":
+            item.add_marker(pytest.mark.servers)
     if config.getoption("--app-dir"):
         steps = {step_of(item) for item in items} - {None}
         if len(steps) > 1:

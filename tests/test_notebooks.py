@@ -37,6 +37,7 @@ def test_the_notebook_keeps_its_outputs_for_the_site(step):
     assert not without, f"cells with no stored output: {without}"
 
 
+@pytest.mark.servers
 @pytest.mark.parametrize("step", STEPS)
 def test_every_cell_of_the_notebook_runs(step):
     """Executed as Jupyter would run it, from the top: any error fails with the cell that broke."""

@@ -174,6 +174,7 @@ def test_changing_a_line_in_a_step_changes_the_built_page(tmp_path):
         assert any(marker in excerpt for excerpt in excerpts), "the excerpt did not follow the change"
 
 
+@pytest.mark.servers
 def test_serve_serves_both_languages(port):
     """`python tutorial.py serve` is mkdocs serve: both languages answer, and steps/ is watched."""
     import os

@@ -149,6 +149,7 @@ def test_diff_of_a_students_folder_ignores_caches_venvs_and_databases(tmp_path):
     assert "+++ yours/app.py" in changed.stdout
 
 
+@pytest.mark.servers
 def test_demo_serves_a_throwaway_copy_with_sample_tasks_and_deletes_it(port):
     """`tutorial.py demo 05`: sample tasks on the dashboard; once stopped, the copy is gone."""
     import os
@@ -168,6 +169,7 @@ def test_demo_serves_a_throwaway_copy_with_sample_tasks_and_deletes_it(port):
     assert not str(copy).startswith(str(ROOT))
 
 
+@pytest.mark.servers
 def test_lab_starts_jupyterlab_with_the_courses_python(port):
     """`tutorial.py lab` serves JupyterLab on 127.0.0.1, and its kernel is the course's .venv Python."""
     import json

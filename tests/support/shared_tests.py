@@ -41,6 +41,7 @@ def test_debug_is_off_and_not_switched_on_in_the_code(app, app_dir):
                         pytest.fail(f"{source.name} sets {text} in the code; use `flask run --debug` instead.")
 
 
+@pytest.mark.servers
 @pytest.mark.concept("starting the development server", "run-it")
 def test_flask_run_serves_the_home_page(app_dir, port, clean_env):
     """`flask run` inside the step's folder finds app.py by itself and serves the home page."""
@@ -64,6 +65,7 @@ runpy.run_path("app.py", run_name="__main__")
 """
 
 
+@pytest.mark.servers
 @pytest.mark.concept("starting the development server", "run-it")
 def test_python_app_py_serves_on_127_0_0_1_port_5000(app_dir, port, clean_env):
     """`python app.py` calls app.run() with the defaults: 127.0.0.1:5000, and no debug mode."""
