@@ -4,7 +4,7 @@
     python tutorial.py test 03                    one step's suite (3, 03 or 03_templates)
     python tutorial.py test 03 --app-dir PATH     grade your own folder against step 03
     python tutorial.py test 03 -- -x -k signup    anything after -- goes to pytest
-    python tutorial.py run 06 [--port N]          start a step on http://127.0.0.1:N/
+    python tutorial.py run 06 [--port N] [--debug]  start a step on http://127.0.0.1:N/
     python tutorial.py serve                      read the course in your browser
     python tutorial.py diff 04 05                 what changed from one step to the next
     python tutorial.py diff 05 --app-dir PATH     your folder against step 05
@@ -136,6 +136,8 @@ def command_run(args):
     step = resolve_step(args.step)
     print(f"Starting {step} on http://127.0.0.1:{args.port}/  (Ctrl+C stops it)", flush=True)
     command = [str(python), "-m", "flask", "run", "--host", "127.0.0.1", "--port", str(args.port)]
+    if args.debug:
+        command.append("--debug")
     try:
         # Steps from 05 on keep their database in their own instance/ folder, which git ignores.
         return subprocess.run(command, cwd=ROOT / "steps" / step, env=child_env(APP_ENV="development")).returncode
@@ -278,6 +280,8 @@ def build_parser():
     run = commands.add_parser("run", help="start a step's app on http://127.0.0.1:PORT/")
     run.add_argument("step", help="a step: 6, 06 or 06_taskman")
     run.add_argument("--port", type=int, default=5000, help="the port to listen on (default 5000)")
+    run.add_argument("--debug", action="store_true",
+                     help="debug mode: reload on every save, tracebacks in the browser (never in production)")
     run.set_defaults(handler=command_run)
 
     diff = commands.add_parser("diff", help="print what differs between two steps, or a step and your folder")

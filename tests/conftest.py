@@ -124,7 +124,8 @@ def pytest_runtest_makereport(item, call):
     step = step_of(item)
     if report.failed and marker and step:
         title, anchor = marker.args
-        report.concept = f"{step_title(step)}: {title} (the course site: /steps/{step}/#{anchor})"
+        report.concept = (f"{step_title(step)}: {title} "
+                          f"(the course site: /steps/{step}/#{anchor}, in English /en/steps/{step}/#{anchor})")
         report.sections.append(("What to review", f"This test checks {report.concept}."))
     return report
 

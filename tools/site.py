@@ -30,6 +30,8 @@ import os
 import re
 import shlex
 import sys
+from http import HTTPStatus
+from urllib.parse import urlencode
 import textwrap
 from pathlib import Path
 
@@ -41,7 +43,8 @@ import tutorial  # noqa: E402
 from tools.forms import parse  # noqa: E402
 from tools.steps import STEPS, StepApp, folder_diff, folder_files, previous_step  # noqa: E402
 
-DIRECTIVE = re.compile(r"^\{\{ (diff|file|excerpt|request|cli|command|tree|pitfalls) (.*) \}\}\s*$", re.MULTILINE)
+# A directive may be indented (inside a content tab, say): what it generates is indented the same.
+DIRECTIVE = re.compile(r"^( *)\{\{ (diff|file|excerpt|request|cli|command|tree|pitfalls) (.*) \}\}\s*$", re.MULTILINE)
 
 LEXERS = {".py": "python", ".html": "html+jinja", ".css": "css", ".js": "js", ".sql": "sql",
           ".txt": "text", ".conf": "nginx", ".service": "ini", ".md": "markdown", ".toml": "toml",
@@ -56,8 +59,8 @@ WORDS = {
            "no_changes": "No file changed since the step before.", "first": "This is the first step: here are all its files.",
            "pitfall_test": "the test that guards it"},
 }
-COMMANDS_ALLOWED = {"python", "python3", "flask", "pip", "cd", "gunicorn", "nginx", "sudo", "docker",
-                    "systemctl", "sqlite3", "cp", "jupyter"}
+COMMANDS_ALLOWED = {"python", "python3", "py", "flask", "pip", "cd", "gunicorn", "nginx", "sudo", "docker",
+                    "systemctl", "sqlite3", "cp", "jupyter", "source", ".venv\\Scripts\\activate", "git"}
 
 
 class DirectiveError(Exception):
@@ -83,10 +86,19 @@ def lexer_for(path):
     return NAMED_LEXERS.get(name) or LEXERS.get(Path(path).suffix, "text")
 
 
+# Python-Markdown empties every line that holds only spaces before any extension runs, which would
+# change a diff's blank context line (" ") into "". Such lines travel as this placeholder instead,
+# and on_page_content puts the spaces back into the finished HTML.
+BLANK_LINE = "COURSE-SPACES-{}-COURSE"
+BLANK_LINE_FOUND = re.compile(r"COURSE-SPACES-(\d+)-COURSE")
+
+
 def fence(code, lexer, highlight=()):
     """A fenced code block, with four backticks so that the code may itself hold a fence."""
     options = f' hl_lines="{" ".join(str(n) for n in sorted(highlight))}"' if highlight else ""
-    return f"````{lexer}{options}\n{code.rstrip(chr(10))}\n````"
+    lines = [BLANK_LINE.format(len(line)) if line and not line.strip(" ") else line
+             for line in code.rstrip("\n").split("\n")]
+    return f"````{lexer}{options}\n{chr(10).join(lines)}\n````"
 
 
 def block(kind, source, body, title=None):
@@ -97,8 +109,8 @@ def block(kind, source, body, title=None):
 
 
 def indent(text, spaces=4):
-    """Indent every non-empty line, as content tabs need."""
-    return textwrap.indent(text, " " * spaces)
+    """Indent every line, blank ones too (a diff's blank context line is a single space), as tabs need."""
+    return textwrap.indent(text, " " * spaces, predicate=lambda line: True)
 
 
 def read(steps, step, path):
@@ -263,13 +275,15 @@ def render_request(steps, step, spec):
                 raise DirectiveError(f"{method} {url} answered {response.status_code}")
             if hidden:
                 continue
-            body = "&".join(f"{k}={'…' if k == 'csrf_token' else v}" for k, v in form.items())
+            body = urlencode({k: "…" if k == "csrf_token" else v for k, v in form.items()}, safe="…")
             request = f"{method} {url} HTTP/1.1\nHost: 127.0.0.1:5000"
             if body:
                 request += f"\nContent-Type: application/x-www-form-urlencoded\n\n{body}"
-            headers = [f"HTTP/1.1 {response.status}", f"Content-Type: {response.headers.get('Content-Type')}"]
-            if "Location" in response.headers:
-                headers.append(f"Location: {response.headers['Location']}")
+            phrase = HTTPStatus(response.status_code).phrase
+            headers = [f"HTTP/1.1 {response.status_code} {phrase}", f"Content-Type: {response.headers.get('Content-Type')}"]
+            for name in ("Location", "Allow"):
+                if name in response.headers:
+                    headers.append(f"{name}: {response.headers[name]}")
             if "Set-Cookie" in response.headers:
                 name = response.headers["Set-Cookie"].split("=", 1)[0]
                 headers.append(f"Set-Cookie: {name}=…")
@@ -280,10 +294,12 @@ def render_request(steps, step, spec):
 
 
 def render_cli(steps, step, arguments):
-    """Run one of the step's `flask` commands and show it with its output."""
+    """Run a `flask` command on the step's app (its own, or Flask's such as routes) and show its output."""
+    from flask.cli import cli as flask_cli
+
     app = StepApp(steps, step)
     try:
-        result = app.app.test_cli_runner().invoke(args=shlex.split(arguments))
+        result = app.app.test_cli_runner().invoke(flask_cli, args=shlex.split(arguments))
         if result.exit_code != 0:
             raise DirectiveError(f"flask {arguments} exited {result.exit_code}: {result.output}")
         output = result.output.replace(app.database, os.path.join("instance", "tasks.db"))
@@ -298,8 +314,9 @@ def render_command(line):
     if words[0] not in COMMANDS_ALLOWED:
         raise DirectiveError(f"{words[0]!r} is not a command the course uses")
     if words[:2] in (["python", "tutorial.py"], ["python3", "tutorial.py"]):
+        arguments = words[2:words.index("--")] if "--" in words else words[2:]
         try:
-            tutorial.build_parser().parse_args([word for word in words[2:] if word != "--"][:3])
+            tutorial.build_parser().parse_args(arguments)
         except SystemExit:
             raise DirectiveError(f"tutorial.py does not accept: {line}") from None
     return block("command", "tutorial.py", fence(f"$ {line}", "console"))
@@ -310,20 +327,34 @@ def render_tree(steps, step):
     return block("tree", f"steps/{step}", fence("\n".join(f"{step}/{path}" for path in folder_files(steps / step)), "text"))
 
 
+def pitfall_tests(path):
+    """(pitfall number, test name, first sentence) of each test in a file whose docstring says "Pitfall N".
+
+    A module docstring that starts with "Pitfall N" counts for every test in the file.
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    module = re.match(r"Pitfall (\d+)", ast.get_docstring(tree) or "")
+    found = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+            doc = ast.get_docstring(node) or ""
+            match = re.match(r"Pitfall (\d+)", doc) or module
+            if match:
+                text = doc if doc.startswith("Pitfall") else ast.get_docstring(tree)
+                sentence = " ".join(text.split("\n\n")[0].split())
+                found.append((int(match.group(1)), node.name, sentence))
+    return found
+
+
 def render_pitfalls(steps, step, words):
-    """The tests of a step whose docstring starts with "Pitfall N": what guards the step."""
-    tests = steps.parent / "tests" / step
+    """The tests that guard a step against the course's pitfalls, found by their docstrings."""
+    tests = steps.parent / "tests"
     items = []
-    for path in sorted(tests.glob("test_*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
-                doc = ast.get_docstring(node) or ""
-                found = re.match(r"Pitfall (\d+)", doc)
-                if found:
-                    first_line = doc.splitlines()[0]
-                    items.append((int(found.group(1)), f"`tests/{step}/{path.name}::{node.name}`", first_line))
-    if not items:
-        return ""
+    for path in sorted((tests / step).glob("test_*.py")):
+        items += [(n, f"`tests/{step}/{path.name}::{name}`", text) for n, name, text in pitfall_tests(path)]
+    # The checks every step's suite imports from support/shared_tests.py guard every step.
+    shared = tests / "support" / "shared_tests.py"
+    items += [(n, f"`tests/support/shared_tests.py::{name}`", text) for n, name, text in pitfall_tests(shared)]
     lines = [f"- **{text}** — {words['pitfall_test']}: {name}" for _, name, text in sorted(items)]
     return "\n".join(lines)
 
@@ -333,7 +364,10 @@ def expand(markdown, steps, language):
     words = WORDS[language]
 
     def replace(match):
-        verb, argument = match.group(1), match.group(2).strip()
+        margin, verb, argument = match.groups()
+        return indent(generate(verb, argument.strip()), len(margin))
+
+    def generate(verb, argument):
         parts = argument.split(maxsplit=2)
         if verb == "diff":
             return render_diff(steps, parts[0], words)
@@ -362,3 +396,8 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
         from mkdocs.exceptions import PluginError
 
         raise PluginError(f"{page.file.src_uri}: {error}") from None
+
+
+def on_page_content(html, page, config, files, **kwargs):
+    """Give back the spaces of the lines that fence() protected from Markdown."""
+    return BLANK_LINE_FOUND.sub(lambda match: " " * int(match.group(1)), html)

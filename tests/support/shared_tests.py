@@ -19,14 +19,20 @@ def crawl_start():
 
 @pytest.mark.concept("every page links only to routes of this step", "pages-and-links")
 def test_every_page_is_valid_html5_and_links_only_to_routes(client, crawl_start):
-    """Crawl from the home page: each page opens, is valid HTML5, and each link leads to a route."""
+    """Pitfall 10: a link to a route the step does not have breaks the page (url_for raises BuildError).
+
+    Crawl from the home page: each page opens, is valid HTML5, and each link or form leads to a route.
+    """
     pages = crawl(client, crawl_start)
     assert "/" in pages
 
 
 @pytest.mark.concept("debug mode is never switched on in the code", "debug-mode")
 def test_debug_is_off_and_not_switched_on_in_the_code(app, app_dir):
-    """Debug mode comes from `flask run --debug`, never from the code (the debugger runs any code)."""
+    """Pitfall 11: debug mode comes from `flask run --debug`, never from the code.
+
+    The interactive debugger runs any Python code for whoever reaches it.
+    """
     assert not app.debug
     for source in app_dir.glob("*.py"):
         tree = ast.parse(source.read_text(encoding="utf-8"))
