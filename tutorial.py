@@ -4,12 +4,14 @@
     python tutorial.py test 03                    one step's suite (3, 03 or 03_templates)
     python tutorial.py test 03 --app-dir PATH     grade your own folder against step 03
     python tutorial.py test 03 -- -x -k signup    anything after -- goes to pytest
-    python tutorial.py run 06 [--port N] [--debug]  start a step on http://127.0.0.1:N/
+    python tutorial.py run 06 [--port N]          start a step on http://127.0.0.1:N/ (--debug to reload)
     python tutorial.py serve                      read the course in your browser
     python tutorial.py diff 04 05                 what changed from one step to the next
     python tutorial.py diff 05 --app-dir PATH     your folder against step 05
     python tutorial.py demo 05 [--port N]         a throwaway copy of a step with sample tasks, started
     python tutorial.py lab                        JupyterLab on the demo notebooks, with the course's Python
+    python tutorial.py screenshots                new screenshots of every step for the site (needs Chromium)
+    python tutorial.py bench                      the task manager under load, and the course's own speed
 
 Standard library only, so it runs on Windows, macOS and Linux with nothing but Python 3.10+.
 """
@@ -252,6 +254,13 @@ def command_lab(args):
         return 0
 
 
+def command_tool(args):
+    """Run one of the course's tools (tools/NAME.py) inside .venv, passing its options on."""
+    python = ensure_venv()
+    command = [str(python), "-m", f"tools.{args.tool}", *args.tool_args]
+    return subprocess.run(command, cwd=ROOT, env=child_env()).returncode
+
+
 def command_serve(args):
     """Serve the course site on http://127.0.0.1:PORT/, rebuilt whenever a page or a step changes."""
     python = ensure_venv()
@@ -302,6 +311,14 @@ def build_parser():
     lab.add_argument("--no-browser", action="store_true", help="do not open a browser window")
     lab.set_defaults(handler=command_lab)
 
+    screenshots = commands.add_parser("screenshots", help="regenerate the site's screenshots of every step")
+    screenshots.set_defaults(handler=command_tool, tool="screenshots")
+
+    bench = commands.add_parser("bench", help="measure steps 06 and 07 under load, and the course's own speed")
+    bench.add_argument("--only", choices=["load", "course"], help="run one half of the benchmark")
+    bench.add_argument("--seconds", help="how long each load runs (default 5)")
+    bench.set_defaults(handler=command_tool, tool="bench")
+
     serve = commands.add_parser("serve", help="serve the course site, rebuilt when a page or a step changes")
     serve.add_argument("--port", type=int, default=8000, help="the port to listen on (default 8000)")
     serve.set_defaults(handler=command_serve)
@@ -314,6 +331,8 @@ def main(argv=None):
     extra = argv[argv.index("--") + 1:] if "--" in argv else []
     args = build_parser().parse_args(argv[:len(argv) - len(extra) - (1 if "--" in argv else 0)])
     args.pytest_args = extra
+    if args.handler is command_tool:
+        args.tool_args = [f"--{name}={value}" for name in ("only", "seconds") if getattr(args, name, None)]
     return args.handler(args)
 
 
