@@ -1,14 +1,9 @@
 """Dynamic URL segments with each converter, and what each converter refuses."""
 import pytest
 
-from support import expect_page, parse
+from support import expect_page, parse, visible_text
 
 pytestmark = pytest.mark.concept("dynamic segments and converters", "converters")
-
-
-def visible_text(response):
-    """The text a visitor sees on the page, with runs of spaces and newlines made one space."""
-    return " ".join(parse(response.get_data(as_text=True)).body.get_text().split())
 
 
 @pytest.mark.parametrize("name", ["Ada", "Grace Hopper", "café ✓ 任务"])

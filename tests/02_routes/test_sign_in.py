@@ -1,17 +1,12 @@
 """One URL, two methods: GET /login shows the sign-in form, POST /login checks it."""
 import pytest
 
-from support import expect_page, parse
+from support import expect_page, parse, visible_text
 
 pytestmark = pytest.mark.concept("one URL, two methods: the sign-in form", "get-and-post")
 
 # The demo account the page itself announces; a real app never keeps passwords in its code.
 USERNAME, PASSWORD = "student", "flask"
-
-
-def visible_text(response):
-    """The text a visitor sees on the page, with runs of spaces and newlines made one space."""
-    return " ".join(parse(response.get_data(as_text=True)).body.get_text().split())
 
 
 def test_get_shows_the_form_and_says_the_account_is_a_demo(client, forms):

@@ -1,10 +1,10 @@
 """Helpers shared by every step's suite: loading a step's app, submitting forms, checking pages."""
 from tools.forms import Forms
 from tools.steps import ROOT, STEPS, load_app_module, step_title
-from .pages import assert_valid_page, crawl, expect_page, links_of, parse
+from .pages import assert_valid_page, crawl, expect_page, links_of, parse, visible_text
 from .tools import require_program
 
 __all__ = [
     "ROOT", "STEPS", "load_app_module", "step_title", "Forms",
-    "assert_valid_page", "crawl", "expect_page", "links_of", "parse", "require_program",
+    "assert_valid_page", "crawl", "expect_page", "links_of", "parse", "require_program", "visible_text",
 ]

@@ -10,6 +10,11 @@ from tools.forms import parse
 LABELLED_INPUTS = {"text", "email", "password", "search", "number", "url", "tel", "date", "checkbox", "radio"}
 
 
+def visible_text(response):
+    """The text a visitor sees on a page, with runs of spaces and newlines made one space."""
+    return " ".join(parse(response.get_data(as_text=True)).body.get_text().split())
+
+
 def expect_page(client, url, status=200):
     """GET url and check its status, with a message that names the route when it is missing."""
     response = client.get(url)
