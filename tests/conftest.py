@@ -55,7 +55,9 @@ TEST_SECRET = "a-test-secret-that-is-long-enough-for-production"
 @pytest.fixture
 def app_env(tmp_path, monkeypatch):
     """Set the production configuration in the environment: a real secret and a temporary database."""
-    env = {"APP_SECRET": TEST_SECRET, "APP_DATABASE": str(tmp_path / "tasks.db")}
+    database = str(tmp_path / "tasks.db")
+    # FLASK_DATABASE for steps 04-06 (app.config.from_prefixed_env), APP_DATABASE for step 07.
+    env = {"APP_SECRET": TEST_SECRET, "APP_DATABASE": database, "FLASK_DATABASE": database}
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     return env
@@ -131,7 +133,9 @@ def pytest_runtest_makereport(item, call):
 
 
 def repository_state():
-    """What git sees in the working tree, ignored files included (None outside a git checkout)."""
+    """What a test could leave in the repository: ignored files git reports, and every file under steps/
+    with its size and modification time (so a database that already existed and was written counts too).
+    None outside a git checkout."""
     try:
         result = subprocess.run(["git", "status", "--porcelain", "--ignored", "--untracked-files=all"],
                                 cwd=ROOT, capture_output=True, text=True, timeout=30)
@@ -139,11 +143,13 @@ def repository_state():
         return None
     if result.returncode != 0:
         return None
-    # Ignored files (caches, databases, builds) and anything under steps/ are what a test could leave.
-    return {
-        line for line in result.stdout.splitlines()
-        if ".venv/" not in line and (line.startswith("!!") or line[3:].startswith("steps/"))
-    }
+    state = {line for line in result.stdout.splitlines()
+             if ".venv/" not in line and (line.startswith("!!") or line[3:].startswith("steps/"))}
+    for path in (ROOT / "steps").rglob("*"):
+        if path.is_file():
+            stat = path.stat()
+            state.add(f"{path.relative_to(ROOT).as_posix()} ({stat.st_size} bytes, modified {stat.st_mtime_ns})")
+    return state
 
 
 def pytest_sessionstart(session):

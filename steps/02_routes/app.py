@@ -16,7 +16,7 @@ PER_PAGE = 3
 def page(title, body):
     """Wrap a fragment of HTML in a complete page with a link home."""
     return (
-        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<link rel="icon" href="data:,">\n'
         f"<title>{title}</title>\n</head>\n<body>\n"
         f'<p><a href="/">Home</a></p>\n{body}\n</body>\n</html>\n'
     )
