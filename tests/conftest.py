@@ -13,7 +13,7 @@ import pytest
 # A test run writes nothing into the repository: no __pycache__ beside the steps.
 sys.dont_write_bytecode = True
 
-from support import ROOT, STEPS, Forms, load_app_module, step_title  # noqa: E402
+from support import ROOT, STEPS, Forms, TaskActions, load_app_module, step_title  # noqa: E402
 
 TESTS = Path(__file__).resolve().parent
 
@@ -98,6 +98,12 @@ def runner(app):
 def forms(client):
     """Submits the app's forms as a browser would, CSRF token included."""
     return Forms(client)
+
+
+@pytest.fixture
+def tasks(app, client, forms):
+    """Use the task manager (05 on) through its forms and read its database back."""
+    return TaskActions(app, client, forms)
 
 
 def pytest_collection_modifyitems(config, items):

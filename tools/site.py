@@ -401,3 +401,24 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
 def on_page_content(html, page, config, files, **kwargs):
     """Give back the spaces of the lines that fence() protected from Markdown."""
     return BLANK_LINE_FOUND.sub(lambda match: " " * int(match.group(1)), html)
+
+
+def _notebooks_are_pages(files, config, **kwargs):
+    """Keep the demo notebooks as pages after mkdocs-static-i18n has rebuilt the file list.
+
+    mkdocs-jupyter marks each .ipynb file as a page, but the i18n plugin runs last and makes
+    plain File objects again, which mkdocs would copy as raw JSON (mkdocs-static-i18n issue #198).
+    This runs after both and marks them again, so mkdocs-jupyter renders them with their outputs.
+    """
+    for file in files:
+        if file.src_uri.endswith(".ipynb"):
+            file.is_documentation_page = lambda: True
+    return files
+
+
+try:
+    from mkdocs.plugins import event_priority
+
+    on_files = event_priority(-200)(_notebooks_are_pages)
+except ImportError:  # the hook is also imported by the tests, without mkdocs installed
+    on_files = _notebooks_are_pages

@@ -2,9 +2,11 @@
 from tools.forms import Forms
 from tools.steps import ROOT, STEPS, load_app_module, step_title
 from .pages import assert_valid_page, crawl, expect_page, links_of, parse, visible_text
+from .tasks import TaskActions
 from .tools import require_program
 
 __all__ = [
     "ROOT", "STEPS", "load_app_module", "step_title", "Forms",
     "assert_valid_page", "crawl", "expect_page", "links_of", "parse", "require_program", "visible_text",
+    "TaskActions",
 ]

@@ -1,0 +1,46 @@
+"""A task's own page, read from the database by id; an id that is not there is a 404."""
+import pytest
+
+from support import parse
+
+pytestmark = pytest.mark.concept("a task's page from the database", "task-detail")
+
+
+def test_a_task_page_shows_the_stored_task(tasks):
+    tasks.add("Read about sqlite3.Row")
+    row = tasks.rows()[0]
+    text = parse(tasks.page(f"/tasks/{row['id']}")).get_text(" ", strip=True)
+    assert "Read about sqlite3.Row" in text
+    assert row["created"] in text, "the page shows when the task was added"
+    assert "to do" in text
+
+
+def test_a_task_page_shows_when_it_is_done(tasks):
+    tasks.add("Finish step 05")
+    task_id = tasks.rows()[0]["id"]
+    tasks.mark_done(task_id)
+    text = parse(tasks.page(f"/tasks/{task_id}")).get_text(" ", strip=True)
+    assert "Status: done" in text
+
+
+def test_each_id_shows_its_own_task(tasks):
+    tasks.add("alpha")
+    tasks.add("beta")
+    for row in tasks.rows():
+        assert row["summary"] in tasks.page(f"/tasks/{row['id']}")
+
+
+@pytest.mark.parametrize("url", ["/tasks/2", "/tasks/999", "/tasks/0", "/tasks/-1", "/tasks/abc", "/tasks/1.5"])
+def test_a_missing_or_malformed_id_is_404(client, tasks, url):
+    tasks.add("The only task")
+    assert client.get(url).status_code == 404
+
+
+def test_a_missing_task_says_which(client):
+    assert "<p>There is no task #999.</p>" in client.get("/tasks/999").get_data(as_text=True)
+
+
+def test_a_task_page_does_not_accept_post(client, tasks):
+    tasks.add("The only task")
+    task_id = tasks.rows()[0]["id"]
+    assert client.post(f"/tasks/{task_id}", data={"csrf_token": tasks.token()}).status_code == 405

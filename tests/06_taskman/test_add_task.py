@@ -1,0 +1,71 @@
+"""Creating a task: empty and over-300-character summaries are refused with a message."""
+import pytest
+
+from support import parse
+
+pytestmark = pytest.mark.concept("creating a task", "add-task")
+
+MAX_SUMMARY = 300
+
+
+def test_a_new_task_is_stored_pending_and_the_browser_is_sent_back(tasks):
+    response = tasks.add("Learn SQLite")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/tasks")
+    assert [(row["summary"], row["done"]) for row in tasks.rows()] == [("Learn SQLite", 0)]
+    assert tasks.flashes() == ["Task added."]
+
+
+@pytest.mark.parametrize("summary", ["", " ", "   \t\n  "], ids=["empty", "a space", "whitespace"])
+def test_an_empty_summary_is_refused_with_a_message(tasks, summary):
+    response = tasks.add(summary)
+    assert response.status_code == 400
+    assert tasks.error_in(response.get_data(as_text=True)) == "A task needs a summary."
+    assert tasks.summaries() == []
+
+
+def test_the_new_task_field_starts_empty(tasks):
+    field = parse(tasks.page("/tasks")).find("input", attrs={"name": "summary"})
+    assert field.get("value", "") == ""
+    assert tasks.error_in(tasks.page("/tasks")) is None
+
+
+def test_a_form_without_a_summary_field_is_refused(client, tasks):
+    assert client.post("/tasks", data={"csrf_token": tasks.token()}).status_code == 400
+    assert tasks.summaries() == []
+
+
+@pytest.mark.parametrize("summary", ["x" * (MAX_SUMMARY + 1), "任" * (MAX_SUMMARY + 1)], ids=["ascii", "unicode"])
+def test_a_summary_over_300_characters_is_refused_with_a_message(tasks, summary):
+    response = tasks.add(summary)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert tasks.error_in(html) == "A summary has at most 300 characters."
+    assert parse(html).find("input", attrs={"name": "summary"})["value"] == summary, "what was typed is kept"
+    assert tasks.summaries() == []
+
+
+@pytest.mark.parametrize("summary", ["x" * MAX_SUMMARY, "任" * MAX_SUMMARY], ids=["ascii", "unicode"])
+def test_a_summary_of_exactly_300_characters_is_accepted(tasks, summary):
+    assert tasks.add(summary).status_code == 302
+    assert tasks.summaries() == [summary]
+
+
+def test_whitespace_in_a_summary_is_collapsed(tasks):
+    assert tasks.add("  Buy \t milk\n now  ").status_code == 302
+    assert tasks.summaries() == ["Buy milk now"]
+
+
+@pytest.mark.parametrize("summary", ["café ✓ 任务", "'); DROP TABLE tasks; --"])
+def test_unicode_and_sql_looking_text_are_kept_as_typed(tasks, summary):
+    assert tasks.add(summary).status_code == 302
+    assert tasks.summaries() == [summary]
+    assert summary in parse(tasks.page("/tasks")).get_text()
+
+
+def test_html_in_a_summary_is_shown_escaped(tasks):
+    (task_id,) = tasks.add_all("<script>alert(1)</script>")
+    for url in ("/tasks", f"/tasks/{task_id}"):
+        html = tasks.page(url)
+        assert "&lt;script&gt;" in html, url
+        assert "<script>alert" not in html, url

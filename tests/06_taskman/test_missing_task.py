@@ -1,0 +1,42 @@
+"""An id that does not exist is a 404 for every action, and nothing changes."""
+import pytest
+
+pytestmark = pytest.mark.concept("an id that does not exist is a 404", "missing-id")
+
+
+@pytest.mark.parametrize("action", ["toggle", "delete"])
+def test_an_action_on_a_missing_id_is_404_and_changes_nothing(client, tasks, action):
+    """Pitfall 4: redirecting as if it worked would tell the user a change happened when none did."""
+    first, _ = tasks.add_all("one", "two")
+    tasks.toggle(first)
+    tasks.client.get("/tasks")  # read the toggle's message
+    before = tasks.rows()
+    response = client.post(f"/tasks/999/{action}", data={"csrf_token": tasks.token()})
+    assert response.status_code == 404
+    assert tasks.rows() == before
+    assert tasks.flashes() == [], "no message may say the change was made"
+
+
+@pytest.mark.parametrize("action", ["toggle", "delete"])
+def test_an_action_from_a_stale_page_on_a_deleted_task_is_404(tasks, action):
+    """Pitfall 4: two tabs open; the task is deleted in one, then its button is pressed in the other."""
+    keep, gone = tasks.add_all("keep", "gone")
+    stale_form = tasks.forms.find("/tasks", f"/tasks/{gone}/{action}")
+    token = stale_form.find("input", attrs={"name": "csrf_token"})["value"]
+    tasks.delete(gone)
+    response = tasks.client.post(f"/tasks/{gone}/{action}", data={"csrf_token": token})
+    assert response.status_code == 404
+    assert tasks.done() == {keep: False}
+
+
+@pytest.mark.parametrize("url", ["/tasks/abc/toggle", "/tasks/-1/delete", "/tasks/1.5/toggle"])
+def test_a_malformed_id_is_404(client, tasks, url):
+    tasks.add_all("one")
+    assert client.post(url, data={"csrf_token": tasks.token()}).status_code == 404
+    assert tasks.summaries() == ["one"]
+
+
+@pytest.mark.parametrize("url", ["/tasks/999", "/tasks/abc"])
+def test_a_missing_task_page_is_404(client, tasks, url):
+    tasks.add_all("one")
+    assert client.get(url).status_code == 404

@@ -1,0 +1,28 @@
+"""Step 06: every page, with done and pending tasks, is valid and links only to routes of the step."""
+import pytest
+
+from support.shared_tests import (  # noqa: F401  (imported so that they run in this suite)
+    test_debug_is_off_and_not_switched_on_in_the_code,
+    test_every_page_is_valid_html5_and_links_only_to_routes,
+    test_flask_run_serves_the_home_page,
+    test_python_app_py_serves_on_127_0_0_1_port_5000,
+)
+
+pytestmark = pytest.mark.concept("every page links only to routes of this step", "pages-and-links")
+
+
+@pytest.fixture
+def crawl_start(tasks):
+    """Store three tasks and mark one done, so every button (toggle, delete, remove done) is on the pages."""
+    first, _, _ = tasks.add_all("Learn Flask", "Write <b>tests</b> for Flask", "Deploy it")
+    assert tasks.toggle(first).status_code == 302
+    return ["/", "/tasks", "/search?q=flask"]
+
+
+def test_the_crawl_reaches_every_task_page_and_the_json_list(client, crawl_start, tasks):
+    """The dashboard links to each task's page; the docs link to /api/tasks; each of them opens."""
+    ids = [row["id"] for row in tasks.rows()]
+    assert sorted(tasks.ids_shown("/tasks")) == ids
+    for task_id in ids:
+        assert client.get(f"/tasks/{task_id}").status_code == 200
+    assert "/api/tasks" in tasks.page("/docs")

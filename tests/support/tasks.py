@@ -1,0 +1,152 @@
+"""TaskActions: use the task manager (steps 05-07) the way a person does, and read its database file.
+
+Like the AuthActions of Flask's tutorial: each action submits the page's own form, CSRF token included,
+so a test reads like what a student does in the browser.
+"""
+import os
+import re
+import sqlite3
+from contextlib import closing
+
+from .pages import parse
+
+TASK_LINK = re.compile(r"^/tasks/\d+$")
+
+
+class TaskActions:
+    """Add, toggle, delete and purge tasks through the pages' forms; read the rows the database holds."""
+
+    def __init__(self, app, client, forms):
+        self.app = app
+        self.client = client
+        self.forms = forms
+
+    @property
+    def path(self):
+        """The database file the app uses."""
+        assert "DATABASE" in self.app.config, (
+            "Keep the database's path in app.config['DATABASE'], so tests and deployments can choose it."
+        )
+        return self.app.config["DATABASE"]
+
+    # Actions, through the forms of the pages.
+
+    def add(self, summary):
+        """Fill in the dashboard's "New task" form and send it; return the response (not followed)."""
+        return self.forms.submit("/tasks", "/tasks", {"summary": summary})
+
+    def add_all(self, *summaries):
+        """Add several tasks, oldest first; return their ids in the same order."""
+        for summary in summaries:
+            assert self.add(summary).status_code == 302, f"adding {summary!r} failed"
+        return [row["id"] for row in self.rows()][-len(summaries):]
+
+    def toggle(self, task_id, page="/tasks"):
+        """Press the done/undo button of a task on `page`."""
+        return self.forms.submit(page, f"/tasks/{task_id}/toggle")
+
+    def delete(self, task_id, page="/tasks"):
+        """Press the delete button of a task on `page` (the browser's confirmation answered with OK)."""
+        return self.forms.submit(page, f"/tasks/{task_id}/delete")
+
+    def purge(self):
+        """Press the dashboard's "remove done tasks" button."""
+        return self.forms.submit("/tasks", "/tasks/purge")
+
+    # The database file, read and written directly.
+
+    def rows(self):
+        """Every task stored in the database file, oldest id first, as dicts."""
+        if not os.path.exists(self.path):
+            return []
+        with closing(sqlite3.connect(self.path)) as db:
+            db.row_factory = sqlite3.Row
+            return [dict(row) for row in db.execute("SELECT * FROM tasks ORDER BY id")]
+
+    def summaries(self):
+        """The summaries stored in the database, oldest id first."""
+        return [row["summary"] for row in self.rows()]
+
+    def done(self):
+        """{id: done} for every stored task, done as a bool."""
+        return {row["id"]: bool(row["done"]) for row in self.rows()}
+
+    def insert(self, summary, created, done=False):
+        """Write a task straight into the database (to choose its `created` time); return its id."""
+        self.client.get("/tasks")  # the app creates the table on its first request
+        with closing(sqlite3.connect(self.path)) as db:
+            cursor = db.execute(
+                "INSERT INTO tasks (summary, created, done) VALUES (?, ?, ?)", (summary, created, int(done))
+            )
+            db.commit()
+            return cursor.lastrowid
+
+    def insert_many(self, count, done_every=0):
+        """Write `count` tasks straight into the database, one second apart, oldest first.
+
+        Every `done_every`-th task is done (none when 0). Returns their ids, oldest first.
+        """
+        self.client.get("/tasks")  # the app creates its tables on its first request
+        with closing(sqlite3.connect(self.path)) as db:
+            first = db.execute("SELECT coalesce(max(id), 0) FROM tasks").fetchone()[0] + 1
+            db.executemany(
+                "INSERT INTO tasks (id, summary, done, created)"
+                " VALUES (?, ?, ?, datetime('2024-01-01', ? || ' seconds'))",
+                ((first + n, f"Task number {first + n}", int(done_every > 0 and n % done_every == 0), n)
+                 for n in range(count)),
+            )
+            db.commit()
+        return list(range(first, first + count))
+
+    def mark_done(self, task_id):
+        """Set a task's done flag in the database (step 05 has no button for it yet)."""
+        with closing(sqlite3.connect(self.path)) as db:
+            db.execute("UPDATE tasks SET done = 1 WHERE id = ?", (task_id,))
+            db.commit()
+
+    # What the pages show.
+
+    def page(self, url):
+        """GET url, check that it opens, and return its HTML."""
+        response = self.client.get(url)
+        assert response.status_code == 200, f"GET {url} answered {response.status_code}"
+        return response.get_data(as_text=True)
+
+    def token(self):
+        """The CSRF token the dashboard's forms carry."""
+        field = parse(self.page("/tasks")).find("input", attrs={"name": "csrf_token"})
+        assert field is not None, "The dashboard's form has no hidden csrf_token field."
+        return field["value"]
+
+    def ids_shown(self, url="/tasks"):
+        """The ids of the tasks a page links to, in the order it shows them."""
+        ids = []
+        for link in parse(self.page(url)).find_all("a", href=TASK_LINK):
+            task_id = int(link["href"].rsplit("/", 1)[1])
+            if task_id not in ids:
+                ids.append(task_id)
+        return ids
+
+    def counts(self, url="/tasks"):
+        """The dashboard's live counts as {"total": n, "pending": n, "done": n}."""
+        soup = parse(self.page(url))
+        for message in soup.find_all(attrs={"role": "status"}):
+            message.decompose()  # a flashed "Removed 1 done task." is not a count
+        text = soup.get_text(" ", strip=True)
+        found = {}
+        for name in ("total", "pending", "done"):
+            match = re.search(rf"(\d+) {name}\b", text)
+            assert match, f'The dashboard shows no count "N {name}".'
+            found[name] = int(match.group(1))
+        return found
+
+    def flashes(self):
+        """The text of the flashed messages the dashboard shows now (role="status")."""
+        soup = parse(self.page("/tasks"))
+        return [tag.get_text(" ", strip=True) for tag in soup.find_all(attrs={"role": "status"})]
+
+    @staticmethod
+    def error_in(html):
+        """The text of a form's error message (role="alert"), or None when the page shows none."""
+        alert = parse(html).find(attrs={"role": "alert"})
+        return alert.get_text(" ", strip=True) if alert else None
