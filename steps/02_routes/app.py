@@ -103,7 +103,7 @@ def search():
   <input id="q" name="q" value="{escape(query)}">
   <button type="submit">Search</button>
 </form>
-<p>{len(matches)} results for “{escape(query)}”, page {page_number}.</p>
+<p>{len(matches)} result{'' if len(matches) == 1 else 's'} for “{escape(query)}”, page {page_number}.</p>
 <ul>{items}</ul>""")
 
 

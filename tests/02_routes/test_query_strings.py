@@ -13,7 +13,7 @@ def search(client, **args):
     response = client.get("/search", query_string=args)
     assert response.status_code == 200, f"/search?{args} answered {response.status_code}"
     soup = parse(response.get_data(as_text=True))
-    summary = re.search(r"(\d+) results for “(.*)”, page (\d+)\.", soup.get_text())
+    summary = re.search(r"(\d+) results? for “(.*)”, page (\d+)\.", soup.get_text())
     assert summary, "the search page should say how many results, for what, and which page"
     results = soup.find("ul").get_text("\n", strip=True).splitlines()
     assert len(results) == len(soup.find("ul").find_all("li")), "the list should hold one <li> per result"

@@ -95,7 +95,7 @@ def test_search_pages_through_matching_tasks_three_at_a_time(client, app_module,
     assert response.status_code == 200
     main = parse(response.get_data(as_text=True)).find("main")
     assert [link["href"] for link in main.select("ul a")] == matches[first:first + 3]
-    summary = f"{len(matches)} results for “{params.get('q', '').strip()}”, page {params.get('page', 1)}."
+    summary = f"{len(matches)} result{'' if len(matches) == 1 else 's'} for “{params.get('q', '').strip()}”, page {params.get('page', 1)}."
     assert summary in main.get_text()
     assert (main.find("a", string="Next page") is not None) is more
 
