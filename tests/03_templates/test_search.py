@@ -40,7 +40,8 @@ def test_search_finds_tasks_by_a_word_in_their_summary_ignoring_case(client, app
     assert expected, f"no sample task matches {word!r}"
     main = search(client, q=word)
     assert result_links(main) == expected[:PER_PAGE]
-    assert f"{len(expected)} results for “{word.strip()}”, page 1." in main.get_text()
+    noun = "result" if len(expected) == 1 else "results"
+    assert f"{len(expected)} {noun} for “{word.strip()}”, page 1." in main.get_text()
 
 
 def test_search_without_a_word_lists_every_task(client, app_module):
