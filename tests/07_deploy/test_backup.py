@@ -1,0 +1,102 @@
+"""`flask backup PATH` copies the database with SQLite's online backup API, even while the app writes."""
+import sqlite3
+import subprocess
+from contextlib import closing
+
+import pytest
+
+from support.servers import python
+
+pytestmark = pytest.mark.concept("backups and restore", "backup")
+
+
+def summaries_in(path):
+    """The summaries stored in a database file, oldest id first."""
+    with closing(sqlite3.connect(path)) as db:
+        return [row[0] for row in db.execute("SELECT summary FROM tasks ORDER BY id")]
+
+
+def integrity_of(path):
+    """SQLite's own check of a database file: "ok" when it is sound."""
+    with closing(sqlite3.connect(path)) as db:
+        return db.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def test_backup_copies_every_task_to_a_valid_database(runner, tasks, tmp_path):
+    for summary in ("Back me up", "Me too", "café ✓ 任务"):
+        assert tasks.add(summary).status_code == 302
+    target = tmp_path / "backups" / "tasks-backup.db"
+    target.parent.mkdir()
+    result = runner.invoke(args=["backup", str(target)])
+    assert result.exit_code == 0, result.output
+    assert str(target) in result.output
+    assert integrity_of(target) == "ok"
+    assert summaries_in(target) == ["Back me up", "Me too", "café ✓ 任务"]
+
+
+def test_the_backup_is_one_self_contained_file(runner, tasks, tmp_path):
+    """Nothing is left in a -wal file beside it: copying the one file is the whole backup."""
+    assert tasks.add("All in one file").status_code == 302
+    target = tmp_path / "backup.db"
+    assert runner.invoke(args=["backup", str(target)]).exit_code == 0
+    assert not (tmp_path / "backup.db-wal").exists()
+    copy = tmp_path / "copied.db"
+    copy.write_bytes(target.read_bytes())
+    assert summaries_in(copy) == ["All in one file"]
+
+
+def test_a_second_backup_replaces_the_first(runner, tasks, tmp_path):
+    target = tmp_path / "backup.db"
+    assert tasks.add("First").status_code == 302
+    assert runner.invoke(args=["backup", str(target)]).exit_code == 0
+    assert tasks.add("Second").status_code == 302
+    assert runner.invoke(args=["backup", str(target)]).exit_code == 0
+    assert summaries_in(target) == ["First", "Second"]
+
+
+def test_a_backup_taken_during_a_write_holds_what_was_committed(app, runner, tasks, tmp_path):
+    """The online backup copies a consistent snapshot: a write still in progress is not half in it,
+    and the backup does not wait for the writer to finish."""
+    assert tasks.add("Committed").status_code == 302
+    with closing(sqlite3.connect(app.config["DATABASE"], isolation_level=None)) as writer:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("INSERT INTO tasks (summary) VALUES ('Not committed yet')")
+        target = tmp_path / "backup.db"
+        result = runner.invoke(args=["backup", str(target)])
+        writer.execute("COMMIT")
+    assert result.exit_code == 0, result.output
+    assert integrity_of(target) == "ok"
+    assert summaries_in(target) == ["Committed"]
+    assert tasks.summaries() == ["Committed", "Not committed yet"]
+
+
+def test_a_folder_is_not_a_backup_file(runner, tmp_path):
+    result = runner.invoke(args=["backup", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "directory" in result.output
+
+
+def test_restore_stop_copy_the_backup_over_app_database_start(runner, tasks, tmp_path, fresh_import):
+    """The restore of the step's README: stop the app, copy the backup over APP_DATABASE, start it."""
+    for summary in ("Keep me", "And me"):
+        assert tasks.add(summary).status_code == 302
+    backup = tmp_path / "backup.db"
+    assert runner.invoke(args=["backup", str(backup)]).exit_code == 0
+    restored = tmp_path / "restored" / "tasks.db"
+    restored.parent.mkdir()
+    restored.write_bytes(backup.read_bytes())
+    app = fresh_import(APP_DATABASE=str(restored)).app
+    app.config.update(TESTING=True)
+    page = app.test_client().get("/tasks").get_data(as_text=True)
+    assert "Keep me" in page and "And me" in page
+
+
+def test_flask_backup_works_from_the_command_line(app_dir, clean_env, tasks, app, tmp_path):
+    """`flask backup PATH`, typed in the step's folder with APP_DATABASE set, as on a server."""
+    assert tasks.add("From the shell").status_code == 302
+    target = tmp_path / "shell-backup.db"
+    env = dict(clean_env, APP_DATABASE=app.config["DATABASE"])
+    result = subprocess.run([python(), "-m", "flask", "backup", str(target)], cwd=app_dir, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert summaries_in(target) == ["From the shell"]

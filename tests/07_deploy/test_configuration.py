@@ -1,0 +1,70 @@
+"""Configuration comes from the environment: APP_SECRET, APP_DATABASE and APP_ENV, never from the code."""
+from pathlib import Path
+
+import pytest
+
+from support import parse
+
+pytestmark = pytest.mark.concept("configuration from the environment", "configuration")
+
+SECRET = "s" * 40
+OTHER_SECRET = "o" * 40
+
+
+def test_the_secret_key_is_app_secret(fresh_import):
+    """Pitfall 11: no secret is written in the code; each deployment brings its own in APP_SECRET."""
+    assert fresh_import(APP_SECRET=SECRET).app.secret_key == SECRET
+    assert fresh_import(APP_SECRET=OTHER_SECRET).app.secret_key == OTHER_SECRET
+
+
+def test_the_database_path_is_app_database(fresh_import, tmp_path):
+    chosen = str(tmp_path / "elsewhere" / "tasks.db")
+    assert fresh_import(APP_DATABASE=chosen).app.config["DATABASE"] == chosen
+
+
+def test_without_app_database_the_database_is_tasks_db_in_the_instance_folder(fresh_import):
+    """instance/ is Flask's folder for files the code creates; git ignores it."""
+    app = fresh_import(APP_DATABASE=None).app
+    assert Path(app.config["DATABASE"]) == Path(app.instance_path) / "tasks.db"
+
+
+def test_app_database_is_where_the_tasks_are_stored(fresh_import, tmp_path):
+    chosen = tmp_path / "data" / "tasks.db"
+    app = fresh_import(APP_DATABASE=str(chosen)).app
+    app.config.update(TESTING=True)
+    client = app.test_client()
+    token = parse(client.get("/tasks").get_data(as_text=True)).find("input", attrs={"name": "csrf_token"})["value"]
+    assert client.post("/tasks", data={"summary": "Stored here", "csrf_token": token}).status_code == 302
+    assert chosen.is_file()
+
+
+def test_development_allows_a_missing_secret_and_uses_dev(fresh_import):
+    """`python tutorial.py run 07` sets APP_ENV=development, so a laptop needs no secret."""
+    assert fresh_import(APP_ENV="development", APP_SECRET=None).app.secret_key == "dev"
+
+
+def test_development_still_uses_app_secret_when_it_is_set(fresh_import):
+    assert fresh_import(APP_ENV="development", APP_SECRET=SECRET).app.secret_key == SECRET
+
+
+def test_production_is_the_default(fresh_import):
+    """Forgetting APP_ENV on a server must not relax anything: no APP_ENV means production."""
+    with pytest.raises(SystemExit):
+        fresh_import(APP_ENV=None, APP_SECRET=None)
+
+
+def test_a_session_signed_by_one_process_is_accepted_by_another(fresh_import):
+    """Pitfall 2: every gunicorn worker and every restart reads the same APP_SECRET, so a message
+    flashed by one process is shown by the next. (A secret made at start-up would differ in each.)"""
+    first = fresh_import().app
+    first.config.update(TESTING=True)
+    client = first.test_client()
+    token = parse(client.get("/tasks").get_data(as_text=True)).find("input", attrs={"name": "csrf_token"})["value"]
+    assert client.post("/tasks", data={"summary": "Flashed", "csrf_token": token}).status_code == 302
+    cookie = client.get_cookie("session").value
+
+    second = fresh_import().app
+    second.config.update(TESTING=True)
+    browser = second.test_client()
+    browser.set_cookie("session", cookie)
+    assert "Task added." in browser.get("/tasks").get_data(as_text=True)

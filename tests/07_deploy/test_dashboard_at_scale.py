@@ -1,0 +1,163 @@
+"""The dashboard costs the same with 100 or 100,000 tasks: counts by SQL, 20 tasks a page, an index."""
+import sqlite3
+import time
+from contextlib import closing
+
+import pytest
+
+from support import parse
+
+pytestmark = pytest.mark.concept("a dashboard whose cost does not grow", "dashboard-at-scale")
+
+PER_PAGE = 20
+
+
+def links(html, rel):
+    """The hrefs of the page's links with this rel ("prev" or "next")."""
+    return [a["href"] for a in parse(html).find_all("a", rel=rel)]
+
+
+def test_the_counts_are_right_with_many_tasks(tasks):
+    tasks.insert_many(2500, done_every=3)
+    assert tasks.counts() == {"total": 2500, "pending": 1666, "done": 834}
+
+
+def test_the_counts_follow_toggles_and_deletes(tasks, client, forms):
+    tasks.insert_many(45, done_every=5)
+    assert forms.submit("/tasks/1", "/tasks/1/toggle").status_code == 302  # task 1 was done
+    assert forms.submit("/tasks/2", "/tasks/2/toggle").status_code == 302
+    assert forms.submit("/tasks/3", "/tasks/3/delete").status_code == 302
+    assert tasks.counts() == {"total": 44, "pending": 35, "done": 9}
+
+
+def test_an_empty_database_counts_zero(tasks):
+    assert tasks.counts() == {"total": 0, "pending": 0, "done": 0}
+    assert "Nothing to do yet" in tasks.page("/tasks")
+
+
+def test_the_first_page_shows_the_20_newest_tasks(tasks):
+    ids = tasks.insert_many(45)
+    assert tasks.ids_shown("/tasks") == ids[::-1][:PER_PAGE]
+    assert tasks.ids_shown("/tasks?page=1") == ids[::-1][:PER_PAGE]
+
+
+def test_each_page_continues_where_the_last_one_stopped(tasks):
+    ids = tasks.insert_many(45)
+    newest_first = ids[::-1]
+    assert tasks.ids_shown("/tasks?page=2") == newest_first[20:40]
+    assert tasks.ids_shown("/tasks?page=3") == newest_first[40:]
+
+
+def test_a_page_links_to_the_pages_before_and_after_it_only_when_they_exist(tasks):
+    tasks.insert_many(45)
+    first, middle, last = (tasks.page(f"/tasks?page={n}") for n in (1, 2, 3))
+    assert links(first, "prev") == [] and links(first, "next") == ["/tasks?page=2"]
+    assert links(middle, "prev") == ["/tasks?page=1"] and links(middle, "next") == ["/tasks?page=3"]
+    assert links(last, "prev") == ["/tasks?page=2"] and links(last, "next") == []
+    assert "Page 2 of 3" in parse(middle).get_text(" ", strip=True)
+
+
+@pytest.mark.parametrize("count", [0, 1, 20])
+def test_one_page_of_tasks_has_no_page_links(tasks, count):
+    tasks.insert_many(count)
+    html = tasks.page("/tasks")
+    assert links(html, "prev") == [] and links(html, "next") == []
+
+
+def test_21_tasks_make_two_pages(tasks):
+    ids = tasks.insert_many(21)
+    assert links(tasks.page("/tasks"), "next") == ["/tasks?page=2"]
+    assert tasks.ids_shown("/tasks?page=2") == [ids[0]]
+
+
+@pytest.mark.parametrize("page", ["0", "-1"])
+def test_a_page_number_below_1_is_a_400(client, tasks, page):
+    """The same rule as the search page."""
+    tasks.insert_many(5)
+    assert client.get(f"/tasks?page={page}").status_code == 400
+
+
+@pytest.mark.parametrize("page", ["abc", "", "1.5"])
+def test_a_page_number_that_is_not_a_number_shows_the_first_page(tasks, page):
+    ids = tasks.insert_many(25)
+    assert tasks.ids_shown(f"/tasks?page={page}") == ids[::-1][:PER_PAGE]
+
+
+@pytest.mark.parametrize("count, page", [(45, 4), (0, 2), (20, 2)])
+def test_a_page_after_the_last_is_a_404(client, tasks, count, page):
+    tasks.insert_many(count)
+    assert client.get(f"/tasks?page={page}").status_code == 404
+
+
+def test_the_api_gives_20_tasks_a_page_newest_first(client, tasks):
+    """/api/tasks is paginated like the dashboard: ?page=N, and an empty list after the last page."""
+    ids = tasks.insert_many(45, done_every=2)
+    newest_first = ids[::-1]
+    pages = [client.get(f"/api/tasks?page={n}").get_json() for n in (1, 2, 3, 4)]
+    assert [[task["id"] for task in page] for page in pages] == [
+        newest_first[:20], newest_first[20:40], newest_first[40:], []
+    ]
+    assert client.get("/api/tasks").get_json() == pages[0]
+    assert pages[2][-1] == {"id": 1, "summary": "Task number 1", "done": True, "created": "2024-01-01 00:00:00"}
+
+
+@pytest.mark.parametrize("page, status", [("0", 400), ("-3", 400), ("abc", 200)])
+def test_the_api_checks_the_page_number_like_the_dashboard(client, tasks, page, status):
+    tasks.insert_many(3)
+    response = client.get(f"/api/tasks?page={page}")
+    assert response.status_code == status
+
+
+def test_the_dashboard_reads_only_one_page_of_rows_into_python(client, tasks, monkeypatch):
+    """Pitfall 9: loading every task to count them in Python costs more with every task added.
+
+    Every row the app fetches becomes a sqlite3.Row (its row_factory): count how many it makes.
+    """
+    tasks.insert_many(1000, done_every=2)
+    made = []
+
+    class CountedRow(sqlite3.Row):
+        def __new__(cls, cursor, row):
+            made.append(row)
+            return super().__new__(cls, cursor, row)
+
+    monkeypatch.setattr(sqlite3, "Row", CountedRow)
+    response = client.get("/tasks")
+    assert response.status_code == 200
+    assert made, "The app should read its rows as sqlite3.Row (db.row_factory = sqlite3.Row)."
+    assert len(made) <= PER_PAGE + 5, f"One request of the dashboard read {len(made)} rows from the database."
+    assert tasks.counts() == {"total": 1000, "pending": 500, "done": 500}
+
+
+def test_an_index_serves_newest_first_so_sqlite_never_sorts_the_table(app, client):
+    """Without an index on (created, id), every page would sort all the tasks first."""
+    client.get("/healthz")
+    with closing(sqlite3.connect(app.config["DATABASE"])) as db:
+        plan = " ".join(row[-1] for row in db.execute(
+            "EXPLAIN QUERY PLAN SELECT id, summary, done, created FROM tasks"
+            " ORDER BY created DESC, id DESC LIMIT 20 OFFSET 20"
+        ))
+    assert "USING INDEX" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def best_time(client, url, runs=3, enough=None):
+    """The fastest of a few GETs of url, in seconds (stopping early once one is under `enough`)."""
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        assert client.get(url).status_code == 200
+        best = min(best, time.perf_counter() - start)
+        if enough is not None and best < enough:
+            break
+    return best
+
+
+def test_100000_tasks_cost_the_dashboard_about_what_100_do(client, tasks):
+    """Pitfall 9, measured: step 06 takes seconds for this page with 100,000 tasks; this step, milliseconds."""
+    tasks.insert_many(100)
+    small = best_time(client, "/tasks")
+    tasks.insert_many(100_000 - 100, done_every=4)
+    limit = 5 * small + 0.05
+    large = best_time(client, "/tasks", enough=limit)
+    assert large < limit, f"/tasks took {small * 1000:.1f} ms with 100 tasks, {large * 1000:.1f} ms with 100,000"
+    assert tasks.counts()["total"] == 100_000

@@ -1,0 +1,31 @@
+"""The app logs to standard output, where gunicorn, systemd's journal and Docker collect it."""
+import subprocess
+
+import pytest
+
+from support.servers import python
+
+pytestmark = pytest.mark.concept("logging to standard output", "logging")
+
+# Ask the app's health check about a database it cannot open, in a process of its own.
+BROKEN_HEALTH_CHECK = """
+import app
+app.app.config["DATABASE"] = "."
+print("status", app.app.test_client().get("/healthz").status_code, flush=True)
+"""
+
+
+def test_the_apps_log_goes_to_stdout(app_dir, clean_env):
+    result = subprocess.run([python(), "-c", BROKEN_HEALTH_CHECK], cwd=app_dir, env=clean_env,
+                            capture_output=True, text=True, timeout=60)
+    assert "status 503" in result.stdout, result.stdout + result.stderr
+    assert "Health check failed" in result.stdout
+    assert "Health check failed" not in result.stderr
+
+
+def test_info_messages_are_logged(app_dir, clean_env):
+    """INFO and above are kept (Python's default would drop everything below WARNING)."""
+    code = "import app; app.app.logger.info('An info line')"
+    result = subprocess.run([python(), "-c", code], cwd=app_dir, env=clean_env,
+                            capture_output=True, text=True, timeout=60)
+    assert "INFO" in result.stdout and "An info line" in result.stdout, result.stdout + result.stderr

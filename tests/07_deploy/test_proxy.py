@@ -1,0 +1,70 @@
+"""ProxyFix trusts exactly one proxy, nginx: its X-Forwarded-For, -Proto and -Host, and nothing more."""
+import pytest
+from flask import request, url_for
+
+pytestmark = pytest.mark.concept("trusting exactly one proxy", "proxy-fix")
+
+NGINX = {"REMOTE_ADDR": "127.0.0.1"}  # the app only ever hears from nginx, on loopback
+
+
+@pytest.fixture
+def seen(app):
+    """A client whose requests answer with what the app believes about them."""
+
+    @app.route("/_what_the_app_sees")
+    def what_the_app_sees():
+        return {"remote_addr": request.remote_addr, "scheme": request.scheme, "host": request.host,
+                "is_secure": request.is_secure, "external_url": url_for("tasks", _external=True)}
+
+    client = app.test_client()
+
+    def ask(**headers):
+        return client.get("/_what_the_app_sees", headers=headers, environ_base=NGINX).get_json()
+
+    return ask
+
+
+def test_without_forwarded_headers_the_app_sees_the_connection_itself(seen):
+    answer = seen()
+    assert answer["remote_addr"] == "127.0.0.1"
+    assert answer["external_url"] == "http://localhost/tasks"
+
+
+def test_x_forwarded_proto_https_makes_external_urls_https(seen):
+    """nginx ends TLS; the app hears plain http from it, but links and redirects must say https."""
+    answer = seen(**{"X-Forwarded-Proto": "https"})
+    assert answer["scheme"] == "https"
+    assert answer["is_secure"] is True
+    assert answer["external_url"] == "https://localhost/tasks"
+
+
+def test_x_forwarded_host_is_the_site_name_in_external_urls(seen):
+    answer = seen(**{"X-Forwarded-Host": "tasks.example.com", "X-Forwarded-Proto": "https"})
+    assert answer["host"] == "tasks.example.com"
+    assert answer["external_url"] == "https://tasks.example.com/tasks"
+
+
+def test_x_forwarded_for_gives_the_visitors_address(seen):
+    assert seen(**{"X-Forwarded-For": "203.0.113.7"})["remote_addr"] == "203.0.113.7"
+
+
+def test_a_second_hop_in_x_forwarded_for_is_not_trusted(seen):
+    """A visitor can send their own X-Forwarded-For; nginx appends the real address after it.
+    Only that last value, written by the one proxy we run, is believed."""
+    answer = seen(**{"X-Forwarded-For": "6.6.6.6, 203.0.113.7"})
+    assert answer["remote_addr"] == "203.0.113.7"
+
+
+@pytest.mark.parametrize("proto", ["https, http", "http, https"])
+def test_only_the_last_x_forwarded_proto_counts(seen, proto):
+    assert seen(**{"X-Forwarded-Proto": proto})["scheme"] == proto.split(", ")[-1]
+
+
+def test_only_the_last_x_forwarded_host_counts(seen):
+    answer = seen(**{"X-Forwarded-Host": "evil.example, tasks.example.com"})
+    assert answer["host"] == "tasks.example.com"
+
+
+@pytest.mark.parametrize("header, value", [("X-Forwarded-Prefix", "/evil"), ("X-Forwarded-Port", "4444")])
+def test_headers_that_nginx_does_not_set_are_ignored(seen, header, value):
+    assert seen(**{header: value})["external_url"] == "http://localhost/tasks"

@@ -1,0 +1,51 @@
+"""In production the app refuses to start without a real secret: one clear line, no traceback."""
+import subprocess
+
+import pytest
+
+from support.servers import python
+
+pytestmark = pytest.mark.concept("refusing to start without a real secret", "refuse-to-start")
+
+BAD_SECRETS = {"missing": None, "empty": "", "dev": "dev", "31 characters": "x" * 31}
+
+
+@pytest.mark.parametrize("secret", BAD_SECRETS.values(), ids=BAD_SECRETS.keys())
+@pytest.mark.parametrize("app_env", [None, "production", "staging"], ids=["no APP_ENV", "production", "staging"])
+def test_a_missing_or_weak_secret_stops_the_import_with_one_line(fresh_import, secret, app_env):
+    """Anyone who knows the secret can forge a session: "dev" or a short one is as bad as none.
+    Only APP_ENV=development relaxes the rule."""
+    with pytest.raises(SystemExit) as stopped:
+        fresh_import(APP_SECRET=secret, APP_ENV=app_env)
+    message = str(stopped.value.code)
+    assert "APP_SECRET" in message
+    assert "\n" not in message.strip()
+
+
+def test_a_secret_of_32_characters_is_enough(fresh_import):
+    assert fresh_import(APP_SECRET="x" * 32, APP_ENV=None).app.secret_key == "x" * 32
+
+
+COMMANDS = {
+    "python -c 'import app'": ["-c", "import app"],
+    "flask run": ["-m", "flask", "run", "--port", "{port}"],
+    "python app.py": ["app.py"],
+}
+
+
+@pytest.mark.parametrize("arguments", COMMANDS.values(), ids=COMMANDS.keys())
+def test_starting_without_app_secret_prints_one_line_and_fails(app_dir, clean_env, port, arguments):
+    """However it is started, the app says what is wrong in one line and exits with an error code."""
+    env = dict(clean_env)
+    env.pop("APP_SECRET")
+    env.pop("APP_ENV", None)
+    command = [python()] + [part.format(port=port) for part in arguments]
+    try:
+        result = subprocess.run(command, cwd=app_dir, env=env, capture_output=True, text=True, timeout=15)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{' '.join(arguments)} started and kept running without APP_SECRET.")
+    assert result.returncode != 0, f"{' '.join(arguments)} started without APP_SECRET:\n{result.stdout}"
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, f"Expected one line on stderr, got:\n{result.stderr}"
+    assert "APP_SECRET" in lines[0]

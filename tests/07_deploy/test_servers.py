@@ -1,0 +1,528 @@
+"""The real thing on 127.0.0.1: gunicorn with 4 workers behind nginx, under load, with a worker killed."""
+import http.client
+import os
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import threading
+import time
+from collections import Counter
+from contextlib import ExitStack, closing
+from urllib.parse import urlencode
+
+import pytest
+
+from support import require_program
+from support.servers import python, read_output, running
+
+pytestmark = pytest.mark.concept("gunicorn and nginx in front of the app", "gunicorn-and-nginx")
+
+WHY_NGINX = "the deployment tests run the app behind a real nginx (apt install nginx, brew install nginx)"
+
+# What the tests write around deploy/nginx.conf: everything nginx writes goes into the test's folder.
+NGINX_MAIN = """\
+daemon off;
+master_process on;
+worker_processes 1;
+{user}
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log warn;
+events {{
+    worker_connections 512;
+}}
+http {{
+    types {{
+        text/html html;
+        text/css css;
+        application/javascript js;
+    }}
+    default_type application/octet-stream;
+    access_log {tmp}/nginx-access.log;
+    client_body_temp_path {tmp}/client_body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    include {tmp}/taskman.conf;
+}}
+"""
+
+# gunicorn's access log with the pid of the worker that served each request, and the query string:
+# "<1234> POST /tasks 302 " or "<1234> GET /tasks 200 round=3".
+ACCESS_LOG_FORMAT = "%(p)s %(m)s %(U)s %(s)s %(q)s"
+ACCESS_LINE = re.compile(r"^<(\d+)> ([A-Z]+) (\S+) (\d{3}) ?(\S*)$", re.MULTILINE)
+BOOTED = re.compile(r"Booting worker with pid: (\d+)")
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def gunicorn_command(*options):
+    """The command that starts gunicorn with the step's gunicorn.conf.py (and no control socket in $HOME)."""
+    if os.name == "nt":
+        pytest.skip("gunicorn runs on Linux and macOS; on Windows, use Docker or WSL")
+    return [python(), "-m", "gunicorn", "-c", "gunicorn.conf.py", "--no-control-socket", *options, "app:app"]
+
+
+def nginx_site(app_dir, listen, upstream, location="/static/"):
+    """deploy/nginx.conf with its placeholders filled in (and the static location changed, if asked)."""
+    path = app_dir / "deploy" / "nginx.conf"
+    assert path.is_file(), "Write nginx's site configuration in deploy/nginx.conf."
+    text = path.read_text(encoding="utf-8")
+    comments = "\n".join(line for line in text.splitlines() if line.lstrip().startswith("#"))
+    for name, value in {"LISTEN": listen, "SERVER_NAME": "localhost", "APP_DIR": app_dir.as_posix(),
+                        "UPSTREAM": upstream}.items():
+        assert "{{" + name + "}}" in comments, f"Explain the placeholder {{{{{name}}}}} in a comment of nginx.conf"
+        text = text.replace("{{" + name + "}}", value)
+    assert "{{" not in text, f"nginx.conf has a placeholder the tests do not know: {text}"
+    if location != "/static/":
+        text = text.replace("location /static/ ", f"location {location} ")
+    return text
+
+
+def write_nginx_config(tmp, site):
+    """Write the site and a minimal main configuration around it into tmp; return the main file."""
+    for folder in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (tmp / folder).mkdir(exist_ok=True)
+    (tmp / "taskman.conf").write_text(site, encoding="utf-8")
+    # As root, nginx's workers would switch to "nobody", who cannot read the test's private folders.
+    user = "user root;" if hasattr(os, "geteuid") and os.geteuid() == 0 else ""
+    main = tmp / "nginx.conf"
+    main.write_text(NGINX_MAIN.format(tmp=tmp.as_posix(), user=user), encoding="utf-8")
+    return main
+
+
+def nginx_command(nginx, tmp, main):
+    """Run nginx in the foreground with every file it writes in tmp."""
+    return [nginx, "-p", str(tmp), "-e", str(tmp / "nginx-error.log"), "-c", str(main)]
+
+
+class Reply:
+    """An HTTP response, read in full."""
+
+    def __init__(self, response):
+        self.status = response.status
+        self.headers = response.headers
+        self.body = response.read()
+        self.text = self.body.decode("utf-8", "replace")
+
+    def session_cookie(self):
+        """The session cookie this response sets, as its Set-Cookie header, or None."""
+        for header in self.headers.get_all("Set-Cookie") or []:
+            if header.startswith("session="):
+                return header
+        return None
+
+
+class Visitor:
+    """One browser: its own keep-alive connection to nginx, and its session cookie carried by hand.
+
+    The cookie is Secure, so a real browser would not send it back over plain http: the tests
+    play the part of nginx's TLS, which a real deployment adds.
+    """
+
+    def __init__(self, port):
+        self.port = port
+        self.connection = None
+        self.cookie = None
+        self.token = None
+
+    def send(self, method, path, fields=None):
+        """Send one request and return its Reply; a broken connection raises OSError or HTTPException."""
+        headers = {"Host": "localhost"}
+        body = None
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        if fields is not None:
+            body = urlencode(fields)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if self.connection is None:
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            reply = Reply(self.connection.getresponse())
+        except (OSError, http.client.HTTPException):
+            self.connection.close()
+            self.connection = None
+            raise
+        return reply
+
+    def keep_cookie(self, reply):
+        """Carry the session cookie a reply sets, as a browser would over https."""
+        header = reply.session_cookie()
+        if header:
+            self.cookie = header.split(";", 1)[0]
+
+    def open_session(self):
+        """Load the dashboard: take its session cookie and the CSRF token of its form."""
+        reply = self.send("GET", "/tasks")
+        assert reply.status == 200, reply.text
+        header = reply.session_cookie()
+        assert header is not None, "The dashboard should set the session cookie (it holds the CSRF token)."
+        assert "Secure" in header and "HttpOnly" in header, header
+        self.keep_cookie(reply)
+        self.token = re.search(r'name="csrf_token" value="([^"]+)"', reply.text).group(1)
+
+    def add(self, summary, path="/tasks"):
+        """Send the dashboard's New task form; return the Reply (302 when the task was stored)."""
+        return self.send("POST", path, {"summary": summary, "csrf_token": self.token})
+
+    def close(self):
+        if self.connection is not None:
+            self.connection.close()
+
+
+class Writers:
+    """Visitors that add tasks side by side (`each` tasks, or until stopped), retrying a failed request once."""
+
+    def __init__(self, port, count, each=None):
+        self.port = port
+        self.each = each
+        self.acknowledged = []  # summaries the app answered 302 for: stored, as far as a visitor knows
+        self.failed_once = []   # summaries whose first try failed (then retried once)
+        self.lost = []          # summaries that failed twice
+        self.errors = []        # anything unexpected in a thread
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self.write, args=(n,)) for n in range(count)]
+
+    def write(self, number):
+        """Add tasks as visitor `number` until stopped, or until it has added `each`."""
+        visitor = Visitor(self.port)
+        try:
+            visitor.open_session()
+            sent = 0
+            while not self.stop.is_set() and (self.each is None or sent < self.each):
+                summary = f"visitor {number} task {sent}"
+                sent += 1
+                for attempt in (1, 2):
+                    try:
+                        status = visitor.add(summary).status
+                    except (OSError, http.client.HTTPException):
+                        status = None
+                    if status == 302:
+                        self.acknowledged.append(summary)
+                        break
+                    (self.failed_once if attempt == 1 else self.lost).append((summary, status))
+        except Exception as error:  # reported by the test, with the thread's number
+            self.errors.append(f"visitor {number}: {error!r}")
+        finally:
+            visitor.close()
+
+    def start(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def wait_for(self, count, timeout=30):
+        """Wait until `count` tasks are acknowledged in all."""
+        deadline = time.monotonic() + timeout
+        while len(self.acknowledged) < count:
+            assert not self.errors, self.errors
+            assert time.monotonic() < deadline, f"Only {len(self.acknowledged)} tasks were added in {timeout} s"
+            time.sleep(0.02)
+
+    def finish(self):
+        """Wait for every visitor to finish (telling them to stop, when they have no number of tasks to add)."""
+        if self.each is None:
+            self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=60)
+        assert not self.errors, self.errors
+
+
+class Deployment:
+    """gunicorn (the step's gunicorn.conf.py, 4 workers) and nginx (deploy/nginx.conf) on free loopback ports."""
+
+    def __init__(self, app_dir, tmp, env, nginx):
+        self.app_dir = app_dir
+        self.tmp = tmp
+        self.nginx = nginx
+        self.database = tmp / "instance" / "tasks.db"  # a folder that does not exist yet: a cold start
+        self.gunicorn_port = free_port()
+        self.port = free_port()
+        self.env = dict(env, APP_DATABASE=str(self.database), GUNICORN_BIND=f"127.0.0.1:{self.gunicorn_port}")
+        for name in ("GUNICORN_WORKERS", "APP_ENV"):
+            self.env.pop(name, None)
+        self.stack = ExitStack()
+
+    def start(self):
+        """Start gunicorn, then nginx; each is ready once it answers its home page (which needs no database)."""
+        command = gunicorn_command("--access-logformat", ACCESS_LOG_FORMAT)
+        self.gunicorn = self.stack.enter_context(
+            running(command, f"http://127.0.0.1:{self.gunicorn_port}/", cwd=self.app_dir, env=self.env)
+        )
+        site = nginx_site(self.app_dir, f"127.0.0.1:{self.port}", f"127.0.0.1:{self.gunicorn_port}")
+        self.main_config = write_nginx_config(self.tmp, site)
+        self.nginx_process = self.stack.enter_context(
+            running(nginx_command(self.nginx, self.tmp, self.main_config), f"http://127.0.0.1:{self.port}/",
+                    cwd=self.tmp, env=self.env)
+        )
+        return self
+
+    def stop(self):
+        """Stop nginx and gunicorn (SIGINT: gunicorn's quick shutdown; the test is over)."""
+        if getattr(self, "gunicorn", None) is not None and self.gunicorn.poll() is None:
+            self.gunicorn.send_signal(signal.SIGINT)
+        self.stack.close()
+
+    def stop_gunicorn(self):
+        """Stop gunicorn and leave nginx running."""
+        self.gunicorn.terminate()
+        self.gunicorn.wait(timeout=30)
+
+    def workers_booted(self, at_least=4, timeout=15):
+        """How many workers gunicorn has started so far, waiting a while for `at_least` of them."""
+        deadline = time.monotonic() + timeout
+        while len(BOOTED.findall(self.gunicorn_log())) < at_least and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.2)  # one more look: no extra worker should come
+        return len(BOOTED.findall(self.gunicorn_log()))
+
+    def gunicorn_log(self):
+        """Everything gunicorn has printed so far: its own messages and the access log."""
+        return read_output(self.gunicorn)
+
+    def served(self, path=None, count=0, timeout=10):
+        """gunicorn's access log as (pid, method, path, status) tuples, for one path or all.
+
+        The path includes the query string, if any. A worker writes its line just after it answers,
+        and two workers may write theirs in either order: wait until there are `count` of them.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            lines = [(int(pid), method, f"{logged}?{query}" if query else logged, int(status))
+                     for pid, method, logged, status, query in ACCESS_LINE.findall(self.gunicorn_log())]
+            lines = [line for line in lines if path is None or line[2] == path]
+            if len(lines) >= count or time.monotonic() > deadline:
+                return lines
+            time.sleep(0.05)
+
+    def get(self, path):
+        """One GET through nginx on a connection of its own."""
+        visitor = Visitor(self.port)
+        try:
+            return visitor.send("GET", path)
+        finally:
+            visitor.close()
+
+    def summaries(self):
+        """The summaries stored in the database, oldest id first."""
+        with closing(sqlite3.connect(self.database)) as db:
+            return [row[0] for row in db.execute("SELECT summary FROM tasks ORDER BY id")]
+
+
+@pytest.fixture
+def nginx():
+    return require_program("nginx", "/usr/sbin/nginx", why=WHY_NGINX)
+
+
+@pytest.fixture
+def deployment(app_dir, tmp_path, clean_env, nginx):
+    """The app under gunicorn behind nginx, on free ports of 127.0.0.1, stopped after the test."""
+    deployed = Deployment(app_dir, tmp_path, clean_env, nginx)
+    try:
+        yield deployed.start()
+    finally:
+        deployed.stop()
+        if getattr(deployed, "gunicorn", None) is not None:
+            # pytest shows what a test printed only when it fails: the servers' side of the story.
+            errors = [line for line in deployed.gunicorn.output.splitlines() if not ACCESS_LINE.match(line)]
+            print("gunicorn's messages (access log left out):", *errors[-60:], sep="\n")
+
+
+def test_the_filled_in_nginx_conf_passes_nginx_t(app_dir, tmp_path, nginx):
+    site = nginx_site(app_dir, f"127.0.0.1:{free_port()}", "127.0.0.1:8000")
+    main = write_nginx_config(tmp_path, site)
+    result = subprocess.run([*nginx_command(nginx, tmp_path, main), "-t"], capture_output=True, text=True,
+                            timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert "test is successful" in result.stderr
+
+
+def test_the_first_requests_after_a_cold_start_succeed(deployment):
+    """Pitfall 1: a database in a folder that did not exist, no init-db, and 8 first requests at once
+    across 4 new workers (whether the app made the tables when it was loaded or on first use)."""
+    replies = []
+    paths = ["/tasks", "/healthz", "/api/tasks", "/search?q=x"] * 2
+    threads = [threading.Thread(target=lambda path=path: replies.append(deployment.get(path))) for path in paths]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(reply.status for reply in replies) == [200] * len(paths), [r.text[:300] for r in replies]
+    with closing(sqlite3.connect(deployment.database)) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert deployment.workers_booted() == 4, "gunicorn.conf.py should start 4 workers"
+
+
+def test_eight_visitors_adding_250_tasks_each_lose_none(deployment):
+    """Pitfall 8: 2,000 writes from 8 visitors at once through 4 workers: no error, nothing lost."""
+    writers = Writers(deployment.port, 8, each=250)
+    writers.start().finish()
+    assert writers.failed_once == [] and writers.lost == []
+    assert len(writers.acknowledged) == 2000
+    stored = deployment.summaries()
+    assert len(stored) == 2000
+    assert set(stored) == set(writers.acknowledged)
+    posts = [pid for pid, method, path, status in deployment.served("/tasks", count=2008) if method == "POST"]
+    assert len(Counter(posts)) == 4, f"Requests were served by {len(Counter(posts))} workers, not 4"
+
+
+def test_a_worker_killed_under_load_is_replaced_and_nothing_acknowledged_is_lost(deployment):
+    """A worker that dies (out of memory, a crash) is replaced by gunicorn's master; what the app
+    acknowledged was committed, so it survives. A request cut off with its worker is retried once."""
+    writers = Writers(deployment.port, 6).start()
+    try:
+        writers.wait_for(150)
+        victim = deployment.served()[-1][0]
+        os.kill(victim, signal.SIGKILL)
+        assert deployment.workers_booted(at_least=5) == 5, f"No worker replaced {victim}"
+        newcomer = int(BOOTED.findall(deployment.gunicorn_log())[-1])
+        writers.wait_for(len(writers.acknowledged) + 300)
+    finally:
+        writers.finish()
+    assert writers.lost == [], f"Failed twice: {writers.lost[:5]}"
+    assert len(writers.failed_once) <= 6, writers.failed_once
+    stored = deployment.summaries()
+    assert set(writers.acknowledged) <= set(stored)
+    assert set(stored) <= set(writers.acknowledged)  # every summary tried was in the end acknowledged
+    assert len(stored) - len(set(stored)) <= len(writers.failed_once)  # a retry may store a task twice
+    deadline = time.monotonic() + 10
+    while newcomer not in {pid for pid, method, path, status in deployment.served()}:
+        assert time.monotonic() < deadline, "The new worker should serve requests too"
+        time.sleep(0.05)
+
+
+def test_a_message_flashed_by_one_worker_is_shown_by_the_next(deployment):
+    """Pitfall 2: every worker must sign sessions with the same secret, or a flashed message
+    (kept in the signed session cookie) set by one is lost when another serves the next page."""
+    visitor = Visitor(deployment.port)
+    visitor.open_session()
+    rounds = []  # (pid of the worker that flashed, pid of the worker that showed the next page)
+    # Until the next page came from another worker at least once (the workers take turns by chance).
+    while len(rounds) < 100 and not any(post != get for post, get in rounds):
+        number = len(rounds)
+        path = f"/tasks?round={number}"  # the round, in the access log (the app ignores it)
+        reply = visitor.add(f"Flash {number}", path=path)
+        assert reply.status == 302
+        visitor.keep_cookie(reply)
+        page = visitor.send("GET", path)
+        assert page.status == 200
+        assert "Task added." in page.text, f"Round {number}: the flashed message was lost"
+        visitor.keep_cookie(page)
+        served = {method: pid for pid, method, logged, status in deployment.served(path, count=2)}
+        assert set(served) == {"POST", "GET"}, f"Round {number} is missing from gunicorn's access log"
+        rounds.append((served["POST"], served["GET"]))
+    visitor.close()
+    assert any(post != get for post, get in rounds), "One worker served every page: the test proved nothing"
+
+
+@pytest.mark.concept("nginx serves the static files", "nginx-static")
+def test_nginx_serves_the_static_files_itself(deployment, app_dir):
+    """gunicorn's workers never see /static/: nginx answers, even with gunicorn stopped."""
+    for name, mimetype in (("style.css", "text/css"), ("confirm.js", "application/javascript")):
+        reply = deployment.get(f"/static/{name}")
+        assert reply.status == 200
+        assert reply.body == (app_dir / "static" / name).read_bytes()
+        assert reply.headers["Content-Type"] == mimetype
+        assert reply.headers["X-Content-Type-Options"] == "nosniff"
+    assert deployment.get("/tasks").status == 200
+    assert deployment.served("/tasks", count=1), "gunicorn's access log should show GET /tasks"
+    paths = [path for pid, method, path, status in deployment.served()]
+    assert not [path for path in paths if path.startswith("/static")], paths
+    deployment.stop_gunicorn()
+    assert deployment.get("/static/style.css").status == 200
+    assert deployment.get("/tasks").status == 502
+
+
+# Ways out of static/: raw paths, sent exactly as written (no client tidies them up).
+TRAVERSALS = [
+    "/static../app.py", "/static/../app.py", "/static/%2e%2e/app.py", "/static/%2E%2E/app.py",
+    "/static/..%2fapp.py", "/static..%2fapp.py", "/static/%2e%2e%2fapp.py", "/static//../app.py",
+    "/static/./../app.py", "/static/..%5capp.py", "/static/..\\app.py", "/static../gunicorn.conf.py",
+    "/static/../templates/base.html", "/static../templates/base.html", "/static/../../../../etc/passwd",
+    "/static/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/static..%2f..%2f..%2f..%2fetc/passwd",
+]
+
+
+def leaked(reply, app_dir):
+    """What of the server's files a reply gives away, if anything."""
+    found = [name for name in ("app.py", "gunicorn.conf.py")
+             if (app_dir / name).read_text(encoding="utf-8").splitlines()[0] in reply.text]
+    if "{% block" in reply.text:
+        found.append("a template")
+    if "root:x:0:0" in reply.text:
+        found.append("/etc/passwd")
+    return found
+
+
+@pytest.mark.concept("nginx serves the static files", "nginx-static")
+def test_no_path_leads_out_of_the_static_folder(deployment, app_dir):
+    """Pitfall 7: `location /static/` and `alias .../static/` agree on the trailing slash, so no
+    request reads a file outside static/ (the source code, the templates, the system's files)."""
+    for path in TRAVERSALS:
+        reply = deployment.get(path)
+        if reply.status in (301, 302, 307, 308):  # a redirect is fine if where it leads is refused too
+            path = f"{path} -> {reply.headers['Location']}"
+            reply = deployment.get(reply.headers["Location"])
+        assert not leaked(reply, app_dir), f"{path} gave away {leaked(reply, app_dir)}"
+        assert reply.status in (400, 403, 404), f"{path} answered {reply.status}"
+
+
+@pytest.mark.concept("nginx serves the static files", "nginx-static")
+def test_the_off_by_slash_mistake_would_give_the_source_away(app_dir, tmp_path, nginx):
+    """Pitfall 7, shown: the same site with `location /static` (no slash) sends app.py to anyone.
+    This is why the test above matters."""
+    port = free_port()
+    site = nginx_site(app_dir, f"127.0.0.1:{port}", f"127.0.0.1:{free_port()}", location="/static")
+    main = write_nginx_config(tmp_path, site)
+    with running(nginx_command(nginx, tmp_path, main), f"http://127.0.0.1:{port}/static/style.css",
+                 cwd=tmp_path, env=dict(os.environ)):
+        visitor = Visitor(port)
+        reply = visitor.send("GET", "/static../app.py")
+        visitor.close()
+    assert reply.status == 200 and leaked(reply, app_dir) == ["app.py"]
+
+
+@pytest.mark.concept("backups and restore", "backup")
+def test_a_backup_taken_while_visitors_write_holds_every_task_acknowledged_before_it(deployment, app_dir):
+    writers = Writers(deployment.port, 4).start()
+    try:
+        writers.wait_for(200)
+        before = list(writers.acknowledged)
+        backup = deployment.tmp / "backup.db"
+        result = subprocess.run([python(), "-m", "flask", "backup", str(backup)], cwd=app_dir,
+                                env=deployment.env, capture_output=True, text=True, timeout=60)
+        during = len(writers.acknowledged) - len(before)
+    finally:
+        writers.finish()
+    assert result.returncode == 0, result.stderr
+    assert during > 0, "The visitors should have gone on writing while the backup ran"
+    with closing(sqlite3.connect(backup)) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        saved = {row[0] for row in db.execute("SELECT summary FROM tasks")}
+    assert set(before) <= saved
+    assert saved <= set(deployment.summaries())
+
+
+@pytest.mark.concept("refusing to start without a real secret", "refuse-to-start")
+def test_gunicorn_without_app_secret_exits_at_once_with_one_line(app_dir, clean_env):
+    """preload_app: the master imports app.py once, sees no secret and stops. Without it every worker
+    would fail, be replaced and fail again, forever."""
+    env = dict(clean_env, GUNICORN_BIND=f"127.0.0.1:{free_port()}")
+    env.pop("APP_SECRET")
+    env.pop("APP_ENV", None)
+    try:
+        result = subprocess.run(gunicorn_command(), cwd=app_dir, env=env, capture_output=True, text=True,
+                                timeout=20)
+    except subprocess.TimeoutExpired as error:
+        pytest.fail(f"gunicorn kept running without APP_SECRET (set preload_app = True):\n{error.stderr}")
+    assert result.returncode != 0
+    output = (result.stdout + result.stderr).strip().splitlines()
+    assert len(output) == 1 and "APP_SECRET" in output[0], "\n".join(output)

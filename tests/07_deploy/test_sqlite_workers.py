@@ -1,0 +1,62 @@
+"""SQLite under several workers: WAL journal and a busy timeout, so writers wait instead of failing."""
+import sqlite3
+import threading
+import time
+from contextlib import closing
+
+import pytest
+
+pytestmark = pytest.mark.concept("SQLite under several workers", "sqlite-wal")
+
+
+def journal_mode(path):
+    """The journal mode recorded in a database file ("wal" or "delete")."""
+    with closing(sqlite3.connect(path)) as db:
+        return db.execute("PRAGMA journal_mode").fetchone()[0]
+
+
+def test_the_database_is_in_wal_mode_from_the_first_request(app, client):
+    assert client.get("/tasks").status_code == 200
+    assert journal_mode(app.config["DATABASE"]) == "wal"
+
+
+def test_a_write_goes_through_while_another_worker_is_reading(app, client, tasks):
+    """Pitfall 8: with the default rollback journal a long read blocks every commit until the
+    busy timeout runs out ("database is locked"). With WAL, readers never block the writer."""
+    assert tasks.add("Before the long read").status_code == 302
+    with closing(sqlite3.connect(app.config["DATABASE"], isolation_level=None)) as reader:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM tasks").fetchone()  # holds a read lock until COMMIT
+        start = time.monotonic()
+        response = tasks.add("During the long read")
+        elapsed = time.monotonic() - start
+        reader.execute("COMMIT")
+    assert response.status_code == 302
+    assert elapsed < 2, f"The write waited {elapsed:.1f} s for the reader"
+    assert tasks.summaries() == ["Before the long read", "During the long read"]
+
+
+def test_a_write_waits_for_another_workers_write_instead_of_failing(app, tasks):
+    """Pitfall 8: two writers take turns. The busy timeout makes the second wait for the lock."""
+    assert tasks.add("First").status_code == 302
+    other = sqlite3.connect(app.config["DATABASE"], isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # another worker is in the middle of a write
+    other.execute("INSERT INTO tasks (summary) VALUES ('From the other worker')")
+    finish = threading.Timer(1.0, other.execute, ["COMMIT"])
+    finish.start()
+    try:
+        response = tasks.add("Waited for its turn")
+    finally:
+        finish.join()
+        other.close()
+    assert response.status_code == 302
+    assert tasks.summaries() == ["First", "From the other worker", "Waited for its turn"]
+
+
+@pytest.mark.parametrize("url", ["/tasks", "/healthz", "/api/tasks", "/search?q=x"])
+def test_the_first_request_on_a_fresh_database_works_without_init_db(app, client, tmp_path, url):
+    """Pitfall 1: gunicorn never runs the `if __name__ == "__main__":` block, so the schema is made on
+    the first connection. The database is in a folder that does not exist yet."""
+    app.config["DATABASE"] = str(tmp_path / "instance" / "fresh.db")
+    assert client.get(url).status_code == 200
+    assert journal_mode(app.config["DATABASE"]) == "wal"
