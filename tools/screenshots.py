@@ -1,0 +1,215 @@
+"""Screenshots of each step's main page for the course site, taken in Debian's Chromium by Playwright.
+
+    python -m tools.screenshots          every step (run from the repository root, inside .venv)
+    python -m tools.screenshots 06 07    only these steps
+
+Writes docs/assets/screenshots/<step>.png (desktop, 1280x800) and, for the task manager
+(step 06 on), <step>-phone.png (375x667). Each step is served in this process on 127.0.0.1,
+with a few sample tasks in a temporary database from step 05 on; nothing else is written.
+A file whose picture has not changed is left alone, so a re-run changes nothing.
+
+The browser tests (tests/browser/) use the same StepServer and Chromium settings.
+"""
+import argparse
+import contextlib
+import os
+import shutil
+import sqlite3
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from tools.steps import ROOT, STEPS, load_app_module, resolve_step
+from tutorial import SAMPLE_TASKS
+
+SCREENSHOTS = ROOT / "docs" / "assets" / "screenshots"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 667}
+
+# Debian's Chromium under its usual names. Playwright's own browser download does not work offline.
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+# Headless, as root in a container, with no network: without the last four, Chromium keeps
+# trying to reach Google's services and floods the log with refused connections.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+# Step 07 reads its configuration from the environment when it is imported.
+SECRET = "course-browser-checks-" + "x" * 32
+
+
+def find_chromium():
+    """The path of an installed Chromium or Chrome, or None."""
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def number(step):
+    """6 for "06_taskman"."""
+    return int(step.split("_")[0])
+
+
+def has_stylesheet(step):
+    """Whether the step has a stylesheet of its own (from step 03 on)."""
+    return any((ROOT / "steps" / step / "static").glob("*.css"))
+
+
+def has_database(step):
+    """Whether the step keeps its tasks in SQLite (from step 05 on)."""
+    return (ROOT / "steps" / step / "schema.sql").is_file()
+
+
+def is_task_manager(step):
+    """Whether the step is the complete task manager: toggle, delete, purge (step 06 and every later one)."""
+    return number(step) >= 6
+
+
+STYLED_STEPS = [step for step in STEPS if has_stylesheet(step)]
+TASK_MANAGER_STEPS = [step for step in STEPS if is_task_manager(step)]
+
+
+class QuietHandler(WSGIRequestHandler):
+    """Werkzeug's request handler without a log line for every request (errors are still logged).
+
+    It also sends each write at once (TCP_NODELAY): otherwise headers and body sent apart wait
+    for a delayed acknowledgement, some 40 ms a request on loopback.
+    """
+
+    disable_nagle_algorithm = True
+
+    def log_request(self, code="-", size="-"):
+        pass
+
+
+class StepServer:
+    """One step's app.py, loaded in this process and served on 127.0.0.1 on a free port, in a thread.
+
+    The database (step 05 on) is a file in `folder`; use_database() switches to another one.
+    """
+
+    def __init__(self, step, folder):
+        self.step = step
+        self.folder = Path(folder)
+        self.app_dir = ROOT / "steps" / step
+        database = self.folder / "tasks.db"
+        saved = {name: os.environ.get(name) for name in ("APP_SECRET", "APP_DATABASE")}
+        os.environ.update(APP_SECRET=SECRET, APP_DATABASE=str(database))
+        try:
+            self.app = load_app_module(self.app_dir).app
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+        self.use_database(database)
+        self.server = make_server("127.0.0.1", 0, self.app, threaded=True, request_handler=QuietHandler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, name=f"serve-{step}", daemon=True)
+        self.thread.start()
+
+    def use_database(self, path, tasks=()):
+        """Keep the tasks in the SQLite file at path from now on, with these (summary, done) tasks in it."""
+        self.database = Path(path)
+        if "DATABASE" not in self.app.config:
+            return
+        self.app.config["DATABASE"] = str(self.database)
+        if tasks:
+            with contextlib.closing(sqlite3.connect(self.database)) as db:
+                db.executescript((self.app_dir / "schema.sql").read_text(encoding="utf-8"))
+                db.executemany("INSERT INTO tasks (summary, done) VALUES (?, ?)", tasks)
+                db.commit()
+
+    def main_page(self):
+        """The page a student looks at most: the task dashboard where there is one, else the home page."""
+        return "/tasks" if "tasks" in self.app.view_functions else "/"
+
+    def stop(self):
+        """Stop serving and wait for the thread."""
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=10)
+
+
+@contextlib.contextmanager
+def serving(step, folder, tasks=()):
+    """Serve a step until the with-block ends; yields the StepServer."""
+    server = StepServer(step, folder)
+    try:
+        server.use_database(server.database, tasks)
+        yield server
+    finally:
+        server.stop()
+
+
+def launch(playwright, executable):
+    """Start headless Chromium through Playwright with the settings this machine needs."""
+    return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+
+
+def shoot(browser, url, viewport, target):
+    """Save a PNG of url's first screen at this viewport size; return True if the file changed."""
+    context = browser.new_context(viewport=viewport, device_scale_factor=1, locale="en-US",
+                                  timezone_id="UTC", color_scheme="light", reduced_motion="reduce")
+    try:
+        page = context.new_page()
+        response = page.goto(url, wait_until="networkidle")
+        if response is None or response.status != 200:
+            raise SystemExit(f"{url} answered {response and response.status}; no screenshot taken.")
+        png = page.screenshot(animations="disabled", caret="hide")
+    finally:
+        context.close()
+    if target.exists() and target.read_bytes() == png:
+        return False
+    target.write_bytes(png)
+    return True
+
+
+def take(browser, step, out):
+    """Take the screenshots of one step; yield (file, changed) for each."""
+    tasks = SAMPLE_TASKS if has_database(step) else ()
+    with tempfile.TemporaryDirectory(prefix=f"screenshots-{step}-") as folder, \
+            serving(step, folder, tasks) as server:
+        url = server.url + server.main_page()
+        shots = [(out / f"{step}.png", DESKTOP)]
+        if is_task_manager(step):
+            shots.append((out / f"{step}-phone.png", PHONE))
+        for target, viewport in shots:
+            yield target, shoot(browser, url, viewport, target)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m tools.screenshots", description=__doc__.split("\n\n")[0])
+    parser.add_argument("steps", nargs="*", help="steps to photograph (default: every step)")
+    parser.add_argument("--out", type=Path, default=SCREENSHOTS, help=f"where to write (default: {SCREENSHOTS})")
+    args = parser.parse_args(argv)
+    steps = [resolve_step(name) for name in args.steps] or STEPS
+    # Loading a step's app.py must not leave __pycache__ beside it.
+    sys.dont_write_bytecode = True
+    executable = find_chromium()
+    if executable is None:
+        raise SystemExit(f"No Chromium found ({', '.join(CHROMIUM_NAMES)}): install Debian's chromium package.")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise SystemExit("Playwright is not installed: python -m pip install -r requirements.txt") from None
+    args.out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = launch(playwright, executable)
+        try:
+            for step in steps:
+                for target, changed in take(browser, step, args.out):
+                    size = target.stat().st_size // 1024
+                    print(f"{'wrote    ' if changed else 'unchanged'} {target} ({size} KiB)")
+        finally:
+            browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
