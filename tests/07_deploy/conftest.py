@@ -6,14 +6,15 @@ from support import load_app_module
 
 @pytest.fixture
 def fresh_import(app_dir, app_env, monkeypatch):
-    """Import the step's app.py again with these environment variables (None removes one), as a new process would."""
+    """Import the step's app.py (or a copy in `folder`) again with these environment variables
+    (None removes one), as a new process would."""
 
-    def load(**environment):
+    def load(folder=None, **environment):
         for name, value in environment.items():
             if value is None:
                 monkeypatch.delenv(name, raising=False)
             else:
                 monkeypatch.setenv(name, value)
-        return load_app_module(app_dir)
+        return load_app_module(folder or app_dir)
 
     return load

@@ -1,4 +1,5 @@
 """Configuration comes from the environment: APP_SECRET, APP_DATABASE and APP_ENV, never from the code."""
+import shutil
 from pathlib import Path
 
 import pytest
@@ -22,10 +23,13 @@ def test_the_database_path_is_app_database(fresh_import, tmp_path):
     assert fresh_import(APP_DATABASE=chosen).app.config["DATABASE"] == chosen
 
 
-def test_without_app_database_the_database_is_tasks_db_in_the_instance_folder(fresh_import):
-    """instance/ is Flask's folder for files the code creates; git ignores it."""
-    app = fresh_import(APP_DATABASE=None).app
+def test_without_app_database_the_database_is_tasks_db_in_the_instance_folder(fresh_import, app_dir, tmp_path):
+    """instance/ is Flask's folder for files the code creates; git ignores it.
+    (A copy of the step, so that the database made when the app is loaded lands in the test's folder.)"""
+    copy = shutil.copytree(app_dir, tmp_path / "copy", ignore=shutil.ignore_patterns("instance", "__pycache__"))
+    app = fresh_import(folder=copy, APP_DATABASE=None).app
     assert Path(app.config["DATABASE"]) == Path(app.instance_path) / "tasks.db"
+    assert Path(app.instance_path) == copy / "instance"
 
 
 def test_app_database_is_where_the_tasks_are_stored(fresh_import, tmp_path):
