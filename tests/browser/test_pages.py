@@ -62,17 +62,6 @@ def test_the_stylesheet_loads_and_applies_on_every_page(page, html_pages):
     assert not failures, "\n".join(failures)
 
 
-# Found by these checks, to be fixed in the steps (not here): no step has an icon, so Chromium asks
-# every new site for /favicon.ico, gets a 404, and logs it as a console error (and Flask logs the 404).
-# The fix: templates/base.html links one, <link rel="icon" href="{{ url_for('static', filename='favicon.svg') }}">
-# with a small static/favicon.svg (allowed by step 07's Content-Security-Policy, default-src 'self'),
-# and steps 01-02, which have no static folder, put <link rel="icon" href="data:,"> in their HTML.
-# Then remove this mark.
-NO_ICON = pytest.mark.xfail(reason="no step links an icon, so the browser's GET /favicon.ico answers 404; "
-                                   "fix: a <link rel=icon> in each step's pages", strict=True)
-
-
-@NO_ICON
 @pytest.mark.parametrize("server", STEPS, indirect=True, scope="module")
 def test_the_browser_finds_the_sites_icon(page):
     """The icon a browser shows in the tab is there: the page's <link rel=icon>, or else /favicon.ico."""

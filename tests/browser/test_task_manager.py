@@ -227,16 +227,9 @@ PHONE_VIEWS = {
     "search results": ["/search?q=Pneumono", "/search?q=example", "/search?q=caf%C3%A9"],
     "other pages": ["/", "/docs", "/signup", "/login"],
 }
-# Found by this test, to be fixed in the steps (not here): a summary that is one long word
-# (a URL, a pasted hash) stretches the page, because only the dashboard's .summary may break words.
-# The fix: `main { overflow-wrap: break-word; }` in static/style.css. Then remove these marks.
-LONG_WORDS_OVERFLOW = pytest.mark.xfail(
-    reason="a one-word summary overflows task.html's <p> and search.html's <li> (style.css breaks words only "
-           "in .tasks .summary); fix: main { overflow-wrap: break-word; } in style.css", strict=True)
-PHONE_MARKS = {"task pages": [LONG_WORDS_OVERFLOW], "search results": [LONG_WORDS_OVERFLOW]}
 
 
-@pytest.mark.parametrize("view", [pytest.param(view, marks=PHONE_MARKS.get(view, [])) for view in PHONE_VIEWS])
+@pytest.mark.parametrize("view", PHONE_VIEWS)
 def test_a_phone_shows_long_tasks_without_sideways_scrolling(page, server, tmp_path, view):
     """At 375x667 no page is wider than the screen, however long a task's words or summary are."""
     server.use_database(tmp_path / "long.db", [(summary[:300], 0) for summary in LONG_TASKS])
