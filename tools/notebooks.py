@@ -1,6 +1,7 @@
 """Write the instructors' demo notebooks, one per step, and run them so they keep their outputs.
 
     python -m tools.notebooks            (inside .venv, from the repository's root)
+    python -m tools.notebooks 05 07      (some steps)
 
 The notebooks (docs/notebooks/NN_name.ipynb) are made from the cells below, so that every step's
 demo has the same shape: the code being taught, real requests, the database, the real server.
@@ -12,7 +13,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parents[1]
+from tools.steps import ROOT, resolve_step
+
 NOTEBOOKS = ROOT / "docs" / "notebooks"
 
 SETUP = '''import sys
@@ -116,6 +118,72 @@ DEMOS = {
         ("code", 'demo.get("/api/tasks")'),
         ("code", 'demo.get("/tasks")'),
     ]),
+    "07_deploy": ("Production", "生产部署", [
+        ("md", "## The health check · 健康检查\n\n`/healthz` asks the database, so a monitor learns whether the "
+               "service can really work.\n\n"
+               "`/healthz` 会询问数据库，所以监控程序能知道这个服务是否真的能工作。"),
+        ("code", 'demo.code("app.py", "health")'),
+        ("code", 'demo.get("/healthz")'),
+        ("md", "## No secret, no start · 没有密钥就不启动\n\n"
+               "A new Python process imports `app.py` as gunicorn would: without `APP_SECRET`, or with a weak one, "
+               "it stops with one line; with a real secret it starts.\n\n"
+               "一个新的 Python 进程像 gunicorn 那样导入 `app.py`：没有 `APP_SECRET`，或者密钥太弱，它只打印一行就停止；"
+               "有了真正的密钥，它才会启动。"),
+        ("code", 'import os\nimport subprocess\n\n\n'
+                 'def start(**settings):\n'
+                 '    """Import app.py in a new process with these environment variables; show how it ended."""\n'
+                 '    env = {name: value for name, value in os.environ.items() if name not in ("APP_SECRET", "APP_ENV")}\n'
+                 '    # Its database goes to the demo\'s temporary folder; no .pyc files are written into steps/.\n'
+                 '    env.update(APP_DATABASE=demo.app_under_demo.database, PYTHONDONTWRITEBYTECODE="1", **settings)\n'
+                 '    result = subprocess.run([sys.executable, "-c", "import app; print(\'Started.\')"],\n'
+                 '                            cwd=demo.folder, env=env, capture_output=True, text=True)\n'
+                 '    print("exit code", result.returncode)\n'
+                 '    print((result.stdout + result.stderr).strip())\n\n\n'
+                 'start()'),
+        ("code", 'start(APP_SECRET="dev")'),
+        ("code", 'import secrets\n\nstart(APP_SECRET=secrets.token_hex())'),
+        ("md", "## Security headers and the session cookie · 安全响应头与会话 cookie"),
+        ("code", 'demo.code("app.py", "add_security_headers")'),
+        ("code", 'headers = demo.get("/tasks").response.headers\n'
+                 '{name: headers[name] for name in\n'
+                 ' ("X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Content-Security-Policy")}'),
+        ("code", 'added = demo.post("/tasks", summary="Deploy the task manager")\n'
+                 'cookie = added.response.headers["Set-Cookie"]\n'
+                 'print(added.headline())\n'
+                 'print("session=…;" + cookie.split(";", 1)[1])'),
+        ("md", "## Many tasks: counts and pages · 大量任务：计数与分页\n\n"
+               "Ten thousand tasks go straight into the database. The triggers of `schema.sql` keep the counts row "
+               "up to date; the dashboard reads that row and one page of 20 tasks, in the order of an index.\n\n"
+               "一万个任务直接写进数据库。`schema.sql` 里的触发器让计数行保持最新；仪表盘只读这一行和一页 20 个任务，"
+               "顺序由索引给出。"),
+        ("code", 'demo.code("schema.sql")'),
+        ("code", 'import sqlite3\n\n'
+                 'db = sqlite3.connect(demo.app_under_demo.database)\n'
+                 'db.executemany("INSERT INTO tasks (summary, done) VALUES (?, ?)",\n'
+                 '               [(f"Task number {n}", n % 3 == 0) for n in range(1, 10_001)])\n'
+                 'db.commit()\n'
+                 'db.close()\n'
+                 'demo.rows("SELECT total, done FROM task_counts")'),
+        ("code", 'demo.get("/tasks?page=2")'),
+        ("code", 'demo.get("/tasks?page=9999")'),
+        ("code", 'demo.rows("EXPLAIN QUERY PLAN SELECT id, summary, done, created FROM tasks"\n'
+                 '          " ORDER BY created DESC, id DESC LIMIT 20 OFFSET 20")'),
+        ("code", 'import time\n\n'
+                 'start_time = time.perf_counter()\n'
+                 'page = demo.get("/tasks")\n'
+                 'print(page.headline())\n'
+                 'print(f"{(time.perf_counter() - start_time) * 1000:.1f} ms with 10,001 tasks")'),
+        ("md", "## A backup while the app runs · 应用运行时的备份\n\n"
+               "`flask backup` copies the database with SQLite's online backup API: one consistent, self-contained file.\n\n"
+               "`flask backup` 用 SQLite 的在线备份 API 复制数据库：得到一个一致的、自成一体的文件。"),
+        ("code", 'demo.code("app.py", "backup_command")'),
+        ("code", 'backup = Path(demo.app_under_demo.tmp.name) / "backup.db"\n'
+                 'print(demo.app.test_cli_runner().invoke(args=["backup", str(backup)]).output)'),
+        ("code", 'copy = sqlite3.connect(backup)\n'
+                 'print(copy.execute("PRAGMA integrity_check").fetchone()[0])\n'
+                 'print(copy.execute("SELECT count(*), sum(done) FROM tasks").fetchone())\n'
+                 'copy.close()'),
+    ]),
 }
 
 
@@ -146,8 +214,9 @@ def execute(notebook, timeout=120):
 
 
 def main(steps=None):
+    """Write and run the demo notebook of each step named (3, 03 or 03_templates), or of every step."""
     NOTEBOOKS.mkdir(parents=True, exist_ok=True)
-    for step in steps or DEMOS:
+    for step in [resolve_step(name) for name in steps] if steps else DEMOS:
         notebook = execute(build(step))
         for index, cell in enumerate(notebook.cells):
             cell.id = f"{step}-{index}"   # stable ids, so a re-run changes only what really changed
