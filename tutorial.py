@@ -317,6 +317,7 @@ def build_parser():
     bench = commands.add_parser("bench", help="measure steps 06 and 07 under load, and the course's own speed")
     bench.add_argument("--only", choices=["load", "course"], help="run one half of the benchmark")
     bench.add_argument("--seconds", help="how long each load runs (default 5)")
+    bench.add_argument("--output", metavar="PATH", help="write the results there (default bench/results.json)")
     bench.set_defaults(handler=command_tool, tool="bench")
 
     serve = commands.add_parser("serve", help="serve the course site, rebuilt when a page or a step changes")
@@ -332,7 +333,10 @@ def main(argv=None):
     args = build_parser().parse_args(argv[:len(argv) - len(extra) - (1 if "--" in argv else 0)])
     args.pytest_args = extra
     if args.handler is command_tool:
-        args.tool_args = [f"--{name}={value}" for name in ("only", "seconds") if getattr(args, name, None)]
+        args.tool_args = [f"--{name}={getattr(args, name)}" for name in ("only", "seconds")
+                          if getattr(args, name, None)]
+        if getattr(args, "output", None):  # the tool runs in the repository's folder: pass an absolute path
+            args.tool_args.append(f"--output={Path(args.output).resolve()}")
     return args.handler(args)
 
 

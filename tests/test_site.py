@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -14,6 +15,7 @@ from support import ROOT, STEPS, parse
 from support.servers import running
 
 DOCS = ROOT / "docs"
+SCREENSHOTS = DOCS / "assets" / "screenshots"
 
 
 def build(project, destination):
@@ -142,6 +144,51 @@ def test_every_concept_a_failing_test_points_to_has_its_section(site, step, lang
     assert not missing, f"the {language} page of {step} has no section with the ids {sorted(missing)}"
 
 
+@pytest.mark.parametrize("step", STEPS)
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_every_step_page_shows_the_current_screenshots_of_its_step(site, step, language):
+    """The page shows <step>.png (and <step>-phone.png where there is one), as made by `tutorial.py screenshots`.
+
+    Each is an <img> with alt text whose file is in the built site, identical to docs/assets/screenshots/.
+    """
+    wanted = {f"{step}.png"} | {path.name for path in SCREENSHOTS.glob(f"{step}-*.png")}
+    folder = (site / "en" if language == "en" else site) / "steps" / step
+    shown = {}
+    for img in step_page(site, step, language).select("article img[src]"):
+        source = urlsplit(img["src"])
+        if not (source.scheme or source.netloc):
+            shown[(folder / unquote(source.path)).resolve()] = img.get("alt", "").strip()
+    screenshots = {path.name: (path, alt) for path, alt in shown.items() if path.parent.name == "screenshots"}
+    missing = sorted(wanted - set(screenshots))
+    assert not missing, f"the {language} page of {step} shows no <img> of {missing}; it shows {sorted(map(str, shown))}"
+    for name in sorted(wanted):
+        path, alt = screenshots[name]
+        assert path.is_relative_to(site.resolve()) and path.is_file(), f"{name} is not in the built site at {path}"
+        assert filecmp.cmp(path, SCREENSHOTS / name, shallow=False), f"{path} is not docs/assets/screenshots/{name}"
+        assert alt, f"the {language} page of {step} shows {name} with no alt text"
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_07_page_shows_the_committed_benchmark(site, language):
+    """{{ bench }} shows bench/results.json as committed: every figure of the table, the verdicts, date and machine."""
+    from tools.bench import figure, times
+
+    results = json.loads((ROOT / "bench" / "results.json").read_text(encoding="utf-8"))
+    table = step_page(site, "07_deploy", language).select_one("div.course-block[data-kind=bench]")
+    assert table is not None, f"the {language} page of 07_deploy shows no benchmark"
+    shown = [[cell.get_text(strip=True) for cell in row.find_all("td")] for row in table.select("tbody tr")]
+    expected = [[row["step"], f"{row['tasks']:,}",
+                 figure(row["dashboard"]["rps"]) + ("*" if row["dashboard"].get("generator") == "python" else ""),
+                 figure(row["dashboard"]["p50_ms"]), figure(row["dashboard"]["p99_ms"]), figure(row["healthz"]["rps"]),
+                 times(row["dashboard_over_healthz"]), times(row["over_06"]) if "over_06" in row else ""]
+                for row in results["load"]["rows"]]
+    assert shown == expected
+    text = table.get_text(" ", strip=True)
+    for verdict in results["targets"]:
+        assert f"{times(verdict['measured'])} — {'✅' if verdict['holds'] else '❌'}" in text
+    assert results["load"]["date"] in text and results["machine"]["cpu"] in text
+
+
 def test_chinese_search_finds_chinese_words(site):
     """jieba splits Chinese text into words, so a search for 数据库 finds the pages that use it."""
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
@@ -153,7 +200,7 @@ def test_changing_a_line_in_a_step_changes_the_built_page(tmp_path):
     """Edit a step in a copy of the repository: its page's diff and excerpt follow, with no edit under docs/."""
     copy = tmp_path / "course"
     copy.mkdir()
-    for part in ("steps", "docs", "tools", "tests", "tutorial.py", "mkdocs.yml"):
+    for part in ("steps", "docs", "tools", "tests", "bench", "tutorial.py", "mkdocs.yml"):
         source = ROOT / part
         if source.is_dir():
             shutil.copytree(source, copy / part, ignore=shutil.ignore_patterns("__pycache__", "instance"))

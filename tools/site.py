@@ -17,6 +17,9 @@ A page asks for generated content with a directive alone on a line, in double br
     {{ command python tutorial.py test 03 }}    a command to type (checked against tutorial.py's parser)
     {{ tree 05_sqlite }}                        the files of a step
     {{ pitfalls 05_sqlite }}                    the tests that guard a step against the course's pitfalls
+    {{ bench }}                                 the load table of bench/results.json (python tutorial.py bench),
+                                                with the targets' verdicts, the date and the machine
+    {{ bench course }}                          the course's own speed, from the same file
 
 Excerpts are found by name, never by line number, so they follow the code when it changes; a name
 that is not found stops the build. Lines that changed since the step before are highlighted.
@@ -44,7 +47,8 @@ from tools.forms import parse  # noqa: E402
 from tools.steps import STEPS, StepApp, folder_diff, folder_files, previous_step  # noqa: E402
 
 # A directive may be indented (inside a content tab, say): what it generates is indented the same.
-DIRECTIVE = re.compile(r"^( *)\{\{ (diff|file|excerpt|request|cli|command|tree|pitfalls) (.*) \}\}\s*$", re.MULTILINE)
+DIRECTIVE = re.compile(r"^( *)\{\{ (diff|file|excerpt|request|cli|command|tree|pitfalls|bench)((?: .*)?) \}\}\s*$",
+                       re.MULTILINE)
 
 LEXERS = {".py": "python", ".html": "html+jinja", ".css": "css", ".js": "js", ".sql": "sql",
           ".txt": "text", ".conf": "nginx", ".service": "ini", ".md": "markdown", ".toml": "toml",
@@ -54,10 +58,50 @@ NAMED_LEXERS = {"Dockerfile": "docker", ".dockerignore": "text", "requirements.t
 WORDS = {
     "zh": {"added": "新增", "removed": "删除", "changed": "修改", "diff": "差异", "whole": "完整文件",
            "no_changes": "与上一步相比没有文件变化。", "first": "这是第一步：下面是它的全部文件。",
-           "pitfall_test": "守护它的测试"},
+           "pitfall_test": "守护它的测试",
+           "bench_head": ["步骤", "任务数", "仪表盘 请求/秒", "p50 毫秒", "p99 毫秒", "/healthz 请求/秒",
+                          "仪表盘 ÷ /healthz", "07 ÷ 06"],
+           "bench_python": "这个页面慢到 wrk 测不了（它只统计在测量时间内完成的请求）：由 Python 负载生成器测量，"
+                           "每个连接至少发出一个请求。",
+           "bench_machine": "测量于 {date}，机器：{os}（{arch}），{cores} 核（{cpu}），Python {python}；"
+                            "gunicorn {workers} 个 worker，负载生成器 {generator}，{connections} 个连接，每个数字测 {seconds} 秒。",
+           "bench_throughput": "{tasks:,} 个任务时，第 07 步仪表盘每秒处理的请求至少是 /healthz 的 {limit} 倍：实测 {measured}",
+           "bench_p99_growth": "{tasks:,} 个任务时，第 07 步仪表盘的 p99 延迟不超过 {baseline_tasks} 个任务时的 {limit} 倍：实测 {measured}",
+           "bench_holds": "✅ 达到", "bench_misses": "❌ 未达到",
+           "bench_course_head": ["测的是什么", "秒"], "bench_failed": "（失败）",
+           "bench_course_date": "测量于 {date}，提交 {commit}，机器同上。",
+           "bench_runs": {"cold_setup": "冷启动：在新克隆的仓库里第一次运行 `python tutorial.py test -- --collect-only -q`"
+                                        "（创建 `.venv`、安装依赖并收集全部测试，不运行；用到 pip 的缓存，就像第二次克隆时那样）",
+                          "warm_test": "再次运行 `python tutorial.py test`（`.venv` 已就绪）：全部测试，即下面两部分之和",
+                          "fast_tests": "快速部分：`python tutorial.py test -- -m \"not servers and not browser\"`",
+                          "servers_and_browser": "其余部分（真实服务器和浏览器）："
+                                                 "`python tutorial.py test -- -m \"servers or browser\"`",
+                          "mkdocs_build": "`mkdocs build`：两种语言的课程网站"}},
     "en": {"added": "added", "removed": "removed", "changed": "changed", "diff": "Diff", "whole": "Whole file",
            "no_changes": "No file changed since the step before.", "first": "This is the first step: here are all its files.",
-           "pitfall_test": "the test that guards it"},
+           "pitfall_test": "the test that guards it",
+           "bench_head": ["Step", "Tasks", "Dashboard req/s", "p50 ms", "p99 ms", "/healthz req/s",
+                          "Dashboard ÷ /healthz", "07 ÷ 06"],
+           "bench_python": "A page too slow for wrk (it counts only the requests that finish while it runs): measured by "
+                           "the Python load generator, every connection sending at least one request.",
+           "bench_machine": "Measured on {date} on {os} ({arch}), {cores} cores ({cpu}), Python {python}: gunicorn with "
+                            "{workers} workers, {generator} with {connections} connections, {seconds} s per figure.",
+           "bench_throughput": "At {tasks:,} tasks, step 07's dashboard serves at least {limit}× the requests per second "
+                               "of /healthz: measured {measured}",
+           "bench_p99_growth": "At {tasks:,} tasks, step 07's dashboard p99 latency stays within {limit}× its p99 at "
+                               "{baseline_tasks} tasks: measured {measured}",
+           "bench_holds": "✅ holds", "bench_misses": "❌ missed",
+           "bench_course_head": ["What", "Seconds"], "bench_failed": " (failed)",
+           "bench_course_date": "Measured on {date}, commit {commit}, on the same machine.",
+           "bench_runs": {"cold_setup": "Cold set-up: a fresh clone's first `python tutorial.py test -- --collect-only -q` "
+                                        "(creates `.venv`, installs, collects every test and runs none; pip's cache in use, "
+                                        "as on a student's second clone)",
+                          "warm_test": "`python tutorial.py test` again, warm (`.venv` ready): every suite, the two "
+                                       "parts below added up",
+                          "fast_tests": "The fast part: `python tutorial.py test -- -m \"not servers and not browser\"`",
+                          "servers_and_browser": "The rest, real servers and the browser: "
+                                                 "`python tutorial.py test -- -m \"servers or browser\"`",
+                          "mkdocs_build": "`mkdocs build`: the course site in both languages"}},
 }
 COMMANDS_ALLOWED = {"python", "python3", "py", "flask", "pip", "cd", "gunicorn", "nginx", "sudo", "docker",
                     "systemctl", "sqlite3", "cp", "jupyter", "source", ".venv\\Scripts\\activate", "git"}
@@ -359,6 +403,61 @@ def render_pitfalls(steps, step, words):
     return "\n".join(lines)
 
 
+def bench_results(root):
+    """The committed results of `python tutorial.py bench`, failing clearly when there are none."""
+    path = root / "bench" / "results.json"
+    if not path.is_file():
+        raise DirectiveError("bench/results.json does not exist: run `python tutorial.py bench` and commit it")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as error:
+        raise DirectiveError(f"bench/results.json is not JSON: {error}") from None
+
+
+def markdown_table(head, rows):
+    """A Markdown table; every column but the first is aligned right."""
+    lines = ["| " + " | ".join(head) + " |", "| --- |" + " ---: |" * (len(head) - 1)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def render_bench(root, part, words):
+    """The load table of bench/results.json with the verdicts, the date and the machine; or (part "course")
+    the course's own speed."""
+    from tools.bench import figure, times
+
+    results = bench_results(root)
+    if part == "course":
+        if "course" not in results:
+            raise DirectiveError("bench/results.json has no course part: run `python tutorial.py bench --only course`")
+        course = results["course"]
+        rows = [[words["bench_runs"].get(run["id"], run["label"]) + ("" if run["passed"] else words["bench_failed"]),
+                 figure(run["seconds"])] for run in course["runs"]]
+        body = markdown_table(words["bench_course_head"], rows) + "\n\n" + words["bench_course_date"].format(**course)
+        return block("bench", "bench/results.json", body)
+    if part:
+        raise DirectiveError(f"bench knows no {part!r}: write {{{{ bench }}}} or {{{{ bench course }}}}")
+    if "load" not in results:
+        raise DirectiveError("bench/results.json has no load part: run `python tutorial.py bench --only load`")
+    load, rows = results["load"], []
+    for row in load["rows"]:
+        dashboard, health = row["dashboard"], row["healthz"]
+        mark = "\\*" if dashboard.get("generator") == "python" else ""
+        rows.append([f"`{row['step']}`", f"{row['tasks']:,}", figure(dashboard["rps"]) + mark,
+                     figure(dashboard["p50_ms"]), figure(dashboard["p99_ms"]), figure(health["rps"]),
+                     times(row["dashboard_over_healthz"]), times(row["over_06"]) if "over_06" in row else ""])
+    parts = [markdown_table(words["bench_head"], rows)]
+    if any(row["dashboard"].get("generator") == "python" for row in load["rows"]):
+        parts.append("\\* " + words["bench_python"])
+    verdicts = [f"- {words['bench_' + v['id']].format(**{**v, 'measured': times(v['measured'])})} — "
+                f"**{words['bench_holds'] if v['holds'] else words['bench_misses']}**"
+                for v in results.get("targets", [])]
+    parts.append("\n".join(verdicts))
+    machine = results.get("machine", {})
+    parts.append(words["bench_machine"].format(**{**machine, **load, "seconds": f"{load['seconds']:g}"}))
+    return block("bench", "bench/results.json", "\n\n".join(part for part in parts if part))
+
+
 def expand(markdown, steps, language):
     """Replace every directive in a page's Markdown with what it generates."""
     words = WORDS[language]
@@ -368,6 +467,8 @@ def expand(markdown, steps, language):
         return indent(generate(verb, argument.strip()), len(margin))
 
     def generate(verb, argument):
+        if verb == "bench":
+            return render_bench(steps.parent, argument, words)
         parts = argument.split(maxsplit=2)
         if verb == "diff":
             return render_diff(steps, parts[0], words)
