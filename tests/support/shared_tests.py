@@ -1,4 +1,4 @@
-"""Tests that every step must pass. Each step's test_app.py imports them, so they run in its suite.
+"""Tests that every step must pass. Each step's suite imports them all (import *), so they run in it.
 
 A step whose pages need data before they can be crawled overrides the `crawl_start` fixture.
 """
@@ -9,6 +9,17 @@ import pytest
 
 from .pages import crawl
 from .servers import python, running
+
+
+# What `from support.shared_tests import *` brings into a step's suite: the tests every step passes,
+# and the default crawl_start fixture, which a step whose pages need data overrides below the import.
+__all__ = [
+    "crawl_start",
+    "test_every_page_is_valid_html5_and_links_only_to_routes",
+    "test_debug_is_off_and_not_switched_on_in_the_code",
+    "test_flask_run_serves_the_home_page",
+    "test_python_app_py_serves_on_127_0_0_1_port_5000",
+]
 
 
 @pytest.fixture
