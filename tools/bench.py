@@ -49,7 +49,7 @@ import time
 from pathlib import Path
 
 from tools.servers import start, stop
-from tools.steps import ROOT, load_app_module
+from tools.steps import ROOT, environment, load_app_module
 
 SIZES = (100, 10_000, 100_000)
 STEPS = ("06_taskman", "07_deploy")
@@ -175,20 +175,9 @@ def sample_tasks(count, seed=7):
     return rows
 
 
-@contextlib.contextmanager
 def step_environment(database):
     """The variables a step reads (its database and secret) set for the with-block, then restored."""
-    names = {"APP_DATABASE": database, "FLASK_DATABASE": database, "APP_SECRET": "benchmark-secret-" + "x" * 32}
-    saved = {name: os.environ.get(name) for name in names}
-    os.environ.update(names)
-    try:
-        yield dict(os.environ)
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    return environment(APP_DATABASE=database, FLASK_DATABASE=database, APP_SECRET="benchmark-secret-" + "x" * 32)
 
 
 def fill_database(step, path, count):

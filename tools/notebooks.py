@@ -8,7 +8,6 @@ demo has the same shape: the code being taught, real requests, the database, the
 Edit a demo here, not in Jupyter, then run this again; the tests check that the two agree.
 """
 import sys
-from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient

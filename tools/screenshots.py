@@ -12,7 +12,6 @@ The browser tests (tests/browser/) use the same StepServer and Chromium settings
 """
 import argparse
 import contextlib
-import os
 import shutil
 import sqlite3
 import sys
@@ -22,7 +21,7 @@ from pathlib import Path
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from tools.steps import ROOT, STEPS, load_app_module, resolve_step
+from tools.steps import ROOT, STEPS, environment, load_app_module, resolve_step
 from tutorial import SAMPLE_TASKS
 
 SCREENSHOTS = ROOT / "docs" / "assets" / "screenshots"
@@ -97,16 +96,8 @@ class StepServer:
         self.folder = Path(folder)
         self.app_dir = ROOT / "steps" / step
         database = self.folder / "tasks.db"
-        saved = {name: os.environ.get(name) for name in ("APP_SECRET", "APP_DATABASE")}
-        os.environ.update(APP_SECRET=SECRET, APP_DATABASE=str(database))
-        try:
+        with environment(APP_SECRET=SECRET, APP_DATABASE=str(database)):
             self.app = load_app_module(self.app_dir).app
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
         self.use_database(database)
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True, request_handler=QuietHandler)
         self.url = f"http://127.0.0.1:{self.server.server_port}"

@@ -1,4 +1,5 @@
 """Find the steps and load a step's app.py as a fresh module, from the course or a student's folder."""
+import contextlib
 import importlib.util
 import itertools
 import os
@@ -10,6 +11,21 @@ from pathlib import Path
 from tutorial import ROOT, STEPS, folder_diff, folder_files, resolve_step  # noqa: F401
 
 _counter = itertools.count()
+
+
+@contextlib.contextmanager
+def environment(**names):
+    """Set these environment variables for the with-block (a step reads them when it is loaded), then restore them."""
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ.update(names)
+    try:
+        yield dict(os.environ)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def step_title(step):
@@ -58,18 +74,10 @@ class StepApp:
     def __init__(self, steps, step):
         self.tmp = tempfile.TemporaryDirectory(prefix="course-", ignore_cleanup_errors=True)
         self.database = os.path.join(self.tmp.name, "tasks.db")
-        saved = {name: os.environ.get(name) for name in ("APP_SECRET", "APP_DATABASE", "APP_ENV")}
-        os.environ.update(APP_SECRET="course-tools-" + "x" * 40, APP_DATABASE=self.database)
-        try:
-            sys.dont_write_bytecode = True
+        sys.dont_write_bytecode = True
+        with environment(APP_SECRET="course-tools-" + "x" * 40, APP_DATABASE=self.database):
             self.module = load_app_module(Path(steps) / step)
             self.app = self.module.app
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
         self.app.config.update(TESTING=True)
         if "DATABASE" in self.app.config:
             self.app.config["DATABASE"] = self.database
