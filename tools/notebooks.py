@@ -152,8 +152,8 @@ DEMOS = {
                  'print("session=…;" + cookie.split(";", 1)[1])'),
         ("md", "## Many tasks: counts and pages · 大量任务：计数与分页\n\n"
                "Ten thousand tasks go straight into the database. The triggers of `schema.sql` keep the counts row "
-               "up to date; the dashboard reads that row and one page of 20 tasks, in the order of an index.\n\n"
-               "一万个任务直接写进数据库。`schema.sql` 里的触发器让计数行保持最新；仪表盘只读这一行和一页 20 个任务，"
+               "up to date; the dashboard reads that row and one page of 10 tasks, in the order of an index.\n\n"
+               "一万个任务直接写进数据库。`schema.sql` 里的触发器让计数行保持最新；仪表盘只读这一行和一页 10 个任务，"
                "顺序由索引给出。"),
         ("code", 'demo.code("schema.sql")'),
         ("code", 'import sqlite3\n\n'
@@ -166,7 +166,7 @@ DEMOS = {
         ("code", 'demo.get("/tasks?page=2")'),
         ("code", 'demo.get("/tasks?page=9999")'),
         ("code", 'demo.rows("EXPLAIN QUERY PLAN SELECT id, summary, done, created FROM tasks"\n'
-                 '          " ORDER BY created DESC, id DESC LIMIT 20 OFFSET 20")'),
+                 '          " ORDER BY created DESC, id DESC LIMIT 10 OFFSET 10")'),
         ("code", 'import time\n\n'
                  'start_time = time.perf_counter()\n'
                  'page = demo.get("/tasks")\n'

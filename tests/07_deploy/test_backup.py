@@ -22,14 +22,14 @@ def integrity_of(path):
         return db.execute("PRAGMA integrity_check").fetchone()[0]
 
 
-def test_backup_copies_every_task_to_a_valid_database(runner, tasks, tmp_path):
+def test_backup_copies_every_task_to_a_valid_database_and_says_where(app, runner, tasks, tmp_path):
     for summary in ("Back me up", "Me too", "café ✓ 任务"):
         assert tasks.add(summary).status_code == 302
     target = tmp_path / "backups" / "tasks-backup.db"
     target.parent.mkdir()
     result = runner.invoke(args=["backup", str(target)])
     assert result.exit_code == 0, result.output
-    assert str(target) in result.output
+    assert result.output == f"Backed up {app.config['DATABASE']} to {target}.\n"
     assert integrity_of(target) == "ok"
     assert summaries_in(target) == ["Back me up", "Me too", "café ✓ 任务"]
 
@@ -76,7 +76,7 @@ def test_a_folder_is_not_a_backup_file(runner, tmp_path):
     assert "directory" in result.output
 
 
-def test_restore_stop_copy_the_backup_over_app_database_start(runner, tasks, tmp_path, fresh_import):
+def test_restore_stop_copy_the_backup_over_app_database_start(runner, tasks, tmp_path, fresh_tasks):
     """The restore of the step's README: stop the app, copy the backup over APP_DATABASE, start it."""
     for summary in ("Keep me", "And me"):
         assert tasks.add(summary).status_code == 302
@@ -85,10 +85,10 @@ def test_restore_stop_copy_the_backup_over_app_database_start(runner, tasks, tmp
     restored = tmp_path / "restored" / "tasks.db"
     restored.parent.mkdir()
     restored.write_bytes(backup.read_bytes())
-    app = fresh_import(APP_DATABASE=str(restored)).app
-    app.config.update(TESTING=True)
-    page = app.test_client().get("/tasks").get_data(as_text=True)
+    started = fresh_tasks(APP_DATABASE=str(restored))
+    page = started.page("/tasks")
     assert "Keep me" in page and "And me" in page
+    assert started.counts() == {"total": 2, "pending": 2, "done": 0}
 
 
 def test_flask_backup_works_from_the_command_line(app_dir, clean_env, tasks, app, tmp_path):

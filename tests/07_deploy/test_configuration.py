@@ -1,10 +1,10 @@
 """Configuration comes from the environment: APP_SECRET, APP_DATABASE and APP_ENV, never from the code."""
 import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
-
-from support import parse
 
 pytestmark = pytest.mark.concept("configuration from the environment", "configuration")
 
@@ -32,14 +32,12 @@ def test_without_app_database_the_database_is_tasks_db_in_the_instance_folder(fr
     assert Path(app.instance_path) == copy / "instance"
 
 
-def test_app_database_is_where_the_tasks_are_stored(fresh_import, tmp_path):
+def test_app_database_is_where_the_tasks_are_stored(fresh_tasks, tmp_path):
     chosen = tmp_path / "data" / "tasks.db"
-    app = fresh_import(APP_DATABASE=str(chosen)).app
-    app.config.update(TESTING=True)
-    client = app.test_client()
-    token = parse(client.get("/tasks").get_data(as_text=True)).find("input", attrs={"name": "csrf_token"})["value"]
-    assert client.post("/tasks", data={"summary": "Stored here", "csrf_token": token}).status_code == 302
-    assert chosen.is_file()
+    tasks = fresh_tasks(APP_DATABASE=str(chosen))
+    assert tasks.add("Stored here").status_code == 302
+    with closing(sqlite3.connect(chosen)) as db:
+        assert db.execute("SELECT summary FROM tasks").fetchall() == [("Stored here",)]
 
 
 def test_development_allows_a_missing_secret_and_uses_dev(fresh_import):
@@ -57,18 +55,13 @@ def test_production_is_the_default(fresh_import):
         fresh_import(APP_ENV=None, APP_SECRET=None)
 
 
-def test_a_session_signed_by_one_process_is_accepted_by_another(fresh_import):
+def test_a_session_signed_by_one_process_is_accepted_by_another(fresh_tasks):
     """Pitfall 2: every gunicorn worker and every restart reads the same APP_SECRET, so a message
     flashed by one process is shown by the next. (A secret made at start-up would differ in each.)"""
-    first = fresh_import().app
-    first.config.update(TESTING=True)
-    client = first.test_client()
-    token = parse(client.get("/tasks").get_data(as_text=True)).find("input", attrs={"name": "csrf_token"})["value"]
-    assert client.post("/tasks", data={"summary": "Flashed", "csrf_token": token}).status_code == 302
-    cookie = client.get_cookie("session").value
+    first = fresh_tasks()
+    assert first.add("Flashed").status_code == 302
+    cookie = first.client.get_cookie("session").value
 
-    second = fresh_import().app
-    second.config.update(TESTING=True)
-    browser = second.test_client()
-    browser.set_cookie("session", cookie)
-    assert "Task added." in browser.get("/tasks").get_data(as_text=True)
+    second = fresh_tasks()
+    second.client.set_cookie("session", cookie)
+    assert second.flashes() == ["Task added."]

@@ -49,7 +49,9 @@ def test_a_database_that_cannot_be_used_answers_503_json(app, client, tmp_path, 
     body = response.get_json()
     assert body["status"] == "unavailable"
     assert body["error"] == "the database cannot be used"
-    assert any("Health check failed" in record.getMessage() for record in caplog.records)
+    logged = [record.getMessage() for record in caplog.records if record.levelname == "ERROR"]
+    prefix = "Health check failed: "
+    assert any(line.startswith(prefix) and line[len(prefix):].strip() for line in logged), logged
 
 
 def test_the_service_is_healthy_again_once_the_database_is_back(app, client, tmp_path):

@@ -1,4 +1,5 @@
 """The app logs to standard output, where gunicorn, systemd's journal and Docker collect it."""
+import re
 import subprocess
 
 import pytest
@@ -23,9 +24,13 @@ def test_the_apps_log_goes_to_stdout(app_dir, clean_env):
     assert "Health check failed" not in result.stderr
 
 
-def test_info_messages_are_logged(app_dir, clean_env):
-    """INFO and above are kept (Python's default would drop everything below WARNING)."""
-    code = "import app; app.app.logger.info('An info line')"
+def test_info_messages_are_logged_with_time_level_and_logger(app_dir, clean_env):
+    """INFO and above are kept (Python's default would drop everything below WARNING), one line each
+    that starts with when it happened and how grave it is, so `grep ERROR` or a log viewer can sort them."""
+    code = "import app; app.app.logger.info('An info line'); app.app.logger.error('An error line')"
     result = subprocess.run([python(), "-c", code], cwd=app_dir, env=clean_env,
                             capture_output=True, text=True, timeout=60)
-    assert "INFO" in result.stdout and "An info line" in result.stdout, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    for level, message in (("INFO", "An info line"), ("ERROR", "An error line")):
+        pattern = re.compile(rf"\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d,\d{{3}} {level} \S+: {message}")
+        assert any(pattern.fullmatch(line) for line in lines), f"No {level} line in:\n{result.stdout}{result.stderr}"

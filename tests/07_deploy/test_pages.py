@@ -10,8 +10,8 @@ pytestmark = pytest.mark.concept("every page links only to routes of this step",
 
 @pytest.fixture
 def crawl_start(tasks):
-    """Store 21 tasks, one through the form, so the dashboard has a second page and every page has data."""
-    tasks.insert_many(20, done_every=2)
+    """Store 11 tasks, one through the form, so the dashboard has a second page and every page has data."""
+    tasks.insert_many(10, done_every=2)
     assert tasks.add("Write <b>tests</b> for Flask").status_code == 302
     return ["/", "/tasks", "/search?q=flask"]
 

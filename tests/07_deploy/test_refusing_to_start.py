@@ -1,4 +1,5 @@
 """In production the app refuses to start without a real secret: one clear line, no traceback."""
+import re
 import subprocess
 
 import pytest
@@ -20,6 +21,21 @@ def test_a_missing_or_weak_secret_stops_the_import_with_one_line(fresh_import, s
     message = str(stopped.value.code)
     assert "APP_SECRET" in message
     assert "\n" not in message.strip()
+
+
+def test_the_message_gives_a_command_whose_secret_the_app_accepts(fresh_import):
+    """The one line says what is wrong, then a command to copy: run it, and its output is a secret that works."""
+    with pytest.raises(SystemExit) as stopped:
+        fresh_import(APP_SECRET=None, APP_ENV=None)
+    message = str(stopped.value.code)
+    assert message.startswith("Refusing to start: set APP_SECRET to a random string of 32 characters or more")
+    command = re.search(r', e\.g\. python -c "(.+)"$', message)
+    assert command, f"The message should end with a command to copy: {message}"
+    code = command.group(1)
+    made = subprocess.run([python(), "-c", code], capture_output=True, text=True, timeout=60)
+    assert made.returncode == 0, made.stderr
+    secret = made.stdout.strip()
+    assert fresh_import(APP_SECRET=secret, APP_ENV=None).app.secret_key == secret
 
 
 def test_a_secret_of_32_characters_is_enough(fresh_import):

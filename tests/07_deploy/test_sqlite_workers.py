@@ -60,3 +60,56 @@ def test_the_first_request_on_a_fresh_database_works_without_init_db(app, client
     app.config["DATABASE"] = str(tmp_path / "instance" / "fresh.db")
     assert client.get(url).status_code == 200
     assert journal_mode(app.config["DATABASE"]) == "wal"
+
+
+@pytest.fixture
+def connections(monkeypatch):
+    """Every connection sqlite3.connect opens from now on, in order (the app's and the test's own)."""
+    opened = []
+    real_connect = sqlite3.connect
+
+    def connect(*args, **kwargs):
+        connection = real_connect(*args, **kwargs)
+        opened.append(connection)
+        return connection
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    return opened
+
+
+def is_closed(connection):
+    """True once the connection was closed: a closed one refuses every statement."""
+    try:
+        connection.execute("SELECT 1")
+    except sqlite3.ProgrammingError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("method, url, status", [
+    ("GET", "/tasks", 200), ("GET", "/api/tasks", 200), ("GET", "/tasks/1", 200), ("GET", "/search?q=task", 200),
+    ("GET", "/healthz", 200), ("POST", "/tasks", 302), ("POST", "/tasks/1/toggle", 302),
+    ("POST", "/tasks/2/delete", 302), ("POST", "/tasks/purge", 302),
+    ("GET", "/tasks/99", 404), ("POST", "/tasks/99/toggle", 404), ("POST", "/tasks", 400),
+])
+def test_a_request_uses_one_connection_and_closes_it_whatever_happened(client, tasks, connections,
+                                                                       method, url, status):
+    """One connection per request, kept on g and closed when the request ends, even after a 404 or a 400:
+    a worker then holds no connection (and no lock on the database) between requests."""
+    tasks.insert_many(3, done_every=2)
+    token = tasks.token()
+    connections.clear()
+    data = {"csrf_token": token, "summary": "From the test" if status == 302 else ""}
+    response = client.open(url, method=method, data=data if method == "POST" else None)
+    assert response.status_code == status
+    assert len(connections) == 1, f"{method} {url} opened {len(connections)} connections"
+    assert is_closed(connections[0]), f"{method} {url} left its connection open"
+
+
+def test_pages_that_show_no_tasks_open_even_when_the_database_cannot(app, client, tmp_path, connections):
+    """The home, docs and sign-in pages never open the database, so they work while it is down."""
+    app.config["DATABASE"] = str(tmp_path)  # a folder: SQLite cannot open it
+    for url in ("/", "/docs", "/login", "/signup"):
+        assert client.get(url).status_code == 200, url
+    assert connections == []
+    assert client.get("/healthz").status_code == 503  # the database really is down

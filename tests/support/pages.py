@@ -96,3 +96,9 @@ def crawl(client, start=("/",), limit=200):
                 seen.add(link)
                 queue.append(link)
     return pages
+
+
+def flashes(response):
+    """The flashed messages on a page, as (classes, text) pairs: [(["flash", "success"], "Task added.")]."""
+    soup = parse(response.get_data(as_text=True))
+    return [(element["class"], element.get_text(strip=True)) for element in soup.select(".flash")]
