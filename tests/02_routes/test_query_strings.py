@@ -120,3 +120,13 @@ def test_a_page_below_1_is_a_400_with_a_message(client, value):
     response = client.get("/search", query_string={"q": "", "page": value})
     assert response.status_code == 400
     assert parse(response.get_data(as_text=True)).p.get_text() == "The page number must be 1 or more."
+
+
+@pytest.mark.parametrize(("q", "summary"), [
+    ("sql", "1 result for “sql”, page 1."),
+    ("at", "2 results for “at”, page 1."),
+])
+def test_the_count_says_result_for_one_match_and_results_for_two(client, q, summary):
+    """One match is "1 result", not "1 results"; two or more take the plural."""
+    response = expect_page(client, f"/search?q={q}")
+    assert summary in parse(response.get_data(as_text=True)).get_text()

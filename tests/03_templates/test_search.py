@@ -44,6 +44,21 @@ def test_search_finds_tasks_by_a_word_in_their_summary_ignoring_case(client, app
     assert f"{len(expected)} {noun} for “{word.strip()}”, page 1." in main.get_text()
 
 
+@pytest.mark.parametrize(("word", "summary"), [
+    ("jinja", "1 result for “jinja”, page 1."),
+    ("flask", "2 results for “flask”, page 1."),
+])
+def test_the_count_says_result_for_one_match_and_results_for_two(client, app_module, word, summary):
+    """One match is "1 result", not "1 results"; two or more take the plural."""
+    app_module.TASKS[:] = [
+        {"id": 1, "summary": "Learn Flask", "done": False},
+        {"id": 2, "summary": "Learn Jinja", "done": False},
+        {"id": 3, "summary": "Flask shell", "done": False},
+    ]
+    main = search(client, q=word)
+    assert summary in main.get_text()
+
+
 def test_search_without_a_word_lists_every_task(client, app_module):
     main = search(client)
     assert f"{len(app_module.TASKS)} results" in main.get_text()

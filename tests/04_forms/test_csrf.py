@@ -2,10 +2,10 @@
 import pytest
 
 from support import crawl, load_app_module, parse
+from support.signup import VALID
 
 pytestmark = pytest.mark.concept("cross-site request forgery and CSRFProtect", "csrf")
 
-VALID = {"username": "ada", "email": "ada@example.com", "password": "correct horse"}
 LOGIN = {"username": "student", "password": "flask"}
 
 

@@ -2,17 +2,10 @@
 import pytest
 
 from support import parse
+from support.pages import flashes
+from support.signup import VALID
 
 pytestmark = pytest.mark.concept("flash messages with categories", "flash")
-
-VALID = {"username": "ada", "email": "ada@example.com", "password": "correct horse"}
-
-
-def flashes(response):
-    """The flashed messages on a page, as (classes, text) pairs."""
-    soup = parse(response.get_data(as_text=True))
-    return [(element["class"], element.get_text(strip=True)) for element in soup.select(".flash")]
-
 
 def test_a_sign_up_flashes_a_success_message_on_the_next_page(forms, client):
     forms.submit("/signup", "/signup", VALID)

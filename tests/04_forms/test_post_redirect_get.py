@@ -2,10 +2,9 @@
 import pytest
 
 from support import parse
+from support.signup import VALID
 
 pytestmark = pytest.mark.concept("Post/Redirect/Get", "post-redirect-get")
-
-VALID = {"username": "ada", "email": "ada@example.com", "password": "correct horse"}
 
 
 @pytest.mark.parametrize(("action", "data"), [

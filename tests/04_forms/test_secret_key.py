@@ -2,10 +2,10 @@
 import pytest
 
 from support import load_app_module, parse
+from support.signup import VALID
 
 pytestmark = pytest.mark.concept("the secret key signs the session", "secret-key")
 
-VALID = {"username": "ada", "email": "ada@example.com", "password": "correct horse"}
 MESSAGE = "Account created for ada."
 
 

@@ -2,6 +2,7 @@
 import pytest
 
 from support import parse
+from support.signup import VALID, email_of_length, sign_up
 
 pytestmark = pytest.mark.concept("validating a sign-up form on the server", "validation")
 
@@ -9,22 +10,11 @@ USERNAME_LENGTH = "A username has 3 to 30 characters."
 USERNAME_TAKEN = "That username is already taken."
 EMAIL_SHAPE = "Enter an e-mail address such as ada@example.com."
 PASSWORD_LENGTH = "A password has 8 to 128 characters."
-VALID = {"username": "ada", "email": "ada@example.com", "password": "correct horse"}
-
-
-def sign_up(forms, **fields):
-    """Fill in the sign-up form with valid values, except for `fields`, and send it."""
-    return forms.submit("/signup", "/signup", {**VALID, **fields})
 
 
 def errors_on(response):
     """Every piece of text in the page's main part, where the error messages are, one string each."""
     return list(parse(response.get_data(as_text=True)).find("main").stripped_strings)
-
-
-def email_of_length(length):
-    domain = "@example.com"
-    return "a" * (length - len(domain)) + domain
 
 
 def test_the_form_asks_for_a_username_an_email_and_a_password(client):

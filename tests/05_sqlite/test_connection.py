@@ -3,31 +3,15 @@ import sqlite3
 
 import pytest
 
+from support.connections import is_closed, record_connections
+
 pytestmark = pytest.mark.concept("one connection per request", "connection-per-request")
 
 
 @pytest.fixture
 def connections(monkeypatch):
     """Every connection opened with sqlite3.connect during the test, recorded by a spy."""
-    opened = []
-    real_connect = sqlite3.connect
-
-    def spy(*args, **kwargs):
-        connection = real_connect(*args, **kwargs)
-        opened.append(connection)
-        return connection
-
-    monkeypatch.setattr(sqlite3, "connect", spy)
-    return opened
-
-
-def is_closed(connection):
-    """A closed connection refuses to run anything."""
-    try:
-        connection.execute("SELECT 1")
-    except sqlite3.ProgrammingError:
-        return True
-    return False
+    return record_connections(monkeypatch)
 
 
 @pytest.mark.parametrize("method, url, data, status", [

@@ -2,6 +2,8 @@
 import pytest
 
 from support import parse
+from support.pages import flashes
+from support.signup import email_of_length, sign_up
 
 pytestmark = pytest.mark.concept("the forms from step 04, unchanged", "forms-from-step-04")
 
@@ -9,22 +11,6 @@ USERNAME_LENGTH = "A username has 3 to 30 characters."
 USERNAME_TAKEN = "That username is already taken."
 EMAIL_SHAPE = "Enter an e-mail address such as ada@example.com."
 PASSWORD_LENGTH = "A password has 8 to 128 characters."
-VALID = {"username": "ada", "email": "ada@example.com", "password": "correct horse"}
-
-
-def sign_up(forms, **fields):
-    """Fill in the sign-up form with valid values, except for `fields`, and send it."""
-    return forms.submit("/signup", "/signup", {**VALID, **fields})
-
-
-def email_of_length(length):
-    return "a" * (length - len("@example.com")) + "@example.com"
-
-
-def flashes(response):
-    """The flashed messages on a page, as (classes, text) pairs."""
-    soup = parse(response.get_data(as_text=True))
-    return [(element["class"], element.get_text(strip=True)) for element in soup.select(".flash")]
 
 
 def test_the_health_check_answers_ok(client):

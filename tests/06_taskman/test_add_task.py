@@ -2,6 +2,7 @@
 import pytest
 
 from support import parse
+from support.pages import flashes
 
 pytestmark = pytest.mark.concept("creating a task", "add-task")
 
@@ -13,7 +14,7 @@ def test_a_new_task_is_stored_pending_and_the_browser_is_sent_back(tasks):
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/tasks")
     assert [(row["summary"], row["done"]) for row in tasks.rows()] == [("Learn SQLite", 0)]
-    assert tasks.flashes() == ["Task added."]
+    assert flashes(tasks.client.get("/tasks")) == [(["flash", "success"], "Task added.")]
 
 
 @pytest.mark.parametrize("summary", ["", " ", "   \t\n  "], ids=["empty", "a space", "whitespace"])

@@ -1,6 +1,8 @@
 """Deleting one task, after a confirmation in the browser."""
 import pytest
 
+from support.pages import flashes
+
 pytestmark = pytest.mark.concept("deleting a task", "delete")
 
 
@@ -23,4 +25,4 @@ def test_a_task_can_be_deleted_from_its_own_page(tasks):
 def test_deleting_says_so(tasks):
     (task_id,) = tasks.add_all("Delete me")
     tasks.delete(task_id)
-    assert tasks.flashes() == ["Task deleted."]
+    assert flashes(tasks.client.get("/tasks")) == [(["flash", "success"], "Task deleted.")]

@@ -1,6 +1,8 @@
 """An id that does not exist is a 404 for every action, and nothing changes."""
 import pytest
 
+from support import parse
+
 pytestmark = pytest.mark.concept("an id that does not exist is a 404", "missing-id")
 
 
@@ -13,6 +15,7 @@ def test_an_action_on_a_missing_id_is_404_and_changes_nothing(client, tasks, act
     before = tasks.rows()
     response = client.post(f"/tasks/999/{action}", data={"csrf_token": tasks.token()})
     assert response.status_code == 404
+    assert parse(response.get_data(as_text=True)).find("p").get_text() == "There is no task #999."
     assert tasks.rows() == before
     assert tasks.flashes() == [], "no message may say the change was made"
 
@@ -26,6 +29,7 @@ def test_an_action_from_a_stale_page_on_a_deleted_task_is_404(tasks, action):
     tasks.delete(gone)
     response = tasks.client.post(f"/tasks/{gone}/{action}", data={"csrf_token": token})
     assert response.status_code == 404
+    assert parse(response.get_data(as_text=True)).find("p").get_text() == f"There is no task #{gone}."
     assert tasks.done() == {keep: False}
 
 

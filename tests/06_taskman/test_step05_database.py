@@ -7,6 +7,7 @@ from urllib.parse import quote
 import pytest
 
 from support import Forms, load_app_module, parse
+from support.connections import is_closed, record_connections
 
 pytestmark = pytest.mark.concept("the database from step 05, unchanged", "database-from-step-05")
 
@@ -16,24 +17,7 @@ PER_PAGE = 3
 @pytest.fixture
 def connections(monkeypatch):
     """Every connection opened with sqlite3.connect during the test, recorded by a spy."""
-    opened = []
-    real_connect = sqlite3.connect
-
-    def spy(*args, **kwargs):
-        connection = real_connect(*args, **kwargs)
-        opened.append(connection)
-        return connection
-
-    monkeypatch.setattr(sqlite3, "connect", spy)
-    return opened
-
-
-def is_closed(connection):
-    try:
-        connection.execute("SELECT 1")
-    except sqlite3.ProgrammingError:
-        return True
-    return False
+    return record_connections(monkeypatch)
 
 
 @pytest.mark.parametrize(("method", "url", "status"), [
@@ -144,6 +128,15 @@ def test_search_pages_through_the_matches_newest_first(tasks):
     first = tasks.page("/search?q=flask")
     assert "5 results" in first and "page=2" in first
     assert "page=3" not in tasks.page("/search?q=flask&page=2")
+
+
+def test_the_next_page_link_appears_only_when_more_matches_are_left(tasks):
+    """Exactly one page of matches has no "Next page"; one match more adds it."""
+    tasks.add_all(*[f"Flask exercise {n}" for n in range(PER_PAGE)])
+    assert parse(tasks.page("/search?q=flask")).find("a", string="Next page") is None
+    tasks.add_all("One Flask exercise more")
+    link = parse(tasks.page("/search?q=flask")).find("a", string="Next page")
+    assert link is not None and link["href"] == "/search?q=flask&page=2"
 
 
 def test_a_search_without_a_word_lists_every_task(tasks):

@@ -1,6 +1,8 @@
 """Toggling a task between done and not done, from the dashboard or the task's own page."""
 import pytest
 
+from support.pages import flashes
+
 pytestmark = pytest.mark.concept("marking a task done", "toggle")
 
 
@@ -37,4 +39,4 @@ def test_the_dashboard_shows_a_done_task_differently(tasks):
 def test_toggling_says_so(tasks):
     (task_id,) = tasks.add_all("Learn Flask")
     tasks.toggle(task_id)
-    assert tasks.flashes() == ["Task updated."]
+    assert flashes(tasks.client.get("/tasks")) == [(["flash", "success"], "Task updated.")]
