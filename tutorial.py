@@ -36,6 +36,26 @@ STAMP = VENV / "requirements.sha256"
 STEPS = sorted(path.name for path in (ROOT / "steps").iterdir() if (path / "app.py").is_file())
 
 
+def student_language(choice=None):
+    """"zh" or "en" for what a student reads: --lang when given, else the locale; Chinese by default, like the site.
+
+    The locale is the first of LC_ALL, LC_MESSAGES, LANG and LANGUAGE that is set (on Windows, the user's
+    locale from the locale module); any English one ("en_US.UTF-8", "English_United States") gives "en".
+    """
+    if choice in ("zh", "en"):
+        return choice
+    import locale
+
+    names = [os.environ.get(name, "") for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")]
+    if os.name == "nt":
+        with contextlib.suppress(ValueError, TypeError):
+            names.append(locale.getlocale()[0] or "")
+    for name in names:
+        if name and name not in ("C", "POSIX") and not name.startswith("C."):
+            return "en" if name.lower().startswith(("en", "english")) else "zh"
+    return "zh"
+
+
 def resolve_step(name):
     """Turn "3", "03" or "03_templates" into the folder name "03_templates"."""
     for step in STEPS:

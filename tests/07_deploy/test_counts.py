@@ -12,7 +12,7 @@ import pytest
 
 from support import ROOT
 
-pytestmark = pytest.mark.concept("a dashboard whose cost does not grow", "dashboard-at-scale")
+pytestmark = pytest.mark.concept("a counts row kept by triggers", "counts-row")
 
 
 def counted(tasks):

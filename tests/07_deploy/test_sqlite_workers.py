@@ -6,6 +6,8 @@ from contextlib import closing
 
 import pytest
 
+from support.connections import is_closed, record_connections
+
 pytestmark = pytest.mark.concept("SQLite under several workers", "sqlite-wal")
 
 
@@ -65,25 +67,7 @@ def test_the_first_request_on_a_fresh_database_works_without_init_db(app, client
 @pytest.fixture
 def connections(monkeypatch):
     """Every connection sqlite3.connect opens from now on, in order (the app's and the test's own)."""
-    opened = []
-    real_connect = sqlite3.connect
-
-    def connect(*args, **kwargs):
-        connection = real_connect(*args, **kwargs)
-        opened.append(connection)
-        return connection
-
-    monkeypatch.setattr(sqlite3, "connect", connect)
-    return opened
-
-
-def is_closed(connection):
-    """True once the connection was closed: a closed one refuses every statement."""
-    try:
-        connection.execute("SELECT 1")
-    except sqlite3.ProgrammingError:
-        return True
-    return False
+    return record_connections(monkeypatch)
 
 
 @pytest.mark.parametrize("method, url, status", [

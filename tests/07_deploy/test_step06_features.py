@@ -1,20 +1,18 @@
-"""What step 06 built still works in production: add, toggle, delete, purge, search, sign-in and sign-up."""
+"""What step 06 built still works in production: add, toggle, delete, purge, search.
+(Sign-in and sign-up are step 04's, checked by its own tests in test_step04_forms.py.)"""
 import pytest
 
 from support import parse
+from support.pages import flashes
 
 pytestmark = pytest.mark.concept("the task manager from step 06, unchanged", "features-from-step-06")
 
-VALID = {"username": "ada", "email": "ada@example.com", "password": "correct horse"}
 
-
-def flashes(client, response):
-    """Follow a redirect and return the flashed messages the next page shows, as (kind, text):
-    the kind ("success") is the class that styles the message."""
+def flashes_after(client, response):
+    """Follow a redirect and return the flashed messages the next page shows, as (classes, text):
+    the class "success" is what styles the message as one."""
     assert response.status_code == 302
-    page = client.get(response.headers["Location"])
-    return [(" ".join(name for name in element["class"] if name != "flash"), element.get_text(strip=True))
-            for element in parse(page.get_data(as_text=True)).select(".flash")]
+    return flashes(client.get(response.headers["Location"]))
 
 
 def field_value(response, name):
@@ -24,21 +22,10 @@ def field_value(response, name):
     return field.get("value", "")
 
 
-def field_error(response, name):
-    """The error message a form shows for one field: the element its input names in aria-describedby
-    (what a screen reader reads out with the field), or None when the field has no error."""
-    soup = parse(response.get_data(as_text=True))
-    field = soup.find("input", attrs={"name": name})
-    described_by = field.get("aria-describedby")
-    if described_by is None:
-        return None
-    return soup.find(id=described_by).get_text(" ", strip=True)
-
-
 def test_a_task_is_added_with_its_spaces_tidied_and_a_message(client, tasks):
     response = tasks.add("  Buy   milk \t now ")
     assert response.headers["Location"] == "/tasks"
-    assert flashes(client, response) == [("success", "Task added.")]
+    assert flashes_after(client, response) == [(["flash", "success"], "Task added.")]
     assert tasks.summaries() == ["Buy milk now"]
 
 
@@ -80,7 +67,7 @@ def test_toggling_marks_done_then_not_done(client, forms, tasks):
     tasks.add("Toggle me")
     response = forms.submit("/tasks", "/tasks/1/toggle")
     assert response.headers["Location"] == "/tasks"
-    assert flashes(client, response) == [("success", "Task updated.")]
+    assert flashes_after(client, response) == [(["flash", "success"], "Task updated.")]
     assert tasks.rows()[0]["done"] == 1
     forms.submit("/tasks", "/tasks/1/toggle")
     assert tasks.rows()[0]["done"] == 0
@@ -91,7 +78,7 @@ def test_deleting_removes_one_task(client, forms, tasks):
     tasks.add("Delete")
     response = forms.submit("/tasks", "/tasks/2/delete")
     assert response.headers["Location"] == "/tasks"
-    assert flashes(client, response) == [("success", "Task deleted.")]
+    assert flashes_after(client, response) == [(["flash", "success"], "Task deleted.")]
     assert tasks.summaries() == ["Keep"]
 
 
@@ -103,7 +90,7 @@ def test_purging_removes_the_done_tasks_only(client, forms, tasks, done, message
         forms.submit("/tasks", f"/tasks/{task_id}/toggle")
     response = client.post("/tasks/purge", data={"csrf_token": tasks.token()})
     assert response.headers["Location"] == "/tasks"
-    assert flashes(client, response) == [("success", message)]
+    assert flashes_after(client, response) == [(["flash", "success"], message)]
     assert [row["id"] for row in tasks.rows()] == ids[done:]
 
 
@@ -135,12 +122,12 @@ def test_the_api_lists_tasks_as_json(client, forms, tasks):
     assert all(set(task) == {"id", "summary", "done", "created"} for task in listed)
 
 
-@pytest.mark.parametrize("url, fields", [("/tasks", ["summary"]), ("/login", ["username"]),
-                                         ("/signup", ["username", "email"]), ("/search", ["q"])])
-def test_every_form_opens_empty(client, url, fields):
+@pytest.mark.parametrize("url, field", [("/tasks", "summary"), ("/search", "q")])
+def test_the_new_task_and_search_fields_open_empty(client, url, field):
+    """(The sign-in and sign-up forms are checked with step 04's tests, in test_step04_forms.py.)"""
     response = client.get(url)
     assert response.status_code == 200
-    assert [field_value(response, name) for name in fields] == [""] * len(fields)
+    assert field_value(response, field) == ""
 
 
 def test_search_finds_words_in_any_case_three_to_a_page(tasks):
@@ -172,75 +159,6 @@ def test_search_checks_its_page_number(client, paragraphs, page, status):
     response = client.get(f"/search?q=a&page={page}")
     assert response.status_code == status
     assert ("The page number must be 1 or more." in paragraphs(response)) == (status == 400)
-
-
-def test_a_sign_in_without_its_fields_is_refused(client, tasks):
-    response = client.post("/login", data={"csrf_token": tasks.token()})
-    assert response.status_code == 401
-    assert tasks.error_in(response.get_data(as_text=True)) == "Wrong username or password."
-    assert field_value(response, "username") == ""
-
-
-def test_a_sign_up_without_its_fields_shows_every_problem(client, tasks, app_module):
-    response = client.post("/signup", data={"csrf_token": tasks.token()})
-    assert response.status_code == 400
-    assert {name: field_error(response, name) for name in VALID} == {
-        "username": "A username has 3 to 30 characters.",
-        "email": "Enter an e-mail address such as ada@example.com.",
-        "password": "A password has 8 to 128 characters.",
-    }
-    assert "Please fix 3 problems below." in response.get_data(as_text=True)
-    assert [field_value(response, name) for name in ("username", "email")] == ["", ""]
-    assert app_module.USERS == []
-
-
-def test_the_demo_account_signs_in(client, forms):
-    response = forms.submit("/login", "/login", {"username": "student", "password": "flask"})
-    assert response.headers["Location"] == "/"
-    assert flashes(client, response) == [("success", "Welcome back, student!")]
-
-
-def test_a_wrong_password_is_401_with_the_username_kept(forms, tasks):
-    response = forms.submit("/login", "/login", {"username": "student", "password": "wrong"})
-    assert response.status_code == 401
-    assert tasks.error_in(response.get_data(as_text=True)) == "Wrong username or password."
-    assert field_value(response, "username") == "student"
-
-
-def test_a_valid_sign_up_is_stored_and_welcomed(client, forms, app_module):
-    response = forms.submit("/signup", "/signup", {**VALID, "username": " ada "})
-    assert response.headers["Location"] == "/"
-    assert flashes(client, response) == [("success", "Account created for ada.")]
-    assert app_module.USERS == [{"username": "ada", "email": "ada@example.com"}]
-
-
-@pytest.mark.parametrize("field, value, message", [
-    ("username", "ab", "A username has 3 to 30 characters."),
-    ("username", "a" * 31, "A username has 3 to 30 characters."),
-    ("email", "ada@example", "Enter an e-mail address such as ada@example.com."),
-    ("email", "a" * 243 + "@example.com", "Enter an e-mail address such as ada@example.com."),
-    ("password", "p" * 7, "A password has 8 to 128 characters."),
-    ("password", "p" * 129, "A password has 8 to 128 characters."),
-])
-def test_a_bad_sign_up_shows_what_is_wrong(forms, app_module, field, value, message):
-    response = forms.submit("/signup", "/signup", {**VALID, field: value})
-    assert response.status_code == 400
-    assert {name: field_error(response, name) for name in VALID} == {**dict.fromkeys(VALID), field: message}
-    assert "Please fix 1 problem below." in response.get_data(as_text=True)
-    assert app_module.USERS == []
-
-
-@pytest.mark.parametrize("field, value", [("username", "abc"), ("username", "a" * 30), ("password", "p" * 8),
-                                          ("password", "p" * 128), ("email", "a" * 242 + "@example.com")])
-def test_sign_up_values_at_the_limits_are_accepted(forms, field, value):
-    assert forms.submit("/signup", "/signup", {**VALID, field: value}).status_code == 302
-
-
-def test_a_username_is_taken_whatever_its_case(forms):
-    assert forms.submit("/signup", "/signup", VALID).status_code == 302
-    response = forms.submit("/signup", "/signup", {**VALID, "username": "ADA"})
-    assert response.status_code == 400
-    assert field_error(response, "username") == "That username is already taken."
 
 
 def test_init_db_creates_the_tables_and_says_where(app, runner):
