@@ -242,3 +242,50 @@ def test_each_notebook_is_on_the_site_with_its_outputs(site, step):
     assert "200 OK" in page, "the notebook's outputs are not shown"
     english_home = (site / "en" / "index.html").read_text(encoding="utf-8")
     assert f'href="../notebooks/{step}/"' in english_home, "the English navigation does not reach the notebook"
+
+
+# Chinese text: CJK ideographs, kana, CJK and full-width punctuation, and the quotes and dashes Chinese uses.
+CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’—…·"
+MARKDOWN_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+# A line that starts a new block (heading, list item, table row, quote, admonition, tab, directive, HTML):
+# the line break before it is not inside a paragraph.
+MARKDOWN_BLOCK = re.compile(r"^\s*(#|[-*+] |\d+[.)] |\||>|!!!|\?\?\?|===|\{\{|<|$)")
+
+
+def cjk_line_breaks(markdown):
+    """(line number, the two lines) of each paragraph's line break that lies between two Chinese characters.
+
+    Markdown turns such a break into a space, which Chinese never has between its characters. Emphasis
+    marks and a link's brackets and address around the break are looked through: they render as nothing.
+    """
+    lines, found, fence = markdown.split("\n"), [], None
+    for number, (line, following) in enumerate(zip(lines, lines[1:]), start=1):
+        opening = MARKDOWN_FENCE.match(line)
+        if opening:
+            if fence is None:
+                fence = opening.group(1)[0] * len(opening.group(1))
+            elif line.strip().startswith(fence):
+                fence = None
+            continue
+        if fence or not line.strip() or line.lstrip().startswith("|") or MARKDOWN_BLOCK.match(following):
+            continue
+        before = re.sub(r"(\]\([^()\s]*\)|\]|[*_~])+$", "", line.rstrip())[-1:]
+        after = re.sub(r"^(\[|[*_~])+", "", following.lstrip())[:1]
+        if re.fullmatch(f"[{CJK}]{{2}}", before + after):
+            found.append((number, line.strip()[-20:], following.strip()[:20]))
+    return found
+
+
+def test_cjk_line_break_finder():
+    assert cjk_line_breaks("第一行的结尾\n第二行") == [(1, "第一行的结尾", "第二行")]
+    assert cjk_line_breaks("见**加粗**\n[链接](a.md)的") == [(1, "见**加粗**", "[链接](a.md)的")]
+    assert cjk_line_breaks("用 `flask run`\n启动。\n\nFlask 的\n- 列表\n```\n代码\n代码\n```") == []
+
+
+@pytest.mark.parametrize("page", sorted(path.relative_to(DOCS).as_posix() for path in DOCS.rglob("*.md")
+                                        if not path.name.endswith(".en.md")))
+def test_no_line_break_between_chinese_characters(page):
+    """A Chinese paragraph breaks its lines only beside Latin text or spaces, or is one line."""
+    found = cjk_line_breaks((DOCS / page).read_text(encoding="utf-8"))
+    assert not found, (f"docs/{page}: these line breaks show as a space between Chinese characters; join the lines "
+                       f"(or break beside a space): " + "; ".join(f"line {n}: …{a} ⏎ {b}…" for n, a, b in found))
