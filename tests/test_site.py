@@ -276,16 +276,41 @@ def cjk_line_breaks(markdown):
     return found
 
 
+def cjk_spaces(markdown):
+    """(line number, text) of each space typed between two Chinese characters outside code, tables and fences.
+
+    Chinese puts no space beside its punctuation ("。** 在" shows as "。 在"); a space beside Latin text is fine.
+    """
+    between = re.compile(f"[{CJK}](?:\\*\\*|\\*|\\]\\([^)\\s]*\\))? +(?:\\*\\*|\\*|\\[)?[{CJK}]")
+    found, fence = [], None
+    for number, line in enumerate(markdown.split("\n"), start=1):
+        opening = MARKDOWN_FENCE.match(line)
+        if opening:
+            fence = opening.group(1)[0] * len(opening.group(1)) if fence is None else (
+                None if line.strip().startswith(fence) else fence)
+            continue
+        if fence or line.lstrip().startswith("|"):
+            continue
+        prose = re.sub(r"`[^`]*`", "`x`", line)
+        found += [(number, match.group()) for match in between.finditer(prose)]
+    return found
+
+
 def test_cjk_line_break_finder():
     assert cjk_line_breaks("第一行的结尾\n第二行") == [(1, "第一行的结尾", "第二行")]
     assert cjk_line_breaks("见**加粗**\n[链接](a.md)的") == [(1, "见**加粗**", "[链接](a.md)的")]
     assert cjk_line_breaks("用 `flask run`\n启动。\n\nFlask 的\n- 列表\n```\n代码\n代码\n```") == []
+    assert cjk_spaces("**会出什么问题。** 在 `a 的 b` 中 Flask 里") == [(1, "。** 在")]
 
 
 @pytest.mark.parametrize("page", sorted(path.relative_to(DOCS).as_posix() for path in DOCS.rglob("*.md")
                                         if not path.name.endswith(".en.md")))
 def test_no_line_break_between_chinese_characters(page):
-    """A Chinese paragraph breaks its lines only beside Latin text or spaces, or is one line."""
-    found = cjk_line_breaks((DOCS / page).read_text(encoding="utf-8"))
+    """A Chinese paragraph breaks its lines only beside Latin text or spaces, or is one line; and has no space
+    typed between two Chinese characters."""
+    markdown = (DOCS / page).read_text(encoding="utf-8")
+    found = cjk_line_breaks(markdown)
     assert not found, (f"docs/{page}: these line breaks show as a space between Chinese characters; join the lines "
                        f"(or break beside a space): " + "; ".join(f"line {n}: …{a} ⏎ {b}…" for n, a, b in found))
+    spaces = cjk_spaces(markdown)
+    assert not spaces, f"docs/{page}: spaces between Chinese characters: " + "; ".join(f"line {n}: {text!r}" for n, text in spaces)
