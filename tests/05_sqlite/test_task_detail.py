@@ -36,6 +36,20 @@ def test_a_missing_or_malformed_id_is_404(client, tasks, url):
     assert client.get(url).status_code == 404
 
 
+@pytest.mark.parametrize("url", ["/tasks/9223372036854775808", "/tasks/99999999999999999999", "/tasks/" + "9" * 400])
+def test_an_id_too_large_for_sqlite_is_404_not_a_crash(client, tasks, url):
+    """SQLite keeps integers in 64 bits: a larger id cannot be stored, so it cannot exist. Passed to
+    SQLite, it would raise OverflowError, a 500 Internal Server Error."""
+    tasks.add("The only task")
+    assert client.get(url).status_code == 404
+
+
+def test_the_largest_id_sqlite_can_hold_is_looked_up(client):
+    response = client.get("/tasks/9223372036854775807")
+    assert response.status_code == 404
+    assert "There is no task #9223372036854775807." in response.get_data(as_text=True)
+
+
 def test_a_missing_task_says_which(client):
     assert "<p>There is no task #999.</p>" in client.get("/tasks/999").get_data(as_text=True)
 

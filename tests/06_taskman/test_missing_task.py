@@ -33,14 +33,15 @@ def test_an_action_from_a_stale_page_on_a_deleted_task_is_404(tasks, action):
     assert tasks.done() == {keep: False}
 
 
-@pytest.mark.parametrize("url", ["/tasks/abc/toggle", "/tasks/-1/delete", "/tasks/1.5/toggle"])
+@pytest.mark.parametrize("url", ["/tasks/abc/toggle", "/tasks/-1/delete", "/tasks/1.5/toggle",
+                                 "/tasks/9223372036854775808/toggle", "/tasks/99999999999999999999/delete"])
 def test_a_malformed_id_is_404(client, tasks, url):
     tasks.add_all("one")
     assert client.post(url, data={"csrf_token": tasks.token()}).status_code == 404
     assert tasks.summaries() == ["one"]
 
 
-@pytest.mark.parametrize("url", ["/tasks/999", "/tasks/abc"])
+@pytest.mark.parametrize("url", ["/tasks/999", "/tasks/abc", "/tasks/9223372036854775808"])
 def test_a_missing_task_page_is_404(client, tasks, url):
     tasks.add_all("one")
     assert client.get(url).status_code == 404
