@@ -1,4 +1,7 @@
-"""Pitfall 5: every POST form carries Flask-WTF's CSRF token, and a POST without a valid one is refused with 400."""
+"""Pitfall 5: every POST form carries Flask-WTF's CSRF token, and a POST without a valid one is refused with 400.
+
+陷阱 5：每个 POST 表单都带着 Flask-WTF 的 CSRF 令牌，没有有效令牌的 POST 会被以 400 拒绝。
+"""
 import pytest
 
 from support import crawl, load_app_module, parse

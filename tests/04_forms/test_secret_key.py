@@ -43,7 +43,10 @@ def test_the_session_cookie_is_signed_and_http_only(forms, client):
 
 def test_a_second_import_of_the_app_accepts_the_first_ones_session(forms, client, app_dir):
     """Pitfall 2: a secret made at start-up (secrets.token_hex()) differs in each gunicorn worker,
-    so a message flashed by one worker would be lost on the next. A second fresh import must accept the cookie."""
+    so a message flashed by one worker would be lost on the next. A second fresh import must accept the cookie.
+
+    陷阱 2：启动时生成的密钥（`secrets.token_hex()`）在每个 gunicorn worker 里都不一样，一个 worker 闪现的消息到了下一个 worker 就会丢失。应用的第二次全新导入必须接受第一次导入签发的 cookie。
+    """
     cookie = signed_up_cookie(forms, client)
     second = load_app_module(app_dir).app
     assert MESSAGE in shown_by(second, cookie)

@@ -12,7 +12,10 @@ def test_the_form_sends_its_csrf_token(tasks):
 
 @pytest.mark.parametrize("token", [None, "", "not-the-token"], ids=["missing", "empty", "forged"])
 def test_a_post_without_a_valid_token_is_refused_and_stores_nothing(client, tasks, token):
-    """Pitfall 5: another site could make a visitor's browser send this POST; without the token it fails."""
+    """Pitfall 5: another site could make a visitor's browser send this POST; without the token it fails.
+
+    陷阱 5：别的网站可以让访客的浏览器发出这个 POST；没有令牌，它就会失败。
+    """
     tasks.page("/tasks")  # the browser has a session, as a real visitor would
     data = {"summary": "Forged task"}
     if token is not None:

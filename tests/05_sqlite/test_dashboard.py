@@ -14,7 +14,10 @@ def test_tasks_are_listed_newest_first(tasks):
 
 
 def test_tasks_added_in_the_same_second_come_back_newest_id_first(tasks):
-    """Pitfall 3: `created` has one-second resolution, so ORDER BY created alone leaves ties in any order."""
+    """Pitfall 3: `created` has one-second resolution, so ORDER BY created alone leaves ties in any order.
+
+    陷阱 3：`created` 只精确到秒，所以只按 `ORDER BY created` 排序时，同一秒内的任务会以任意顺序出现。
+    """
     older = tasks.insert("yesterday", "2024-05-01 09:00:00")
     same_second = [tasks.insert(f"same second {n}", "2024-05-02 09:00:00") for n in range(3)]
     newest_by_time = tasks.insert("added later, by created", "2024-05-03 09:00:00")

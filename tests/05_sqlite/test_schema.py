@@ -34,6 +34,8 @@ def test_init_db_can_run_again_and_keeps_the_tasks(app, runner, tasks):
 def test_first_request_on_a_fresh_database_works_without_init_db(app, client, tmp_path, url, status):
     """Pitfall 1: gunicorn never runs the `if __name__ == "__main__":` block, so the schema must not live there.
 
+    陷阱 1：gunicorn 从不运行 `if __name__ == "__main__":` 代码块，所以建表代码不能放在那里。
+
     The database is in a folder that does not exist yet, like instance/ in a fresh clone.
     """
     app.config["DATABASE"] = str(tmp_path / "instance" / "tasks.db")
@@ -42,7 +44,10 @@ def test_first_request_on_a_fresh_database_works_without_init_db(app, client, tm
 
 
 def test_first_task_on_a_fresh_database_is_stored_without_init_db(app, tasks, tmp_path):
-    """Pitfall 1: adding the very first task works on a database nobody initialised."""
+    """Pitfall 1: adding the very first task works on a database nobody initialised.
+
+    陷阱 1：在没有人初始化过的数据库上，添加第一个任务也能成功。
+    """
     app.config["DATABASE"] = str(tmp_path / "instance" / "tasks.db")
     assert tasks.add("The very first task").status_code == 302
     assert tasks.summaries() == ["The very first task"]

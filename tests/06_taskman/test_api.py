@@ -29,7 +29,10 @@ def test_done_is_a_json_boolean(client, tasks):
 
 
 def test_the_list_is_newest_first_with_ties_broken_by_id(client, tasks):
-    """Pitfall 3: the same order as the dashboard, even for tasks added in the same second."""
+    """Pitfall 3: the same order as the dashboard, even for tasks added in the same second.
+
+    陷阱 3：与仪表盘的顺序相同，即使任务是在同一秒内添加的。
+    """
     same_second = [tasks.insert(f"task {n}", "2024-05-02 09:00:00") for n in range(3)]
     later = tasks.insert("later", "2024-05-03 09:00:00")
     ids = [task["id"] for task in client.get("/api/tasks").get_json()]

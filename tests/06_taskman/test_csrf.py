@@ -21,7 +21,10 @@ def test_every_post_form_carries_a_token(tasks):
 @pytest.mark.parametrize("url", ["/tasks/{id}/toggle", "/tasks/{id}/delete", "/tasks/purge", "/tasks"])
 @pytest.mark.parametrize("token", [None, "", "forged"], ids=["missing", "empty", "forged"])
 def test_a_post_without_a_valid_token_is_refused_and_changes_nothing(client, tasks, url, token):
-    """Pitfall 5: another site could make a visitor's browser send this POST; without the token it fails."""
+    """Pitfall 5: another site could make a visitor's browser send this POST; without the token it fails.
+
+    陷阱 5：别的网站可以让访客的浏览器发出这个 POST；没有令牌，它就会失败。
+    """
     task_id, done_id = tasks.add_all("Learn Flask", "Done already")
     tasks.toggle(done_id)
     before = tasks.rows()

@@ -8,7 +8,10 @@ pytestmark = pytest.mark.concept("an id that does not exist is a 404", "missing-
 
 @pytest.mark.parametrize("action", ["toggle", "delete"])
 def test_an_action_on_a_missing_id_is_404_and_changes_nothing(client, tasks, action):
-    """Pitfall 4: redirecting as if it worked would tell the user a change happened when none did."""
+    """Pitfall 4: redirecting as if it worked would tell the user a change happened when none did.
+
+    陷阱 4：若像成功了一样重定向，就等于告诉用户发生了修改，而实际上什么也没变。
+    """
     first, _ = tasks.add_all("one", "two")
     tasks.toggle(first)
     tasks.client.get("/tasks")  # read the toggle's message
@@ -22,7 +25,10 @@ def test_an_action_on_a_missing_id_is_404_and_changes_nothing(client, tasks, act
 
 @pytest.mark.parametrize("action", ["toggle", "delete"])
 def test_an_action_from_a_stale_page_on_a_deleted_task_is_404(tasks, action):
-    """Pitfall 4: two tabs open; the task is deleted in one, then its button is pressed in the other."""
+    """Pitfall 4: two tabs open; the task is deleted in one, then its button is pressed in the other.
+
+    陷阱 4：打开两个标签页；在一个里删掉任务，再在另一个里按下它的按钮。
+    """
     keep, gone = tasks.add_all("keep", "gone")
     stale_form = tasks.forms.find("/tasks", f"/tasks/{gone}/{action}")
     token = stale_form.find("input", attrs={"name": "csrf_token"})["value"]

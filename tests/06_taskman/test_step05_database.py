@@ -58,7 +58,10 @@ def test_init_db_can_run_twice_keeps_the_tasks_and_says_where(app, runner, tasks
 
 
 def test_the_first_request_on_a_fresh_database_works_without_init_db(app, tasks, tmp_path):
-    """Pitfall 1: the schema is created on the connection, not under `if __name__ == "__main__":`."""
+    """Pitfall 1: the schema is created on the connection, not under `if __name__ == "__main__":`.
+
+    陷阱 1：表结构在打开连接时创建，而不是在 `if __name__ == "__main__":` 之下。
+    """
     app.config["DATABASE"] = str(tmp_path / "instance" / "tasks.db")
     assert tasks.client.get("/search?q=flask").status_code == 200
     tasks.add_all("The very first task")

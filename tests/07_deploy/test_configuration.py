@@ -13,7 +13,10 @@ OTHER_SECRET = "o" * 40
 
 
 def test_the_secret_key_is_app_secret(fresh_import):
-    """Pitfall 11: no secret is written in the code; each deployment brings its own in APP_SECRET."""
+    """Pitfall 11: no secret is written in the code; each deployment brings its own in APP_SECRET.
+
+    陷阱 11：代码里不写任何密钥；每次部署都通过 `APP_SECRET` 带来自己的密钥。
+    """
     assert fresh_import(APP_SECRET=SECRET).app.secret_key == SECRET
     assert fresh_import(APP_SECRET=OTHER_SECRET).app.secret_key == OTHER_SECRET
 
@@ -57,7 +60,10 @@ def test_production_is_the_default(fresh_import):
 
 def test_a_session_signed_by_one_process_is_accepted_by_another(fresh_tasks):
     """Pitfall 2: every gunicorn worker and every restart reads the same APP_SECRET, so a message
-    flashed by one process is shown by the next. (A secret made at start-up would differ in each.)"""
+    flashed by one process is shown by the next. (A secret made at start-up would differ in each.)
+
+    陷阱 2：每个 gunicorn worker、每次重启读到的都是同一个 `APP_SECRET`，所以一个进程闪现的消息能由下一个进程显示出来。（启动时生成的密钥在每个进程里都不一样。）
+    """
     first = fresh_tasks()
     assert first.add("Flashed").status_code == 302
     cookie = first.client.get_cookie("session").value

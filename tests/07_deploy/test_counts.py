@@ -97,7 +97,10 @@ def test_a_refused_task_changes_no_count(tasks, summary):
 
 @pytest.mark.parametrize("action", ["toggle", "delete"])
 def test_a_404_for_a_missing_task_changes_no_count(client, tasks, action):
-    """Pitfall 4: nothing happened, so nothing is counted: no drift, before or after."""
+    """Pitfall 4: nothing happened, so nothing is counted: no drift, before or after.
+
+    陷阱 4：什么也没发生，所以什么也不计入：无论之前还是之后，计数都没有偏差。
+    """
     pending, done = tasks.add_all("Pending", "Done")
     assert tasks.toggle(done).status_code == 302
     token = tasks.token()

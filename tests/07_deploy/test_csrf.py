@@ -21,7 +21,10 @@ def test_every_post_form_on_every_page_carries_a_csrf_token(client, tasks):
 @pytest.mark.parametrize("action", ["/tasks", "/tasks/1/toggle", "/tasks/1/delete", "/tasks/purge",
                                     "/login", "/signup"])
 def test_a_post_without_a_token_is_refused_and_changes_nothing(client, tasks, action):
-    """Pitfall 5: another site could make a visitor's browser send this POST."""
+    """Pitfall 5: another site could make a visitor's browser send this POST.
+
+    陷阱 5：别的网站可以让访客的浏览器发出这个 POST。
+    """
     tasks.insert_many(2, done_every=1)
     before = tasks.rows()
     client.get("/tasks")  # the visitor has a session, as a real one would

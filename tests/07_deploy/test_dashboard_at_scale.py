@@ -117,6 +117,8 @@ def test_the_api_checks_the_page_number_like_the_dashboard(client, tasks, paragr
 def test_the_dashboard_reads_only_one_page_of_rows_into_python(client, tasks, monkeypatch):
     """Pitfall 9: loading every task to count them in Python costs more with every task added.
 
+    陷阱 9：把每个任务都加载进 Python 来计数，每多一个任务，开销就多一份。
+
     Every row the app fetches becomes a sqlite3.Row (its row_factory): count how many it makes.
     """
     tasks.insert_many(1000, done_every=2)
@@ -176,7 +178,10 @@ def sqlite_work(client, url):
 def test_100000_tasks_cost_the_dashboard_what_100_do(client, tasks):
     """Pitfall 9: step 06 reads every task on each view of this page; this step reads one page and one
     counts row, so SQLite does the same work with 100,000 tasks as with 100. (The benchmark measures
-    the time: python tutorial.py bench.)"""
+    the time: python tutorial.py bench.)
+
+    陷阱 9：第 06 步每次显示这个页面都要读出全部任务；这一步只读一页任务和一行计数，所以 100,000 个任务时 SQLite 做的工作与 100 个任务时相同。（耗时由基准测试测量：`python tutorial.py bench`。）
+    """
     tasks.insert_many(100, done_every=4)
     small = sqlite_work(client, "/tasks")
     tasks.insert_many(100_000 - 100, done_every=4)

@@ -32,7 +32,10 @@ def test_gunicorn_workers_changes_how_many(settings):
 
 
 def test_gunicorn_listens_on_loopback_port_8000_by_default(settings):
-    """Pitfall 6: bound to 0.0.0.0, gunicorn would answer anyone on the network, with no nginx in front."""
+    """Pitfall 6: bound to 0.0.0.0, gunicorn would answer anyone on the network, with no nginx in front.
+
+    陷阱 6：绑定在 `0.0.0.0` 上的 gunicorn 会回应网络上的任何人，前面没有 nginx 把关。
+    """
     host, _, port = settings()["bind"].rpartition(":")
     assert ipaddress.ip_address(host).is_loopback
     assert port == "8000"

@@ -347,7 +347,10 @@ def test_the_filled_in_nginx_conf_passes_nginx_t(app_dir, tmp_path, nginx):
 
 def test_the_first_requests_after_a_cold_start_succeed(deployment):
     """Pitfall 1: a database in a folder that did not exist, no init-db, and 8 first requests at once
-    across 4 new workers (whether the app made the tables when it was loaded or on first use)."""
+    across 4 new workers (whether the app made the tables when it was loaded or on first use).
+
+    陷阱 1：数据库位于一个原本不存在的文件夹中，没有运行 init-db，8 个首批请求同时发给 4 个新启动的 worker（无论应用是在加载时还是在第一次使用时建表）。
+    """
     replies = []
     paths = ["/tasks", "/healthz", "/api/tasks", "/search?q=x"] * 2
     threads = [threading.Thread(target=lambda path=path: replies.append(deployment.get(path))) for path in paths]
@@ -362,7 +365,10 @@ def test_the_first_requests_after_a_cold_start_succeed(deployment):
 
 
 def test_eight_visitors_adding_250_tasks_each_lose_none(deployment):
-    """Pitfall 8: 2,000 writes from 8 visitors at once through 4 workers: no error, nothing lost."""
+    """Pitfall 8: 2,000 writes from 8 visitors at once through 4 workers: no error, nothing lost.
+
+    陷阱 8：8 个访客同时通过 4 个 worker 写入 2,000 次：没有错误，什么也没丢。
+    """
     writers = Writers(deployment.port, 8, each=250)
     writers.start().finish()
     assert writers.failed_once == [] and writers.lost == []
@@ -401,7 +407,10 @@ def test_a_worker_killed_under_load_is_replaced_and_nothing_acknowledged_is_lost
 
 def test_a_message_flashed_by_one_worker_is_shown_by_the_next(deployment):
     """Pitfall 2: every worker must sign sessions with the same secret, or a flashed message
-    (kept in the signed session cookie) set by one is lost when another serves the next page."""
+    (kept in the signed session cookie) set by one is lost when another serves the next page.
+
+    陷阱 2：每个 worker 都必须用同一个密钥给会话签名，否则一个 worker 设置的闪现消息（保存在签名的会话 cookie 里）会在另一个 worker 处理下一个页面时丢失。
+    """
     visitor = Visitor(deployment.port)
     visitor.open_session()
     rounds = []  # (pid of the worker that flashed, pid of the worker that showed the next page)
@@ -465,7 +474,10 @@ def leaked(reply, app_dir):
 @pytest.mark.concept("nginx serves the static files", "nginx-static")
 def test_no_path_leads_out_of_the_static_folder(deployment, app_dir):
     """Pitfall 7: `location /static/` and `alias .../static/` agree on the trailing slash, so no
-    request reads a file outside static/ (the source code, the templates, the system's files)."""
+    request reads a file outside static/ (the source code, the templates, the system's files).
+
+    陷阱 7：`location /static/` 和 `alias .../static/` 的末尾斜杠一致，所以没有请求能读到 `static/` 之外的文件（源代码、模板、系统文件）。
+    """
     for path in TRAVERSALS:
         reply = deployment.get(path)
         if reply.status in (301, 302, 307, 308):  # a redirect is fine if where it leads is refused too
@@ -478,7 +490,10 @@ def test_no_path_leads_out_of_the_static_folder(deployment, app_dir):
 @pytest.mark.concept("nginx serves the static files", "nginx-static")
 def test_the_off_by_slash_mistake_would_give_the_source_away(app_dir, tmp_path, nginx):
     """Pitfall 7, shown: the same site with `location /static` (no slash) sends app.py to anyone.
-    This is why the test above matters."""
+    This is why the test above matters.
+
+    陷阱 7 的演示：同一个网站写成 `location /static`（没有斜杠）时，会把 `app.py` 发给任何人。这就是上一个测试重要的原因。
+    """
     port = free_port()
     site = nginx_site(app_dir, f"127.0.0.1:{port}", f"127.0.0.1:{free_port()}", location="/static")
     main = write_nginx_config(tmp_path, site)

@@ -24,7 +24,10 @@ def test_the_database_is_in_wal_mode_from_the_first_request(app, client):
 
 def test_a_write_goes_through_while_another_worker_is_reading(app, client, tasks):
     """Pitfall 8: with the default rollback journal a long read blocks every commit until the
-    busy timeout runs out ("database is locked"). With WAL, readers never block the writer."""
+    busy timeout runs out ("database is locked"). With WAL, readers never block the writer.
+
+    陷阱 8：在默认的回滚日志模式下，一次长时间的读取会阻塞每一次提交，直到 busy timeout 耗尽（“database is locked”）。在 WAL 模式下，读取者从不阻塞写入者。
+    """
     assert tasks.add("Before the long read").status_code == 302
     with closing(sqlite3.connect(app.config["DATABASE"], isolation_level=None)) as reader:
         reader.execute("BEGIN")
@@ -39,7 +42,10 @@ def test_a_write_goes_through_while_another_worker_is_reading(app, client, tasks
 
 
 def test_a_write_waits_for_another_workers_write_instead_of_failing(app, tasks):
-    """Pitfall 8: two writers take turns. The busy timeout makes the second wait for the lock."""
+    """Pitfall 8: two writers take turns. The busy timeout makes the second wait for the lock.
+
+    陷阱 8：两个写入者轮流写入。busy timeout 让第二个写入者等待锁。
+    """
     assert tasks.add("First").status_code == 302
     other = sqlite3.connect(app.config["DATABASE"], isolation_level=None, check_same_thread=False)
     other.execute("BEGIN IMMEDIATE")  # another worker is in the middle of a write
@@ -58,7 +64,10 @@ def test_a_write_waits_for_another_workers_write_instead_of_failing(app, tasks):
 @pytest.mark.parametrize("url", ["/tasks", "/healthz", "/api/tasks", "/search?q=x"])
 def test_the_first_request_on_a_fresh_database_works_without_init_db(app, client, tmp_path, url):
     """Pitfall 1: gunicorn never runs the `if __name__ == "__main__":` block, so the schema is made on
-    the first connection. The database is in a folder that does not exist yet."""
+    the first connection. The database is in a folder that does not exist yet.
+
+    陷阱 1：gunicorn 从不运行 `if __name__ == "__main__":` 代码块，所以表结构在第一次连接时创建。数据库位于一个还不存在的文件夹中。
+    """
     app.config["DATABASE"] = str(tmp_path / "instance" / "fresh.db")
     assert client.get(url).status_code == 200
     assert journal_mode(app.config["DATABASE"]) == "wal"

@@ -96,7 +96,10 @@ def test_purging_removes_the_done_tasks_only(client, forms, tasks, done, message
 
 @pytest.mark.parametrize("action", ["toggle", "delete"])
 def test_a_task_that_does_not_exist_is_a_404_and_nothing_changes(client, tasks, paragraphs, action):
-    """Pitfall 4: redirecting as if it worked would hide the mistake."""
+    """Pitfall 4: redirecting as if it worked would hide the mistake.
+
+    陷阱 4：若像成功了一样重定向，就会掩盖这个错误。
+    """
     tasks.add("The only task")
     response = client.post(f"/tasks/99/{action}", data={"csrf_token": tasks.token()})
     assert response.status_code == 404

@@ -32,6 +32,8 @@ def crawl_start():
 def test_every_page_is_valid_html5_and_links_only_to_routes(client, crawl_start):
     """Pitfall 10: a link to a route the step does not have breaks the page (url_for raises BuildError).
 
+    陷阱 10：指向本步没有的路由的链接会让页面出错（`url_for` 抛出 `BuildError`）。
+
     Crawl from the home page: each page opens, is valid HTML5, and each link or form leads to a route.
     """
     pages = crawl(client, crawl_start)
@@ -41,6 +43,8 @@ def test_every_page_is_valid_html5_and_links_only_to_routes(client, crawl_start)
 @pytest.mark.concept("debug mode is never switched on in the code", "debug-mode")
 def test_debug_is_off_and_not_switched_on_in_the_code(app, app_dir):
     """Pitfall 11: debug mode comes from `flask run --debug`, never from the code.
+
+    陷阱 11：调试模式只来自 `flask run --debug`，从不来自代码。
 
     The interactive debugger runs any Python code for whoever reaches it.
     """
