@@ -1,6 +1,6 @@
 """Helpers shared by every step's suite: loading a step's app, submitting forms, checking pages."""
-from tools.forms import Forms
 from tools.steps import ROOT, STEPS, load_app_module, step_title
+from .forms import Forms
 from .pages import assert_valid_page, crawl, expect_page, links_of, parse, visible_text
 from .tasks import TaskActions
 from .tools import require_program

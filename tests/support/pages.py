@@ -6,6 +6,8 @@ import html5lib
 
 from tools.forms import parse
 
+from .messages import say
+
 # Form controls that a person fills in, and so must have a label.
 LABELLED_INPUTS = {"text", "email", "password", "search", "number", "url", "tel", "date", "checkbox", "radio"}
 
@@ -18,8 +20,10 @@ def visible_text(response):
 def expect_page(client, url, status=200):
     """GET url and check its status, with a message that names the route when it is missing."""
     response = client.get(url)
-    hint = " Is there a route for it in app.py?" if response.status_code == 404 else ""
-    assert response.status_code == status, f"GET {url} answered {response.status_code}, expected {status}.{hint}"
+    hint = say(" app.py 里有这个路由吗？", " Is there a route for it in app.py?") if response.status_code == 404 else ""
+    assert response.status_code == status, say("GET {url} 返回了 {got}，应该是 {status}。{hint}",
+                                               "GET {url} answered {got}, expected {status}.{hint}",
+                                               url=url, got=response.status_code, status=status, hint=hint)
     return response
 
 
@@ -80,7 +84,9 @@ def crawl(client, start=("/",), limit=200):
     while queue and len(pages) < limit:
         url = queue.popleft()
         response = client.get(url)
-        assert response.status_code == 200, f"{url} answered {response.status_code}; it should open with 200"
+        assert response.status_code == 200, say("{url} 返回了 {got}，它应该以 200 打开。",
+                                                "{url} answered {got}; it should open with 200",
+                                                url=url, got=response.status_code)
         pages[url] = response
         if response.mimetype != "text/html":
             continue
@@ -91,7 +97,9 @@ def crawl(client, start=("/",), limit=200):
             try:
                 adapter.match(path, method=method)
             except Exception as error:  # NotFound or MethodNotAllowed from Werkzeug
-                raise AssertionError(f"{url} links to {method} {link}, which no route answers ({error}).") from None
+                raise AssertionError(say("{url} 链接到 {method} {link}，但没有路由响应它（{error}）。",
+                                         "{url} links to {method} {link}, which no route answers ({error}).",
+                                         url=url, method=method, link=link, error=error)) from None
             if method == "GET" and link not in seen:
                 seen.add(link)
                 queue.append(link)

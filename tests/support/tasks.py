@@ -8,6 +8,7 @@ import re
 import sqlite3
 from contextlib import closing
 
+from .messages import expect, say
 from .pages import parse
 
 TASK_LINK = re.compile(r"^/tasks/\d+$")
@@ -24,21 +25,34 @@ class TaskActions:
     @property
     def path(self):
         """The database file the app uses."""
-        assert "DATABASE" in self.app.config, (
-            "Keep the database's path in app.config['DATABASE'], so tests and deployments can choose it."
-        )
+        assert "DATABASE" in self.app.config, say(
+            "把数据库的路径放在 app.config['DATABASE'] 里，这样测试和部署才能选择它。",
+            "Keep the database's path in app.config['DATABASE'], so tests and deployments can choose it.")
         return self.app.config["DATABASE"]
 
     # Actions, through the forms of the pages.
 
     def add(self, summary):
-        """Fill in the dashboard's "New task" form and send it; return the response (not followed)."""
-        return self.forms.submit("/tasks", "/tasks", {"summary": summary})
+        """Fill in the dashboard's "New task" form and send it; return the response (not followed).
+
+        A redirect with no new row in the database fails as a missing commit(); a new row answered
+        without a redirect fails as a missing Post/Redirect/Get.
+        """
+        before = self.count()
+        response = self.forms.submit("/tasks", "/tasks", {"summary": summary})
+        stored = self.count() > before
+        expect(stored or response.status_code not in (302, 303), "not-committed",
+               summary=summary, status=response.status_code)
+        expect(not stored or response.status_code in (302, 303), "no-redirect",
+               action="/tasks", status=response.status_code)
+        return response
 
     def add_all(self, *summaries):
         """Add several tasks, oldest first; return their ids in the same order."""
         for summary in summaries:
-            assert self.add(summary).status_code == 302, f"adding {summary!r} failed"
+            status = self.add(summary).status_code
+            assert status == 302, say("添加 {summary!r} 失败：返回了 {status}。",
+                                      "adding {summary!r} failed: it answered {status}.", summary=summary, status=status)
         return [row["id"] for row in self.rows()][-len(summaries):]
 
     def toggle(self, task_id, page="/tasks"):
@@ -62,6 +76,16 @@ class TaskActions:
         with closing(sqlite3.connect(self.path)) as db:
             db.row_factory = sqlite3.Row
             return [dict(row) for row in db.execute("SELECT * FROM tasks ORDER BY id")]
+
+    def count(self):
+        """How many tasks the database file holds (0 before the app has created it)."""
+        if not os.path.exists(self.path):
+            return 0
+        with closing(sqlite3.connect(self.path)) as db:
+            try:
+                return db.execute("SELECT count(*) FROM tasks").fetchone()[0]
+            except sqlite3.OperationalError:  # no tasks table yet
+                return 0
 
     def summaries(self):
         """The summaries stored in the database, oldest id first."""
@@ -109,13 +133,16 @@ class TaskActions:
     def page(self, url):
         """GET url, check that it opens, and return its HTML."""
         response = self.client.get(url)
-        assert response.status_code == 200, f"GET {url} answered {response.status_code}"
+        assert response.status_code == 200, say("GET {url} 返回了 {status}，应该是 200。",
+                                                "GET {url} answered {status}, not 200.", url=url,
+                                                status=response.status_code)
         return response.get_data(as_text=True)
 
     def token(self):
         """The CSRF token the dashboard's forms carry."""
         field = parse(self.page("/tasks")).find("input", attrs={"name": "csrf_token"})
-        assert field is not None, "The dashboard's form has no hidden csrf_token field."
+        assert field is not None, say("仪表盘的表单里没有 csrf_token 隐藏字段。",
+                                      "The dashboard's form has no hidden csrf_token field.")
         return field["value"]
 
     def ids_shown(self, url="/tasks"):
@@ -136,7 +163,8 @@ class TaskActions:
         found = {}
         for name in ("total", "pending", "done"):
             match = re.search(rf"(\d+) {name}\b", text)
-            assert match, f'The dashboard shows no count "N {name}".'
+            assert match, say('仪表盘上没有 "N {name}" 这样的计数。', 'The dashboard shows no count "N {name}".',
+                              name=name)
             found[name] = int(match.group(1))
         return found
 

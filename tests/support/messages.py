@@ -1,0 +1,152 @@
+"""What a student reads when a check fails, in Chinese and in English.
+
+    say(zh, en)                  one message in the language of this run (COURSE_LANG=zh|en; English by default)
+    raise Mistake("csrf-missing", page="/signup", action="/signup")
+                                 a failure with a known cause: its text in both languages, and the concept
+                                 that teaches it (the coach, tools/check.py, puts that concept first)
+    CAUSES[tag]                  every known cause: the anchor of its section, and (cause, what to change)
+                                 in "zh" and "en"; the site may show the same texts
+
+Add a cause by adding a row to CAUSES; its texts are str.format templates filled from Mistake's keywords.
+"""
+import os
+import sqlite3
+
+
+def language():
+    """The language a run reports in: "zh" or "en" (tools/check.py sets COURSE_LANG from --lang or the locale)."""
+    return "zh" if os.environ.get("COURSE_LANG") == "zh" else "en"
+
+
+def say(zh, en, **values):
+    """The message in this run's language, with {names} filled in from values."""
+    text = zh if language() == "zh" else en
+    return text.format(**values) if values else text
+
+
+# tag: anchor of the section that teaches it, then (the cause, what to change) in each language.
+CAUSES = {
+    "csrf-missing": {
+        "anchor": "csrf",
+        "zh": ("{page} 上提交到 {action} 的表单被拒绝（400）：表单里没有 csrf_token 隐藏字段。",
+               "在这个表单的 <form> 里加上 <input type=\"hidden\" name=\"csrf_token\" value=\"{{{{ csrf_token() }}}}\">。"),
+        "en": ("The form on {page} that posts to {action} was refused with 400: it has no csrf_token hidden field.",
+               "Add <input type=\"hidden\" name=\"csrf_token\" value=\"{{{{ csrf_token() }}}}\"> inside that <form>."),
+    },
+    "csrf-invalid": {
+        "anchor": "csrf",
+        "zh": ("{page} 上提交到 {action} 的表单带了 csrf_token，却被拒绝（400）：{reason}",
+               "让隐藏字段的值是 {{{{ csrf_token() }}}}，并且只设置一次 secret key（不要在每次请求时生成新的）。"),
+        "en": ("The form on {page} that posts to {action} carries a csrf_token but was refused with 400: {reason}",
+               "Give the hidden field the value {{{{ csrf_token() }}}}, and set the secret key once (never a new one "
+               "per request)."),
+    },
+    "not-committed": {
+        "anchor": "add-task",
+        "zh": ("添加任务 {summary!r} 得到了 {status} 重定向，但数据库文件里没有新的一行：INSERT 没有提交。",
+               "在 INSERT 之后调用 db.commit()；不提交，这一行在连接关闭时就丢了。"),
+        "en": ("Adding the task {summary!r} answered with a {status} redirect, but the database file holds no new "
+               "row: the INSERT was never committed.",
+               "Call db.commit() after the INSERT; without it the row is lost when the connection closes."),
+    },
+    "no-redirect": {
+        "anchor": "post-redirect-get",
+        "zh": ("成功的 POST {action} 返回了 {status}，而不是重定向（302）。",
+               "处理成功后 return redirect(url_for(...))：浏览器随后用 GET 打开新页面，刷新时就不会再次提交表单"
+               "（Post/Redirect/Get）。"),
+        "en": ("The successful POST {action} answered {status} instead of a redirect (302).",
+               "After it worked, return redirect(url_for(...)): the browser then opens the next page with a GET, so a "
+               "refresh does not send the form again (Post/Redirect/Get)."),
+    },
+    "missing-id-redirect": {
+        "anchor": "missing-id",
+        "zh": ("{method} {url} 针对一个不存在的任务，却返回了 {status}，好像成功了一样。",
+               "先查这个 id 是否存在（或看 UPDATE/DELETE 的 rowcount），不存在就 abort(404)。"),
+        "en": ("{method} {url} is about a task that does not exist, yet it answered {status} as if it had worked.",
+               "Check that the id exists first (or look at the UPDATE/DELETE's rowcount) and abort(404) when it "
+               "does not."),
+    },
+    "connection-left-open": {
+        "anchor": "connection-per-request",
+        "zh": ("{method} {url} 的数据库连接在响应发出后还开着。",
+               "用 @app.teardown_appcontext 注册一个函数，从 g 里取出连接并 close()；不管请求成功还是出错，它都会运行。"),
+        "en": ("{method} {url} left its database connection open after the response was sent.",
+               "Register a function with @app.teardown_appcontext that pops the connection from g and closes it; it "
+               "runs after every request, even one that failed."),
+    },
+    "sql-formatting": {
+        "anchor": "parameterised-queries",
+        "zh": ("用户输入的文字被拼进了 SQL，SQLite 把它当成了 SQL 来执行：{error}",
+               "SQL 里用 ? 占位，把值作为第二个参数传入：db.execute(\"... WHERE id = ?\", (task_id,))；"
+               "不要用 f-string、% 或 + 拼接 SQL。"),
+        "en": ("Text a user typed was pasted into the SQL, and SQLite ran it as SQL: {error}",
+               "Put ? in the SQL and pass the values separately: db.execute(\"... WHERE id = ?\", (task_id,)); never "
+               "build SQL with an f-string, % or +."),
+    },
+    "database-relative": {
+        "anchor": "database-path",
+        "zh": ("数据库路径是 {path!r}：相对路径取决于启动应用时所在的文件夹，所以数据会跑到别的地方。",
+               "用 os.path.join(app.instance_path, \"tasks.db\") 作为 app.config[\"DATABASE\"] 的默认值。"),
+        "en": ("The database path is {path!r}: a relative path depends on the folder the app is started from, so the "
+               "data lands somewhere else each time.",
+               "Make os.path.join(app.instance_path, \"tasks.db\") the default of app.config[\"DATABASE\"]."),
+    },
+    "no-such-table": {
+        "anchor": "schema",
+        "zh": ("SQLite 说：{error}。请求到来时表还不存在。",
+               "在应用加载时（不是只在 if __name__ == \"__main__\": 里）用 CREATE TABLE IF NOT EXISTS 建表。"),
+        "en": ("SQLite says: {error}. The table did not exist when the request came.",
+               "Create the schema with CREATE TABLE IF NOT EXISTS when the app loads (not only under "
+               "if __name__ == \"__main__\":)."),
+    },
+    "template-not-found": {
+        "anchor": "base-layout",
+        "zh": ("找不到模板 {name}。", "把 {name} 放进这个文件夹的 templates/ 里，名字要和 render_template 或 extends 里写的一样。"),
+        "en": ("The template {name} was not found.",
+               "Put {name} in the folder's templates/, named exactly as render_template or extends writes it."),
+    },
+    "url-build-error": {
+        "anchor": "pages-and-links",
+        "zh": ("url_for 找不到端点：{error}", "url_for 里写的是视图函数的名字：检查拼写，或者给这一步加上那个路由。"),
+        "en": ("url_for found no such endpoint: {error}",
+               "url_for takes the view function's name: check its spelling, or add that route to this step."),
+    },
+}
+
+
+class Mistake(AssertionError):
+    """A failed check whose cause is known: its tag, the anchor that teaches it, and its text in both languages."""
+
+    def __init__(self, cause, **values):
+        entry = CAUSES[cause]
+        self.cause, self.anchor = cause, entry["anchor"]
+        self.texts = {lang: tuple(part.format(**values) for part in entry[lang]) for lang in ("zh", "en")}
+        super().__init__(" ".join(self.texts[language()]))
+
+
+def expect(condition, cause, **values):
+    """Raise Mistake(cause, **values) unless condition holds."""
+    if not condition:
+        raise Mistake(cause, **values)
+
+
+def diagnose(error):
+    """The Mistake that explains an exception a student's app raised (SQL pasted together, a missing template,
+    a bad url_for), or None."""
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    name = type(error).__name__
+    if isinstance(error, sqlite3.OperationalError) and text.startswith("no such table"):
+        return Mistake("no-such-table", error=text)
+    if isinstance(error, (sqlite3.OperationalError, sqlite3.ProgrammingError, sqlite3.Warning)) and (
+            "syntax error" in text or "one statement at a time" in text or "unrecognized token" in text):
+        return Mistake("sql-formatting", error=text)
+    if name == "TemplateNotFound":
+        return Mistake("template-not-found", name=text)
+    if name == "BuildError":
+        return Mistake("url-build-error", error=text)
+    return None
+
+
+def expect_redirect(response, action):
+    """A POST that worked answers with a redirect (Post/Redirect/Get)."""
+    expect(response.status_code in (302, 303), "no-redirect", action=action, status=response.status_code)
