@@ -129,9 +129,9 @@ def concept_anchors(step):
     """The anchors that a step's suite names in its concept markers (and so in failure reports)."""
     anchors = set()
     for path in (ROOT / "tests" / step).glob("*.py"):
-        anchors.update(re.findall(r'concept\(\s*"[^"]+",\s*"([a-z0-9-]+)"\s*\)', path.read_text(encoding="utf-8")))
+        anchors.update(re.findall(r'concept\(\s*"[^"]+",\s*"([a-z0-9-]+)"\s*[,)]', path.read_text(encoding="utf-8")))
     shared = (ROOT / "tests" / "support" / "shared_tests.py").read_text(encoding="utf-8")
-    anchors.update(re.findall(r'concept\(\s*"[^"]+",\s*"([a-z0-9-]+)"\s*\)', shared))
+    anchors.update(re.findall(r'concept\(\s*"[^"]+",\s*"([a-z0-9-]+)"\s*[,)]', shared))
     return anchors
 
 

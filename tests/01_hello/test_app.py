@@ -3,7 +3,7 @@ import pytest
 
 from support.shared_tests import *  # noqa: F401,F403  (the tests every step passes, run in this suite)
 
-pytestmark = pytest.mark.concept("a Flask object and one route", "first-route")
+pytestmark = pytest.mark.concept("a Flask object and one route", "first-route", zh="一个 Flask 对象和一个路由")
 
 
 def test_home_page_says_hello(client):

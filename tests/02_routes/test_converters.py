@@ -3,7 +3,7 @@ import pytest
 
 from support import expect_page, parse, visible_text
 
-pytestmark = pytest.mark.concept("dynamic segments and converters", "converters")
+pytestmark = pytest.mark.concept("dynamic segments and converters", "converters", zh="动态路径段与转换器")
 
 
 @pytest.mark.parametrize("name", ["Ada", "Grace Hopper", "café ✓ 任务"])

@@ -3,7 +3,7 @@ import pytest
 
 from support import expect_page, parse
 
-pytestmark = pytest.mark.concept("escaping user text with markupsafe", "escaping")
+pytestmark = pytest.mark.concept("escaping user text with markupsafe", "escaping", zh="用 markupsafe 转义用户输入的文字")
 
 SCRIPT = "<script>alert(1)</script>"
 BREAK_OUT = '" autofocus onfocus="alert(1)'

@@ -1,7 +1,7 @@
 """A route answers only the methods it lists; any other method is 405 Method Not Allowed."""
 import pytest
 
-pytestmark = pytest.mark.concept("405 for a method a route does not accept", "method-not-allowed")
+pytestmark = pytest.mark.concept("405 for a method a route does not accept", "method-not-allowed", zh="路由不接受的方法返回 405")
 
 
 @pytest.mark.parametrize("method, url", [

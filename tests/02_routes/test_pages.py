@@ -6,7 +6,7 @@ import pytest
 from support import crawl, parse
 from support.shared_tests import *  # noqa: F401,F403  (the tests every step passes, run in this suite)
 
-pytestmark = pytest.mark.concept("a home page that links to every route", "home-page")
+pytestmark = pytest.mark.concept("a home page that links to every route", "home-page", zh="链接到每个路由的首页")
 
 
 def test_home_page_links_to_every_route(client, crawl_start):

@@ -5,7 +5,7 @@ import pytest
 
 from support import expect_page, parse
 
-pytestmark = pytest.mark.concept("query strings with request.args", "query-strings")
+pytestmark = pytest.mark.concept("query strings with request.args", "query-strings", zh="用 request.args 读取查询字符串")
 
 
 def search(client, **args):

@@ -3,7 +3,7 @@ import pytest
 
 from support import expect_page, parse, visible_text
 
-pytestmark = pytest.mark.concept("one URL, two methods: the sign-in form", "get-and-post")
+pytestmark = pytest.mark.concept("one URL, two methods: the sign-in form", "get-and-post", zh="一个 URL，两种方法：登录表单")
 
 # The demo account the page itself announces; a real app never keeps passwords in its code.
 USERNAME, PASSWORD = "student", "flask"

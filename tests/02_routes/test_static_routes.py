@@ -3,7 +3,7 @@ import pytest
 
 from support import expect_page, parse
 
-pytestmark = pytest.mark.concept("several static routes", "static-routes")
+pytestmark = pytest.mark.concept("several static routes", "static-routes", zh="几个静态路由")
 
 
 @pytest.mark.parametrize("url, heading", [("/", "Routes and view functions"), ("/docs", "Docs")])

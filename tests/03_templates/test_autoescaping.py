@@ -3,7 +3,7 @@ import pytest
 
 from support import parse
 
-pytestmark = pytest.mark.concept("autoescaping", "autoescaping")
+pytestmark = pytest.mark.concept("autoescaping", "autoescaping", zh="自动转义")
 
 ATTACK = "<script>alert(1)</script>"
 

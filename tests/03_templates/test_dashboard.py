@@ -3,7 +3,7 @@ import pytest
 
 from support import load_app_module, parse
 
-pytestmark = pytest.mark.concept("a dashboard from an in-memory list", "dashboard")
+pytestmark = pytest.mark.concept("a dashboard from an in-memory list", "dashboard", zh="用内存中的列表渲染仪表盘")
 
 
 def dashboard(client):

@@ -4,7 +4,7 @@ from jinja2.filters import do_truncate
 
 from support import parse
 
-pytestmark = pytest.mark.concept("filters: upper, truncate, round", "filters")
+pytestmark = pytest.mark.concept("filters: upper, truncate, round", "filters", zh="过滤器：upper、truncate、round")
 
 
 def rows(client):

@@ -5,7 +5,7 @@ from flask import template_rendered
 
 from support import parse
 
-pytestmark = pytest.mark.concept("a base layout with blocks", "base-layout")
+pytestmark = pytest.mark.concept("a base layout with blocks", "base-layout", zh="带有块的基础布局")
 
 # Every page of the step, as a visitor reaches it, and the <title> its `title` block gives it.
 PAGES = [

@@ -3,7 +3,7 @@ import pytest
 
 from support import parse
 
-pytestmark = pytest.mark.concept("the sign-in form as a template", "sign-in-form")
+pytestmark = pytest.mark.concept("the sign-in form as a template", "sign-in-form", zh="用模板写的登录表单")
 
 
 def test_get_shows_the_form_without_an_error(client):

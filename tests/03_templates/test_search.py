@@ -5,7 +5,7 @@ import pytest
 
 from support import parse
 
-pytestmark = pytest.mark.concept("searching the tasks with q and page", "search")
+pytestmark = pytest.mark.concept("searching the tasks with q and page", "search", zh="用 q 和 page 搜索任务")
 
 PER_PAGE = 3
 

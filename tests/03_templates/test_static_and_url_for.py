@@ -3,7 +3,8 @@ import pytest
 
 from support import links_of, parse
 
-pytestmark = pytest.mark.concept("url_for for routes and static files", "url-for-and-static")
+pytestmark = pytest.mark.concept("url_for for routes and static files", "url-for-and-static",
+                                 zh="用 url_for 生成路由和静态文件的地址")
 
 PAGES = ["/", "/tasks", "/tasks/1", "/search?q=a", "/docs", "/login"]
 

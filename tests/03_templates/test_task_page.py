@@ -3,7 +3,8 @@ import pytest
 
 from support import parse
 
-pytestmark = pytest.mark.concept("one task's page: /tasks/<int:task_id>", "task-page")
+pytestmark = pytest.mark.concept("one task's page: /tasks/<int:task_id>", "task-page",
+                                 zh="单个任务的页面：/tasks/<int:task_id>")
 
 
 def test_every_task_has_a_page_with_its_summary_and_status(client, app_module):

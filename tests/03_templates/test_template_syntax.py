@@ -5,7 +5,8 @@ import pytest
 
 from support import parse
 
-pytestmark = pytest.mark.concept("{{ }}, if, for, loop.index and comments", "template-syntax")
+pytestmark = pytest.mark.concept("{{ }}, if, for, loop.index and comments", "template-syntax",
+                                 zh="{{ }}、if、for、loop.index 和注释")
 
 PAGES = ["/", "/tasks", "/tasks/1", "/search", "/search?q=task", "/docs", "/login"]
 

@@ -7,7 +7,7 @@ import pytest
 from support import crawl, load_app_module, parse
 from support.signup import VALID
 
-pytestmark = pytest.mark.concept("cross-site request forgery and CSRFProtect", "csrf")
+pytestmark = pytest.mark.concept("cross-site request forgery and CSRFProtect", "csrf", zh="跨站请求伪造与 CSRFProtect")
 
 LOGIN = {"username": "student", "password": "flask"}
 

@@ -5,7 +5,7 @@ from support import parse
 from support.pages import flashes
 from support.signup import VALID
 
-pytestmark = pytest.mark.concept("flash messages with categories", "flash")
+pytestmark = pytest.mark.concept("flash messages with categories", "flash", zh="带类别的闪现消息")
 
 def test_a_sign_up_flashes_a_success_message_on_the_next_page(forms, client):
     forms.submit("/signup", "/signup", VALID)

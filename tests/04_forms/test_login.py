@@ -3,7 +3,7 @@ import pytest
 
 from support import parse
 
-pytestmark = pytest.mark.concept("signing in: flash and redirect", "sign-in")
+pytestmark = pytest.mark.concept("signing in: flash and redirect", "sign-in", zh="登录：闪现消息与重定向")
 
 
 def test_get_shows_an_empty_form_without_an_error(client):

@@ -4,7 +4,7 @@ import pytest
 from support import parse
 from support.signup import VALID
 
-pytestmark = pytest.mark.concept("Post/Redirect/Get", "post-redirect-get")
+pytestmark = pytest.mark.concept("Post/Redirect/Get", "post-redirect-get", zh="Post/Redirect/Get（提交后重定向）")
 
 
 @pytest.mark.parametrize(("action", "data"), [

@@ -4,7 +4,7 @@ import pytest
 from support import load_app_module, parse
 from support.signup import VALID
 
-pytestmark = pytest.mark.concept("the secret key signs the session", "secret-key")
+pytestmark = pytest.mark.concept("the secret key signs the session", "secret-key", zh="secret key 为会话签名")
 
 MESSAGE = "Account created for ada."
 

@@ -3,7 +3,7 @@ import pytest
 
 from support import parse
 
-pytestmark = pytest.mark.concept("every error at once, what was typed kept", "showing-errors")
+pytestmark = pytest.mark.concept("every error at once, what was typed kept", "showing-errors", zh="一次显示所有错误，保留已输入的内容")
 
 MESSAGES = {
     "username": "A username has 3 to 30 characters.",

@@ -4,7 +4,7 @@ import pytest
 from support import parse
 from support.signup import VALID, email_of_length, sign_up
 
-pytestmark = pytest.mark.concept("validating a sign-up form on the server", "validation")
+pytestmark = pytest.mark.concept("validating a sign-up form on the server", "validation", zh="在服务器端验证注册表单")
 
 USERNAME_LENGTH = "A username has 3 to 30 characters."
 USERNAME_TAKEN = "That username is already taken."

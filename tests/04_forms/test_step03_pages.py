@@ -4,7 +4,7 @@ from jinja2.filters import do_truncate
 
 from support import parse
 
-pytestmark = pytest.mark.concept("the pages from step 03, with forms added", "pages-from-step-03")
+pytestmark = pytest.mark.concept("the pages from step 03, with forms added", "pages-from-step-03", zh="第 03 步的页面，加上了表单")
 
 PAGES = [
     ("/", "Home"), ("/tasks", "Tasks"), ("/tasks/2", "Task #2"), ("/search", "Search"),

@@ -3,7 +3,7 @@ import pytest
 
 from support import parse
 
-pytestmark = pytest.mark.concept("adding a task", "add-task")
+pytestmark = pytest.mark.concept("adding a task", "add-task", zh="添加任务")
 
 MAX_SUMMARY = 300
 

@@ -5,7 +5,7 @@ import pytest
 
 from support.connections import is_closed, record_connections
 
-pytestmark = pytest.mark.concept("one connection per request", "connection-per-request")
+pytestmark = pytest.mark.concept("one connection per request", "connection-per-request", zh="每个请求一个数据库连接")
 
 
 @pytest.fixture

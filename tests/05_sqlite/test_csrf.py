@@ -1,7 +1,7 @@
 """CSRF: the new task form carries a token, and a POST without a valid one is refused."""
 import pytest
 
-pytestmark = pytest.mark.concept("the CSRF token on the new task form", "csrf")
+pytestmark = pytest.mark.concept("the CSRF token on the new task form", "csrf", zh="新建任务表单上的 CSRF 令牌")
 
 
 def test_the_form_sends_its_csrf_token(tasks):

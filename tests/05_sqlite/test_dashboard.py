@@ -3,7 +3,7 @@ import pytest
 
 from support import parse
 
-pytestmark = pytest.mark.concept("the dashboard reads the database", "dashboard")
+pytestmark = pytest.mark.concept("the dashboard reads the database", "dashboard", zh="仪表盘读取数据库")
 
 
 def test_tasks_are_listed_newest_first(tasks):

@@ -7,7 +7,7 @@ import pytest
 from support import Forms, load_app_module
 from support.servers import python
 
-pytestmark = pytest.mark.concept("where the database lives", "database-path")
+pytestmark = pytest.mark.concept("where the database lives", "database-path", zh="数据库放在哪里")
 
 
 def fresh_app(app_dir):

@@ -5,7 +5,7 @@ import pytest
 
 from support import parse
 
-pytestmark = pytest.mark.concept("parameterised queries", "parameterised-queries")
+pytestmark = pytest.mark.concept("parameterised queries", "parameterised-queries", zh="参数化查询")
 
 SQL_LOOKING = [
     "'); DROP TABLE tasks; --",

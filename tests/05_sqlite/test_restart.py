@@ -3,7 +3,7 @@ import pytest
 
 from support import Forms, load_app_module
 
-pytestmark = pytest.mark.concept("tasks survive a restart", "restart")
+pytestmark = pytest.mark.concept("tasks survive a restart", "restart", zh="重启后任务仍然保留")
 
 
 def restarted(app_dir, database):

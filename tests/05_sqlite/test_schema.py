@@ -4,7 +4,7 @@ from contextlib import closing
 
 import pytest
 
-pytestmark = pytest.mark.concept("creating the schema", "schema")
+pytestmark = pytest.mark.concept("creating the schema", "schema", zh="创建数据库表结构")
 
 
 def tables_in(path):

@@ -1,7 +1,7 @@
 """Search with ?q= and ?page= over the tasks stored in the database."""
 import pytest
 
-pytestmark = pytest.mark.concept("searching the database", "search")
+pytestmark = pytest.mark.concept("searching the database", "search", zh="搜索数据库")
 
 PER_PAGE = 3
 

@@ -3,7 +3,7 @@ import pytest
 
 from support import parse
 
-pytestmark = pytest.mark.concept("a task's page from the database", "task-detail")
+pytestmark = pytest.mark.concept("a task's page from the database", "task-detail", zh="从数据库读取的任务页面")
 
 
 def test_a_task_page_shows_the_stored_task(tasks):

@@ -4,7 +4,7 @@ import pytest
 from support import parse
 from support.pages import flashes
 
-pytestmark = pytest.mark.concept("creating a task", "add-task")
+pytestmark = pytest.mark.concept("creating a task", "add-task", zh="创建任务")
 
 MAX_SUMMARY = 300
 

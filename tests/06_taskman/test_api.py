@@ -1,7 +1,7 @@
 """A read-only JSON list of the tasks at /api/tasks, for programs rather than people."""
 import pytest
 
-pytestmark = pytest.mark.concept("a read-only JSON list", "json-api")
+pytestmark = pytest.mark.concept("a read-only JSON list", "json-api", zh="只读的 JSON 列表")
 
 
 def test_an_empty_list_is_an_empty_json_array(client):

@@ -3,7 +3,7 @@ import pytest
 
 from support import parse
 
-pytestmark = pytest.mark.concept("asking before deleting", "confirm")
+pytestmark = pytest.mark.concept("asking before deleting", "confirm", zh="删除前先确认")
 
 
 @pytest.mark.parametrize("on_page", ["/tasks", "/tasks/{id}"], ids=["dashboard", "task page"])

@@ -1,7 +1,7 @@
 """The dashboard counts total, pending and done tasks, and the counts follow every change."""
 import pytest
 
-pytestmark = pytest.mark.concept("live counts", "counts")
+pytestmark = pytest.mark.concept("live counts", "counts", zh="实时计数")
 
 
 def test_an_empty_dashboard_counts_nothing(tasks):

@@ -3,7 +3,7 @@ import pytest
 
 from support import parse
 
-pytestmark = pytest.mark.concept("CSRF on every form", "csrf")
+pytestmark = pytest.mark.concept("CSRF on every form", "csrf", zh="每个表单都有 CSRF 保护")
 
 
 def test_every_post_form_carries_a_token(tasks):

@@ -3,7 +3,7 @@ import pytest
 
 from support import parse
 
-pytestmark = pytest.mark.concept("the dashboard: newest first and the empty state", "dashboard")
+pytestmark = pytest.mark.concept("the dashboard: newest first and the empty state", "dashboard", zh="仪表盘：最新的在前，以及空状态")
 
 
 def empty_state(html):

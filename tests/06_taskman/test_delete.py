@@ -3,7 +3,7 @@ import pytest
 
 from support.pages import flashes
 
-pytestmark = pytest.mark.concept("deleting a task", "delete")
+pytestmark = pytest.mark.concept("deleting a task", "delete", zh="删除任务")
 
 
 def test_deleting_removes_only_that_task_and_redirects_to_the_dashboard(client, tasks):

@@ -3,7 +3,7 @@ import pytest
 
 from support import parse
 
-pytestmark = pytest.mark.concept("an id that does not exist is a 404", "missing-id")
+pytestmark = pytest.mark.concept("an id that does not exist is a 404", "missing-id", zh="不存在的 id 返回 404")
 
 
 @pytest.mark.parametrize("action", ["toggle", "delete"])

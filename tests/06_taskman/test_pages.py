@@ -3,7 +3,8 @@ import pytest
 
 from support.shared_tests import *  # noqa: F401,F403  (the tests every step passes, run in this suite)
 
-pytestmark = pytest.mark.concept("every page links only to routes of this step", "pages-and-links")
+pytestmark = pytest.mark.concept("every page links only to routes of this step", "pages-and-links",
+                                 zh="每个页面只链接到这一步已有的路由")
 
 
 @pytest.fixture

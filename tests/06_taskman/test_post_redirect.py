@@ -1,7 +1,8 @@
 """Every change of state is a POST that redirects back to the dashboard; a GET never changes anything."""
 import pytest
 
-pytestmark = pytest.mark.concept("every change is a POST that redirects back", "post-redirect-get")
+pytestmark = pytest.mark.concept("every change is a POST that redirects back", "post-redirect-get",
+                                 zh="每次修改都是一个 POST，然后重定向回来")
 
 
 ACTIONS = {

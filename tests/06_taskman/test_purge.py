@@ -3,7 +3,7 @@ import pytest
 
 from support.pages import flashes
 
-pytestmark = pytest.mark.concept("removing done tasks", "purge")
+pytestmark = pytest.mark.concept("removing done tasks", "purge", zh="清除已完成的任务")
 
 
 def test_purge_removes_only_the_done_tasks(tasks):

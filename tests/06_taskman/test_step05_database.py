@@ -9,7 +9,7 @@ import pytest
 from support import Forms, load_app_module, parse
 from support.connections import is_closed, record_connections
 
-pytestmark = pytest.mark.concept("the database from step 05, unchanged", "database-from-step-05")
+pytestmark = pytest.mark.concept("the database from step 05, unchanged", "database-from-step-05", zh="第 05 步的数据库，保持不变")
 
 PER_PAGE = 3
 

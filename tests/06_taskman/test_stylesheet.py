@@ -5,7 +5,7 @@ import pytest
 
 from support import parse
 
-pytestmark = pytest.mark.concept("a responsive stylesheet", "stylesheet")
+pytestmark = pytest.mark.concept("a responsive stylesheet", "stylesheet", zh="响应式样式表")
 
 
 def test_every_page_asks_for_the_device_width(client):

@@ -3,7 +3,7 @@ import pytest
 
 from support.pages import flashes
 
-pytestmark = pytest.mark.concept("marking a task done", "toggle")
+pytestmark = pytest.mark.concept("marking a task done", "toggle", zh="把任务标记为完成")
 
 
 def test_toggling_marks_a_task_done_and_redirects_to_the_dashboard(tasks):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.concept("configuration from the environment", "configuration")
+pytestmark = pytest.mark.concept("configuration from the environment", "configuration", zh="从环境变量读取配置")
 
 SECRET = "s" * 40
 OTHER_SECRET = "o" * 40

@@ -12,7 +12,7 @@ import pytest
 
 from support import ROOT
 
-pytestmark = pytest.mark.concept("a counts row kept by triggers", "counts-row")
+pytestmark = pytest.mark.concept("a counts row kept by triggers", "counts-row", zh="由触发器维护的计数行")
 
 
 def counted(tasks):

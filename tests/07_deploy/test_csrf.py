@@ -3,7 +3,7 @@ import pytest
 
 from support import crawl, parse
 
-pytestmark = pytest.mark.concept("CSRF protection on every form", "csrf")
+pytestmark = pytest.mark.concept("CSRF protection on every form", "csrf", zh="每个表单都有 CSRF 保护")
 
 
 def test_every_post_form_on_every_page_carries_a_csrf_token(client, tasks):

@@ -6,7 +6,7 @@ import pytest
 
 from support import parse
 
-pytestmark = pytest.mark.concept("a dashboard whose cost does not grow", "dashboard-at-scale")
+pytestmark = pytest.mark.concept("a dashboard whose cost does not grow", "dashboard-at-scale", zh="开销不随任务数增长的仪表盘")
 
 PER_PAGE = 10
 
@@ -112,6 +112,17 @@ def test_the_api_checks_the_page_number_like_the_dashboard(client, tasks, paragr
     assert response.status_code == status
     if status == 400:
         assert "The page number must be 1 or more." in paragraphs(response)
+
+
+@pytest.mark.parametrize("page", ["922337203685477581", "922337203685477582", str(10**30)])
+@pytest.mark.parametrize("url", ["/tasks", "/api/tasks", "/search?q=task&", "/search?"])
+def test_a_page_beyond_what_sqlite_can_count_is_404(client, tasks, paragraphs, url, page):
+    """OFFSET is a 64-bit integer too: page 10**30 of ten tasks cannot exist (and would overflow, a 500)."""
+    tasks.insert_many(3)
+    separator = "" if url.endswith(("&", "?")) else "?"
+    response = client.get(f"{url}{separator}page={page}")
+    assert response.status_code == 404
+    assert any(f"There is no page {page}" in text for text in paragraphs(response))
 
 
 def test_the_dashboard_reads_only_one_page_of_rows_into_python(client, tasks, monkeypatch):

@@ -4,7 +4,7 @@ import runpy
 
 import pytest
 
-pytestmark = pytest.mark.concept("gunicorn's settings", "gunicorn-conf")
+pytestmark = pytest.mark.concept("gunicorn's settings", "gunicorn-conf", zh="gunicorn 的配置")
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from contextlib import closing
 
 import pytest
 
-pytestmark = pytest.mark.concept("a health check that checks the database", "health")
+pytestmark = pytest.mark.concept("a health check that checks the database", "health", zh="检查数据库的健康检查")
 
 
 def test_a_healthy_service_answers_200_ok(client):

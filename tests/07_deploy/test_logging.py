@@ -6,7 +6,7 @@ import pytest
 
 from support.servers import python
 
-pytestmark = pytest.mark.concept("logging to standard output", "logging")
+pytestmark = pytest.mark.concept("logging to standard output", "logging", zh="日志输出到标准输出")
 
 # Ask the app's health check about a database it cannot open, in a process of its own.
 BROKEN_HEALTH_CHECK = """

@@ -7,7 +7,8 @@ import re
 import pytest
 from packaging.requirements import Requirement
 
-pytestmark = pytest.mark.concept("packaging: Docker, systemd and pinned requirements", "packaging")
+pytestmark = pytest.mark.concept("packaging: Docker, systemd and pinned requirements", "packaging",
+                                 zh="打包：Docker、systemd 和固定版本的依赖")
 
 
 def instructions(app_dir):

@@ -2,7 +2,7 @@
 import pytest
 from flask import request, url_for
 
-pytestmark = pytest.mark.concept("trusting exactly one proxy", "proxy-fix")
+pytestmark = pytest.mark.concept("trusting exactly one proxy", "proxy-fix", zh="只信任一层代理")
 
 NGINX = {"REMOTE_ADDR": "127.0.0.1"}  # the app only ever hears from nginx, on loopback
 

@@ -1,7 +1,7 @@
 """A request body larger than 1 MiB is refused with 413 before the app reads it."""
 import pytest
 
-pytestmark = pytest.mark.concept("a limit on request size", "request-size")
+pytestmark = pytest.mark.concept("a limit on request size", "request-size", zh="请求大小的上限")
 
 MIB = 1024 * 1024
 

@@ -3,7 +3,7 @@ import pytest
 
 from support import crawl, parse
 
-pytestmark = pytest.mark.concept("security headers and secure cookies", "security-headers")
+pytestmark = pytest.mark.concept("security headers and secure cookies", "security-headers", zh="安全响应头与安全 Cookie")
 
 URLS = ["/", "/tasks", "/api/tasks", "/healthz", "/static/style.css", "/no-such-page", "/tasks/999"]
 

@@ -17,7 +17,8 @@ import pytest
 from support import require_program
 from support.servers import python, read_output, running
 
-pytestmark = pytest.mark.concept("gunicorn and nginx in front of the app", "gunicorn-and-nginx")
+pytestmark = pytest.mark.concept("gunicorn and nginx in front of the app", "gunicorn-and-nginx",
+                                 zh="应用前面的 gunicorn 和 nginx")
 
 WHY_NGINX = "the deployment tests run the app behind a real nginx (apt install nginx, brew install nginx)"
 
@@ -432,7 +433,7 @@ def test_a_message_flashed_by_one_worker_is_shown_by_the_next(deployment):
     assert any(post != get for post, get in rounds), "One worker served every page: the test proved nothing"
 
 
-@pytest.mark.concept("nginx serves the static files", "nginx-static")
+@pytest.mark.concept("nginx serves the static files", "nginx-static", zh="由 nginx 提供静态文件")
 def test_nginx_serves_the_static_files_itself(deployment, app_dir):
     """gunicorn's workers never see /static/: nginx answers, even with gunicorn stopped."""
     for name, mimetype in (("style.css", "text/css"), ("confirm.js", "application/javascript")):
@@ -471,7 +472,7 @@ def leaked(reply, app_dir):
     return found
 
 
-@pytest.mark.concept("nginx serves the static files", "nginx-static")
+@pytest.mark.concept("nginx serves the static files", "nginx-static", zh="由 nginx 提供静态文件")
 def test_no_path_leads_out_of_the_static_folder(deployment, app_dir):
     """Pitfall 7: `location /static/` and `alias .../static/` agree on the trailing slash, so no
     request reads a file outside static/ (the source code, the templates, the system's files).
@@ -487,7 +488,7 @@ def test_no_path_leads_out_of_the_static_folder(deployment, app_dir):
         assert reply.status in (400, 403, 404), f"{path} answered {reply.status}"
 
 
-@pytest.mark.concept("nginx serves the static files", "nginx-static")
+@pytest.mark.concept("nginx serves the static files", "nginx-static", zh="由 nginx 提供静态文件")
 def test_the_off_by_slash_mistake_would_give_the_source_away(app_dir, tmp_path, nginx):
     """Pitfall 7, shown: the same site with `location /static` (no slash) sends app.py to anyone.
     This is why the test above matters.
@@ -505,7 +506,7 @@ def test_the_off_by_slash_mistake_would_give_the_source_away(app_dir, tmp_path, 
     assert reply.status == 200 and leaked(reply, app_dir) == ["app.py"]
 
 
-@pytest.mark.concept("backups and restore", "backup")
+@pytest.mark.concept("backups and restore", "backup", zh="备份与恢复")
 def test_a_backup_taken_while_visitors_write_holds_every_task_acknowledged_before_it(deployment, app_dir):
     writers = Writers(deployment.port, 4).start()
     try:
@@ -526,7 +527,7 @@ def test_a_backup_taken_while_visitors_write_holds_every_task_acknowledged_befor
     assert saved <= set(deployment.summaries())
 
 
-@pytest.mark.concept("refusing to start without a real secret", "refuse-to-start")
+@pytest.mark.concept("refusing to start without a real secret", "refuse-to-start", zh="没有真正的密钥就拒绝启动")
 def test_gunicorn_without_app_secret_exits_at_once_with_one_line(app_dir, clean_env):
     """preload_app: the master imports app.py once, sees no secret and stops. Without it every worker
     would fail, be replaced and fail again, forever."""

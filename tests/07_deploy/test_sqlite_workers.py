@@ -8,7 +8,7 @@ import pytest
 
 from support.connections import is_closed, record_connections
 
-pytestmark = pytest.mark.concept("SQLite under several workers", "sqlite-wal")
+pytestmark = pytest.mark.concept("SQLite under several workers", "sqlite-wal", zh="多个 worker 下的 SQLite")
 
 
 def journal_mode(path):

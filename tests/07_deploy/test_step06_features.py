@@ -5,7 +5,8 @@ import pytest
 from support import parse
 from support.pages import flashes
 
-pytestmark = pytest.mark.concept("the task manager from step 06, unchanged", "features-from-step-06")
+pytestmark = pytest.mark.concept("the task manager from step 06, unchanged", "features-from-step-06",
+                                 zh="第 06 步的任务管理器，保持不变")
 
 
 def flashes_after(client, response):
@@ -104,6 +105,18 @@ def test_a_task_that_does_not_exist_is_a_404_and_nothing_changes(client, tasks, 
     response = client.post(f"/tasks/99/{action}", data={"csrf_token": tasks.token()})
     assert response.status_code == 404
     assert "There is no task #99." in paragraphs(response)
+    assert [(row["summary"], row["done"]) for row in tasks.rows()] == [("The only task", 0)]
+
+
+@pytest.mark.parametrize("method, url", [
+    ("GET", "/tasks/9223372036854775808"), ("GET", "/tasks/99999999999999999999"),
+    ("POST", "/tasks/9223372036854775808/toggle"), ("POST", "/tasks/99999999999999999999/delete"),
+])
+def test_an_id_too_large_for_sqlite_is_a_404_and_nothing_changes(client, tasks, method, url):
+    """SQLite's integers have 64 bits: a larger id cannot exist (and would raise OverflowError, a 500)."""
+    tasks.add("The only task")
+    response = client.open(url, method=method, data={"csrf_token": tasks.token()} if method == "POST" else None)
+    assert response.status_code == 404
     assert [(row["summary"], row["done"]) for row in tasks.rows()] == [("The only task", 0)]
 
 

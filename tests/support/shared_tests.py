@@ -28,7 +28,7 @@ def crawl_start():
     return ["/"]
 
 
-@pytest.mark.concept("every page links only to routes of this step", "pages-and-links")
+@pytest.mark.concept("every page links only to routes of this step", "pages-and-links", zh="每个页面只链接到这一步已有的路由")
 def test_every_page_is_valid_html5_and_links_only_to_routes(client, crawl_start):
     """Pitfall 10: a link to a route the step does not have breaks the page (url_for raises BuildError).
 
@@ -40,7 +40,7 @@ def test_every_page_is_valid_html5_and_links_only_to_routes(client, crawl_start)
     assert "/" in pages
 
 
-@pytest.mark.concept("debug mode is never switched on in the code", "debug-mode")
+@pytest.mark.concept("debug mode is never switched on in the code", "debug-mode", zh="代码里从不打开调试模式")
 def test_debug_is_off_and_not_switched_on_in_the_code(app, app_dir):
     """Pitfall 11: debug mode comes from `flask run --debug`, never from the code.
 
@@ -63,7 +63,7 @@ def test_debug_is_off_and_not_switched_on_in_the_code(app, app_dir):
 
 
 @pytest.mark.servers
-@pytest.mark.concept("starting the development server", "run-it")
+@pytest.mark.concept("starting the development server", "run-it", zh="启动开发服务器")
 def test_flask_run_serves_the_home_page(app_dir, port, clean_env):
     """`flask run` inside the step's folder finds app.py by itself and serves the home page."""
     command = [python(), "-m", "flask", "run", "--port", str(port)]
@@ -87,7 +87,7 @@ runpy.run_path("app.py", run_name="__main__")
 
 
 @pytest.mark.servers
-@pytest.mark.concept("starting the development server", "run-it")
+@pytest.mark.concept("starting the development server", "run-it", zh="启动开发服务器")
 def test_python_app_py_serves_on_127_0_0_1_port_5000(app_dir, port, clean_env):
     """`python app.py` calls app.run() with the defaults: 127.0.0.1:5000, and no debug mode."""
     url = f"http://127.0.0.1:{port}/"
