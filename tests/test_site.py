@@ -12,6 +12,7 @@ import pytest
 
 from support import ROOT, STEPS, parse
 from support.servers import running
+from tools.site import CJK
 
 DOCS = ROOT / "docs"
 SCREENSHOTS = DOCS / "assets" / "screenshots"
@@ -244,8 +245,6 @@ def test_each_notebook_is_on_the_site_with_its_outputs(site, step):
     assert f'href="../notebooks/{step}/"' in english_home, "the English navigation does not reach the notebook"
 
 
-# Chinese text: CJK ideographs, kana, CJK and full-width punctuation, and the quotes and dashes Chinese uses.
-CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’—…·"
 MARKDOWN_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 # A line that starts a new block (heading, list item, table row, quote, admonition, tab, directive, HTML):
 # the line break before it is not inside a paragraph.

@@ -30,6 +30,7 @@ import ast
 import difflib
 import json
 import os
+import posixpath
 import re
 import shlex
 import sys
@@ -46,8 +47,11 @@ import tutorial  # noqa: E402
 from tools.forms import parse  # noqa: E402
 from tools.steps import STEPS, StepApp, folder_diff, folder_files, previous_step  # noqa: E402
 
+# Chinese text: CJK ideographs, kana, CJK and full-width punctuation, and the quotes and dashes Chinese uses.
+CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’—…·"
+
 # A directive may be indented (inside a content tab, say): what it generates is indented the same.
-DIRECTIVE = re.compile(r"^( *)\{\{ (diff|file|excerpt|request|cli|command|tree|pitfalls|bench)((?: .*)?) \}\}\s*$",
+DIRECTIVE = re.compile(r"^( *)\{\{ (diff|file|excerpt|request|cli|command|tree|pitfalls|bench)((?: .*)?) \}\}[ \t]*$",
                        re.MULTILINE)
 
 LEXERS = {".py": "python", ".html": "html+jinja", ".css": "css", ".js": "js", ".sql": "sql",
@@ -58,7 +62,8 @@ NAMED_LEXERS = {"Dockerfile": "docker", ".dockerignore": "text", "requirements.t
 WORDS = {
     "zh": {"added": "新增", "removed": "删除", "changed": "修改", "diff": "差异", "whole": "完整文件",
            "no_changes": "与上一步相比没有文件变化。", "first": "这是第一步：下面是它的全部文件。",
-           "pitfall_test": "守护它的测试",
+           "pitfall": "陷阱 {number}：{title}", "pitfall_tests": "{sentence}（{tests}）",
+           "pitfall_and": "、", "pitfall_colon": "：",
            "bench_head": ["步骤", "任务数", "仪表盘 请求/秒", "p50 毫秒", "p99 毫秒", "/healthz 请求/秒",
                           "仪表盘 ÷ /healthz", "07 ÷ 06"],
            "bench_python": "这个页面慢到 wrk 测不了（它只统计在测量时间内完成的请求）：由 Python 负载生成器测量，"
@@ -79,7 +84,8 @@ WORDS = {
                           "mkdocs_build": "`mkdocs build`：两种语言的课程网站"}},
     "en": {"added": "added", "removed": "removed", "changed": "changed", "diff": "Diff", "whole": "Whole file",
            "no_changes": "No file changed since the step before.", "first": "This is the first step: here are all its files.",
-           "pitfall_test": "the test that guards it",
+           "pitfall": "Pitfall {number}: {title}", "pitfall_tests": "{sentence} ({tests})",
+           "pitfall_and": ", ", "pitfall_colon": ": ",
            "bench_head": ["Step", "Tasks", "Dashboard req/s", "p50 ms", "p99 ms", "/healthz req/s",
                           "Dashboard ÷ /healthz", "07 ÷ 06"],
            "bench_python": "A page too slow for wrk (it counts only the requests that finish while it runs): measured by "
@@ -371,36 +377,78 @@ def render_tree(steps, step):
     return block("tree", f"steps/{step}", fence("\n".join(f"{step}/{path}" for path in folder_files(steps / step)), "text"))
 
 
-def pitfall_tests(path):
-    """(pitfall number, test name, first sentence) of each test in a file whose docstring says "Pitfall N".
+def join_lines(text):
+    """A paragraph's lines as one line: a space between Latin words, none between Chinese characters."""
+    lines = [line.strip() for line in text.strip().splitlines()]
+    joined = lines[0] if lines else ""
+    for line in lines[1:]:
+        chinese = re.match(f"[{CJK}]", joined[-1:]) and re.match(f"[{CJK}]", line[:1])
+        joined += line if chinese else " " + line
+    return joined
 
-    A module docstring that starts with "Pitfall N" counts for every test in the file.
-    """
+
+# The first paragraph of a pitfall test's docstring says it in English ("Pitfall N: ..."); another
+# paragraph says it in Chinese ("陷阱 N：..."): the site shows each language its own.
+PITFALL_SENTENCE = {"en": re.compile(r"Pitfall (\d+)(?:: )?"), "zh": re.compile(r"陷阱 (\d+)(?:：)?")}
+
+
+def pitfall_tests(path):
+    """(pitfall number, test name, {"en": sentence, "zh": sentence}) of each test in a file whose docstring
+    starts with "Pitfall N"; a module docstring that starts so counts for every test in the file.
+    A sentence that exists in one language only stops the build."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    module = re.match(r"Pitfall (\d+)", ast.get_docstring(tree) or "")
+    module = ast.get_docstring(tree) or ""
     found = []
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
             doc = ast.get_docstring(node) or ""
-            match = re.match(r"Pitfall (\d+)", doc) or module
-            if match:
-                text = doc if doc.startswith("Pitfall") else ast.get_docstring(tree)
-                sentence = " ".join(text.split("\n\n")[0].split())
-                found.append((int(match.group(1)), node.name, sentence))
+            doc = doc if doc.startswith("Pitfall") else module if module.startswith("Pitfall") else ""
+            if not doc:
+                continue
+            paragraphs = [join_lines(paragraph) for paragraph in doc.split("\n\n")]
+            sentences = {"en": paragraphs[0]}
+            sentences.update((("zh", paragraph) for paragraph in paragraphs if paragraph.startswith("陷阱")))
+            if "zh" not in sentences:
+                raise DirectiveError(f"{path.name}::{node.name} says its pitfall in English only: "
+                                     f"add a paragraph \"陷阱 N：…\" to its docstring")
+            number = int(PITFALL_SENTENCE["en"].match(paragraphs[0]).group(1))
+            found.append((number, node.name, sentences))
     return found
 
 
-def render_pitfalls(steps, step, words):
-    """The tests that guard a step against the course's pitfalls, found by their docstrings."""
-    tests = steps.parent / "tests"
-    items = []
-    for path in sorted((tests / step).glob("test_*.py")):
-        items += [(n, f"`tests/{step}/{path.name}::{name}`", text) for n, name, text in pitfall_tests(path)]
+def pitfall_titles(docs, language):
+    """{number: title} from the headings of the pitfalls page in a language ("## 5. Title { #pitfall-5 }")."""
+    page = docs / ("pitfalls.en.md" if language == "en" else "pitfalls.md")
+    heading = re.compile(r"^## (\d+)\. (.+?) \{ #pitfall-\1 \}$", re.MULTILINE)
+    return {int(number): title for number, title in heading.findall(page.read_text(encoding="utf-8"))}
+
+
+def render_pitfalls(steps, step, words, language, page_uri):
+    """The tests that guard a step against the course's pitfalls, found by their docstrings: under each
+    pitfall (linked to its section of the pitfalls page), each test's sentence in the page's language."""
+    tests, docs = steps.parent / "tests", steps.parent / "docs"
+    found = [(f"tests/{step}/{path.name}", test) for path in sorted((tests / step).glob("test_*.py"))
+             for test in pitfall_tests(path)]
     # The checks every step's suite imports from support/shared_tests.py guard every step.
     shared = tests / "support" / "shared_tests.py"
-    items += [(n, f"`tests/support/shared_tests.py::{name}`", text) for n, name, text in pitfall_tests(shared)]
-    lines = [f"- **{text}** — {words['pitfall_test']}: {name}" for _, name, text in sorted(items)]
-    return "\n".join(lines)
+    found += [("tests/support/shared_tests.py", test) for test in pitfall_tests(shared)]
+    titles = pitfall_titles(docs, language)
+    here = posixpath.dirname(page_uri)
+    page = "" if page_uri.split(".")[0] == "pitfalls" else posixpath.relpath("pitfalls.md", here or ".")
+    groups = {}  # {number: {sentence: {file: [test, ...]}}}
+    for file, (number, name, sentences) in found:
+        sentence = PITFALL_SENTENCE[language].sub("", sentences[language], count=1)
+        groups.setdefault(number, {}).setdefault(sentence, {}).setdefault(file, []).append(f"`{name}`")
+    lines = []
+    for number in sorted(groups):
+        if number not in titles:
+            raise DirectiveError(f"pitfall {number} has no section {{ #pitfall-{number} }} on the pitfalls page")
+        lines.append(f"- [{words['pitfall'].format(number=number, title=titles[number])}]({page}#pitfall-{number})")
+        for sentence, files in groups[number].items():
+            tests = words["pitfall_and"].join(f"`{file}`{words['pitfall_colon']}{words['pitfall_and'].join(names)}"
+                                              for file, names in files.items())
+            lines.append(f"    - {words['pitfall_tests'].format(sentence=sentence, tests=tests)}")
+    return block("pitfalls", f"tests/{step}", "\n".join(lines))
 
 
 def bench_results(root):
@@ -458,7 +506,7 @@ def render_bench(root, part, words):
     return block("bench", "bench/results.json", "\n\n".join(part for part in parts if part))
 
 
-def expand(markdown, steps, language):
+def expand(markdown, steps, language, page_uri="index.md"):
     """Replace every directive in a page's Markdown with what it generates."""
     words = WORDS[language]
 
@@ -484,7 +532,7 @@ def expand(markdown, steps, language):
             return render_command(argument)
         if verb == "tree":
             return render_tree(steps, parts[0])
-        return render_pitfalls(steps, parts[0], words)
+        return render_pitfalls(steps, parts[0], words, language, page_uri)
 
     return DIRECTIVE.sub(replace, markdown)
 
@@ -492,7 +540,7 @@ def expand(markdown, steps, language):
 def on_page_markdown(markdown, page, config, files, **kwargs):
     """mkdocs calls this for every page: fill in the directives from steps/."""
     try:
-        return expand(markdown, steps_dir(config), language_of(page))
+        return expand(markdown, steps_dir(config), language_of(page), page.file.src_uri)
     except DirectiveError as error:
         from mkdocs.exceptions import PluginError
 
