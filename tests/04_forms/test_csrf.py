@@ -5,6 +5,7 @@
 import pytest
 
 from support import crawl, load_app_module, parse
+from support.messages import expect
 from support.signup import VALID
 
 pytestmark = pytest.mark.concept("cross-site request forgery and CSRFProtect", "csrf", zh="跨站请求伪造与 CSRFProtect")
@@ -32,9 +33,7 @@ def test_every_post_form_on_every_page_carries_a_csrf_token(client, app_module):
         for form in post_forms(response.get_data(as_text=True)):
             forms_seen += 1
             field = form.find("input", attrs={"name": "csrf_token", "type": "hidden"})
-            assert field is not None and field.get("value"), (
-                f"the form on {url} that posts to {form.get('action')} has no csrf_token hidden field"
-            )
+            expect(field is not None and field.get("value"), "csrf-missing", page=url, action=form.get("action"))
     assert forms_seen >= 2
 
 

@@ -4,6 +4,7 @@ import sqlite3
 import pytest
 
 from support.connections import is_closed, record_connections
+from support.messages import expect, say
 
 pytestmark = pytest.mark.concept("one connection per request", "connection-per-request", zh="每个请求一个数据库连接")
 
@@ -30,8 +31,10 @@ def test_a_request_opens_one_connection_and_closes_it(client, tasks, connections
     connections.clear()
     response = client.open(url, method=method, data=data)
     assert response.status_code == status
-    assert len(connections) == 1, f"{method} {url} opened {len(connections)} connections; one per request is enough"
-    assert is_closed(connections[0]), f"{method} {url} left its connection open: close it in teardown_appcontext"
+    assert len(connections) == 1, say("{method} {url} 打开了 {count} 个连接；每个请求一个就够了。",
+                                      "{method} {url} opened {count} connections; one per request is enough",
+                                      method=method, url=url, count=len(connections))
+    expect(is_closed(connections[0]), "connection-left-open", method=method, url=url)
 
 
 def test_the_connection_is_closed_even_when_a_view_crashes(app, client, connections):
@@ -46,8 +49,10 @@ def test_the_connection_is_closed_even_when_a_view_crashes(app, client, connecti
 
     with pytest.raises(RuntimeError):
         client.get("/crash")
-    assert connections, "the dashboard's view opened no connection with sqlite3.connect"
-    assert all(is_closed(connection) for connection in connections)
+    assert connections, say("仪表盘的视图没有用 sqlite3.connect 打开连接。",
+                            "the dashboard's view opened no connection with sqlite3.connect")
+    expect(all(is_closed(connection) for connection in connections), "connection-left-open",
+           method="GET", url="/crash")
 
 
 def test_a_request_that_reads_twice_still_uses_one_connection(app, client, connections):
@@ -68,7 +73,8 @@ def test_each_request_gets_its_own_connection(client, connections):
     client.get("/tasks")
     assert len(connections) == 2
     assert connections[0] is not connections[1]
-    assert all(is_closed(connection) for connection in connections)
+    expect(all(is_closed(connection) for connection in connections), "connection-left-open",
+           method="GET", url="/tasks")
 
 
 def test_rows_come_back_as_sqlite3_row(client, connections):

@@ -1,10 +1,12 @@
 """The database path comes from config DATABASE: the instance folder by default, FLASK_DATABASE to override."""
+import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from support import Forms, load_app_module
+from support.messages import expect, say
 from support.servers import python
 
 pytestmark = pytest.mark.concept("where the database lives", "database-path", zh="数据库放在哪里")
@@ -19,10 +21,14 @@ def test_the_database_lives_in_the_instance_folder_by_default(app_dir, monkeypat
     """instance/ is Flask's folder for files the code creates; git ignores it, so the data is never committed."""
     monkeypatch.delenv("FLASK_DATABASE", raising=False)
     app = fresh_app(app_dir)
-    assert "DATABASE" in app.config, "Set app.config['DATABASE'] to the database's path."
+    assert "DATABASE" in app.config, say("把数据库的路径放在 app.config['DATABASE'] 里。",
+                                         "Set app.config['DATABASE'] to the database's path.")
+    expect(os.path.isabs(app.config["DATABASE"]), "database-relative", path=app.config["DATABASE"])
     path = Path(app.config["DATABASE"]).resolve()
     instance = Path(app.instance_path).resolve()
-    assert path == instance / "tasks.db", f"The database {path} should be tasks.db in the instance folder {instance}"
+    assert path == instance / "tasks.db", say("数据库 {path} 应该是实例文件夹 {instance} 里的 tasks.db。",
+                                              "The database {path} should be tasks.db in the instance folder {instance}",
+                                              path=path, instance=instance)
 
 
 def test_flask_database_in_the_environment_overrides_the_path(app_dir, monkeypatch, tmp_path):

@@ -2,6 +2,7 @@
 import pytest
 
 from support import parse
+from support.messages import expect
 
 pytestmark = pytest.mark.concept("CSRF on every form", "csrf", zh="每个表单都有 CSRF 保护")
 
@@ -14,8 +15,8 @@ def test_every_post_form_carries_a_token(tasks):
         forms = parse(tasks.page(url)).find_all("form", method="post")
         assert forms, f"{url} has no POST form"
         for form in forms:
-            assert form.find("input", attrs={"name": "csrf_token", "type": "hidden"}), (
-                f"the form posting to {form.get('action')} on {url} has no csrf_token")
+            expect(form.find("input", attrs={"name": "csrf_token", "type": "hidden"}), "csrf-missing",
+                   page=url, action=form.get("action"))
 
 
 @pytest.mark.parametrize("url", ["/tasks/{id}/toggle", "/tasks/{id}/delete", "/tasks/purge", "/tasks"])

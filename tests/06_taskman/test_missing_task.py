@@ -2,6 +2,7 @@
 import pytest
 
 from support import parse
+from support.messages import expect
 
 pytestmark = pytest.mark.concept("an id that does not exist is a 404", "missing-id", zh="不存在的 id 返回 404")
 
@@ -17,6 +18,8 @@ def test_an_action_on_a_missing_id_is_404_and_changes_nothing(client, tasks, act
     tasks.client.get("/tasks")  # read the toggle's message
     before = tasks.rows()
     response = client.post(f"/tasks/999/{action}", data={"csrf_token": tasks.token()})
+    expect(response.status_code != 302, "missing-id-redirect", method="POST", url=f"/tasks/999/{action}",
+           status=response.status_code)
     assert response.status_code == 404
     assert parse(response.get_data(as_text=True)).find("p").get_text() == "There is no task #999."
     assert tasks.rows() == before
@@ -34,6 +37,8 @@ def test_an_action_from_a_stale_page_on_a_deleted_task_is_404(tasks, action):
     token = stale_form.find("input", attrs={"name": "csrf_token"})["value"]
     tasks.delete(gone)
     response = tasks.client.post(f"/tasks/{gone}/{action}", data={"csrf_token": token})
+    expect(response.status_code != 302, "missing-id-redirect", method="POST", url=f"/tasks/{gone}/{action}",
+           status=response.status_code)
     assert response.status_code == 404
     assert parse(response.get_data(as_text=True)).find("p").get_text() == f"There is no task #{gone}."
     assert tasks.done() == {keep: False}

@@ -1,0 +1,595 @@
+"""The coach behind `python tutorial.py check NN` and `progress`: grade a student's folder, name the cause.
+
+    python -m tools.check 05 --app-dir PATH [--lang zh|en] [--verbose] [--watch] [--json FILE]
+    python -m tools.check progress --app-dir WORKDIR [--lang zh|en]
+
+A check runs in four parts, each a function below:
+  1. structural_problem()  what stops every test at once (no app.py, no `app`, a syntax or import error, a
+                           template or static file missing), said once, in one paragraph;
+  2. run_suite()           the step's suite in this process against a temporary copy of the folder (so a
+                           relative database path lands in the copy), the results collected by the
+                           Collector plugin as data, not parsed from pytest's text;
+  3. rank()                the concepts in the page's teaching order, the root cause first: a failure whose
+                           cause is known (tests/support/messages.py) names the concept that teaches it;
+  4. render()              the report in the student's language: a line per concept, the first expanded.
+"""
+import argparse
+import ast
+import contextlib
+import io
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+for path in (ROOT, ROOT / "tests"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+import tutorial  # noqa: E402
+from tutorial import IGNORED_NAMES, STEPS, folder_files, resolve_step, student_language  # noqa: E402
+
+# Rewritten test modules are cached here between checks (never beside the tests): a warm check skips that work.
+PYCACHE = ROOT / ".venv" / "pycache-check"
+
+# Every sentence of the report's frame, in both languages.
+TEXT = {
+    "zh": {
+        "head": "检查 {folder}，对照第 {number} 步（{name}）",
+        "pass": "通过", "fail": "未通过", "skip": "跳过",
+        "counts_pass": "{passed} 项通过", "counts_fail": "{failed}/{total} 项未通过",
+        "first": "先改这一项：{title}",
+        "cause": "原因：", "change": "怎么改：", "proof": "证据：", "read": "去读：",
+        "generic_change": "让这项检查通过；它要求的内容见页面上的“检查要求什么”。",
+        "read_line": "{zh}（英文：{en}）",
+        "serve": "用 python tutorial.py serve 打开课程，再访问 http://127.0.0.1:8000 加上面的路径。",
+        "more": "还有 {count} 个概念未通过；先改上面这一个，然后再检查一次。",
+        "verbose": "完整的 pytest 输出：加上 --verbose。",
+        "all_pass": "全部通过：{count} 个概念，{tests} 项检查。做得好！",
+        "structural": "还没有运行任何检查：",
+        "repo": "检查往课程仓库里写了文件（这不该发生，请告诉老师）：",
+        "watch": "正在监视 {folder}：保存文件后会重新检查。按 Ctrl+C 结束。",
+        "progress_head": "{workdir} 里的进度",
+        "progress_cols": ("步骤", "文件夹", "状态"),
+        "progress_passed": "通过", "progress_missing": "还没开始",
+        "progress_failing": "未通过：{title}", "progress_broken": "无法运行：{what}",
+    },
+    "en": {
+        "head": "Checking {folder} against step {number} ({name})",
+        "pass": "pass", "fail": "FAIL", "skip": "skip",
+        "counts_pass": "{passed} passed", "counts_fail": "{failed} of {total} failed",
+        "first": "Fix this first: {title}",
+        "cause": "Cause:  ", "change": "Change: ", "proof": "Proof:  ", "read": "Read:   ",
+        "generic_change": "Make this check pass; what it requires is in the page's \"What the checks expect\".",
+        "read_line": "{en} (Chinese: {zh})",
+        "serve": "Open the course with python tutorial.py serve, then http://127.0.0.1:8000 plus the path above.",
+        "more": "{count} more concepts fail; fix the one above first, then check again.",
+        "verbose": "The whole pytest output: add --verbose.",
+        "all_pass": "Everything passes: {count} concepts, {tests} checks. Well done!",
+        "structural": "No check has run yet:",
+        "repo": "The check wrote into the course's repository (it should not; please tell your teacher):",
+        "watch": "Watching {folder}: every save checks again. Ctrl+C stops.",
+        "progress_head": "Progress in {workdir}",
+        "progress_cols": ("step", "folder", "state"),
+        "progress_passed": "passed", "progress_missing": "not started",
+        "progress_failing": "failing: {title}", "progress_broken": "cannot run: {what}",
+    },
+}
+
+# The structural problems, each one paragraph in both languages.
+PROBLEMS = {
+    "no-folder": {
+        "zh": "没有文件夹 {folder}。请用 --app-dir 指向你写这一步的文件夹。",
+        "en": "There is no folder {folder}. Point --app-dir at the folder where you wrote this step.",
+    },
+    "no-app-py": {
+        "zh": "{folder} 里没有 app.py。每一步的 Flask 应用都写在 app.py 里，对象名叫 app，这样 flask run 和检查才能找到它。",
+        "en": "There is no app.py in {folder}. Every step keeps its Flask app in app.py, as an object named app, "
+              "so that `flask run` and the checks find it.",
+    },
+    "other-module": {
+        "zh": "{folder} 里没有 app.py，但 {module} 里创建了一个 Flask 对象，名叫 {name}。"
+              "把 {module} 改名为 app.py，并把 {name} 改名为 app（app = Flask(__name__)），这样 flask run 和检查才能找到它。",
+        "en": "There is no app.py in {folder}, but {module} makes a Flask object named {name}. Rename {module} to "
+              "app.py and {name} to app (app = Flask(__name__)), so that `flask run` and the checks find it.",
+    },
+    "other-name": {
+        "zh": "app.py 创建了 Flask 对象，但它的名字是 {name}，不是 app。把它改成 app = Flask(__name__)"
+              "（也要改掉所有 @{name}.route），这样 flask run 和检查才能找到它。",
+        "en": "app.py makes its Flask object under the name {name}, not app. Write app = Flask(__name__) (and "
+              "@app.route instead of @{name}.route), so that `flask run` and the checks find it.",
+    },
+    "no-app": {
+        "zh": "app.py 能导入，但里面没有名叫 app 的对象。写上 app = Flask(__name__)，这样 flask run 和检查才能找到它。",
+        "en": "app.py imports, but defines no object named app. Write app = Flask(__name__), so that `flask run` "
+              "and the checks find it.",
+    },
+    "syntax": {
+        "zh": "{file} 第 {line} 行有语法错误：{message}\n    {code}\nPython 读不懂这个文件，所以一项检查都运行不了。改好这一行（也看看它上面一行）再检查。",
+        "en": "{file}, line {line} has a syntax error: {message}\n    {code}\nPython cannot read the file, so no "
+              "check can run. Fix that line (and look at the one above it), then check again.",
+    },
+    "import": {
+        "zh": "导入 app.py 时出错，所以一项检查都运行不了：\n{where}\n{error}\n改好它，再检查。",
+        "en": "Importing app.py failed, so no check can run:\n{where}\n{error}\nFix it, then check again.",
+    },
+    "missing-files": {
+        "zh": "这一步需要的文件在 {folder} 里找不到：{files}。页面会用到它们（render_template、url_for('static', ...)）。"
+              "把它们放到和课程里同样的位置，再检查。",
+        "en": "Files this step needs are missing from {folder}: {files}. Its pages use them (render_template, "
+              "url_for('static', ...)). Put them where the course's step has them, then check again.",
+    },
+}
+
+
+def say(language, key, **values):
+    """A sentence of the report's frame in `language`."""
+    return TEXT[language][key].format(**values)
+
+
+def step_name(step):
+    """("05", "sqlite") for "05_sqlite"."""
+    number, _, name = step.partition("_")
+    return number, name
+
+
+# 1. Structural problems -------------------------------------------------------------------------------
+
+def flask_objects(path):
+    """The names that a module binds to Flask(...) at its top level: ["web"] for `web = Flask(__name__)`."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    names = []
+    for node in tree.body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
+            func = node.value.func
+            if (isinstance(func, ast.Name) and func.id == "Flask") or (
+                    isinstance(func, ast.Attribute) and func.attr == "Flask"):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names += [target.id for target in targets if isinstance(target, ast.Name)]
+    return names
+
+
+def python_files(folder):
+    """The student's Python files (not in caches or virtual environments)."""
+    return [folder / name for name in folder_files(folder) if name.endswith(".py")]
+
+
+def needed_files(step):
+    """The templates and static files of the course's own step: the pages of the step use them."""
+    return [name for name in folder_files(ROOT / "steps" / step) if name.startswith(("templates/", "static/"))]
+
+
+def app_environment(folder):
+    """What the suite's fixtures set before an app loads: a real secret and a database in `folder`."""
+    database = str(Path(folder) / "tasks.db")
+    return {"APP_SECRET": "a-test-secret-that-is-long-enough-for-production", "APP_DATABASE": database,
+            "FLASK_DATABASE": database}
+
+
+def import_problem(folder):
+    """Import app.py as the tests do; a paragraph (both languages) when it fails or has no `app`."""
+    from tools.steps import environment, load_app_module
+
+    try:
+        with environment(**app_environment(folder)), contextlib.redirect_stdout(io.StringIO()):
+            load_app_module(folder)
+    except AttributeError as error:
+        if "no object named app" in str(error):
+            return "no-app", {}
+        return import_failure(error, folder)
+    except BaseException as error:  # a student's app may raise anything, even SystemExit, while it loads
+        if isinstance(error, KeyboardInterrupt):
+            raise
+        return import_failure(error, folder)
+    return None
+
+
+def import_failure(error, folder):
+    """The frames of the student's own files in an import error, and the error's last line."""
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+              if Path(frame.filename).resolve().is_relative_to(Path(folder).resolve())]
+    where = "\n".join(f"    {Path(frame.filename).name}, line {frame.lineno}: {(frame.line or '').strip()}"
+                      for frame in frames[-3:])
+    if isinstance(error, SyntaxError) and error.filename:
+        where = f"    {Path(error.filename).name}, line {error.lineno}: {(error.text or '').strip()}"
+    error_line = "".join(traceback.format_exception_only(type(error), error)).strip().splitlines()[-1]
+    return "import", {"where": where or "    app.py", "error": f"    {error_line}"}
+
+
+def structural_problem(step, folder, display=None):
+    """The first problem that stops every test, as (kind, values), or None. Checked in this order:
+    the folder, app.py (or another module with the Flask object), syntax, the object's name, the step's
+    templates and static files, and importing app.py."""
+    folder = Path(folder)
+    shown = display or str(folder)
+    if not folder.is_dir():
+        return "no-folder", {"folder": shown}
+    sources = python_files(folder)
+    for source in sources:
+        try:
+            ast.parse(source.read_text(encoding="utf-8"), str(source))
+        except SyntaxError as error:
+            return "syntax", {"file": source.relative_to(folder).as_posix(), "line": error.lineno,
+                              "message": error.msg, "code": (error.text or "").strip()}
+        except UnicodeDecodeError:
+            continue
+    if not (folder / "app.py").is_file():
+        for source in sources:
+            names = flask_objects(source)
+            if names:
+                return "other-module", {"folder": shown, "module": source.relative_to(folder).as_posix(),
+                                        "name": names[0]}
+        return "no-app-py", {"folder": shown}
+    names = flask_objects(folder / "app.py")
+    if names and "app" not in names:
+        return "other-name", {"name": names[0]}
+    missing = [name for name in needed_files(step) if not (folder / name).is_file()]
+    if missing:
+        return "missing-files", {"folder": shown, "files": ", ".join(missing)}
+    return import_problem(folder)
+
+
+# 2. Running the suite -----------------------------------------------------------------------------------
+
+class Collector:
+    """A pytest plugin that keeps each test's outcome, concept and failure as plain data."""
+
+    def __init__(self):
+        self.tests = {}
+        self.repository_changes = []
+
+    def pytest_collection(self, session):
+        # Rewritten test modules are cached in PYCACHE while the suite is collected; nothing is written after.
+        sys.dont_write_bytecode = not sys.pycache_prefix
+
+    def pytest_collection_finish(self, session):
+        sys.dont_write_bytecode = True
+        for item in session.items:
+            marker = item.get_closest_marker("concept")
+            title, anchor = marker.args if marker else (item.path.stem, "")
+            zh = marker.kwargs.get("zh", title) if marker else title
+            self.tests[item.nodeid] = {"nodeid": item.nodeid, "anchor": anchor, "en": title, "zh": zh,
+                                       "outcome": "passed", "failure": None}
+
+    @staticmethod
+    def failure_of(call, report):
+        """What a student needs from a failure: the known cause if any, the short assertion, the full text."""
+        from support.messages import Mistake, diagnose
+
+        error = call.excinfo.value if call.excinfo else None
+        mistake = error if isinstance(error, Mistake) else diagnose(error) if error is not None else None
+        if error is not None:
+            lines = [line for line in str(error).splitlines() if line.strip()] or [type(error).__name__]
+            if not isinstance(error, AssertionError):
+                lines[0] = f"{type(error).__name__}: {lines[0]}"
+        else:
+            lines = [str(report.longrepr).splitlines()[-1]]
+        return {"short": [line[:160] for line in lines[:3]],
+                "cause": mistake.cause if mistake else None,
+                "cause_anchor": mistake.anchor if mistake else None,
+                "texts": mistake.texts if mistake else None,
+                "when": report.when}
+
+    def pytest_runtest_logreport(self, report):
+        test = self.tests.get(report.nodeid)
+        if test is None:
+            return
+        if report.failed and test["outcome"] != "failed":
+            test["outcome"] = "failed"
+            test["failure"] = getattr(report, "coach_failure", None)
+        elif report.skipped and test["outcome"] == "passed":
+            test["outcome"] = "skipped"
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        report = yield
+        if report.failed:
+            report.coach_failure = self.failure_of(call, report)
+        return report
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session):
+        self.repository_changes = list(getattr(session.config, "repository_changes", []))
+
+
+def copy_folder(folder, into):
+    """Copy a student's folder without caches, virtual environments, databases and instance folders."""
+    target = Path(into) / "app"
+    shutil.copytree(folder, target, ignore=shutil.ignore_patterns(*IGNORED_NAMES, "*.pyc", "*.db", "*.sqlite*"))
+    return target
+
+
+def run_suite(step, folder, language, fast=False):
+    """Run the step's suite against a temporary copy of `folder`, from inside that copy.
+
+    Returns (tests, pytest's exit code, pytest's output, repository changes).
+    """
+    collector = Collector()
+    output = io.StringIO()
+    saved_cwd, saved_language = os.getcwd(), os.environ.get("COURSE_LANG")
+    saved_prefix = sys.pycache_prefix
+    with tempfile.TemporaryDirectory(prefix="flask-course-check-", ignore_cleanup_errors=True) as tmp:
+        copy = copy_folder(folder, tmp)
+        os.environ["COURSE_LANG"] = language
+        sys.pycache_prefix = str(PYCACHE)
+        os.chdir(copy)
+        args = [str(ROOT / "tests" / step), "--app-dir", str(copy), "--rootdir", str(ROOT),
+                "-c", str(ROOT / "pytest.ini"), "-p", "no:hypothesispytest", "--tb=short", "-q"]
+        if fast:
+            args += ["-m", "not servers"]
+        try:
+            with contextlib.redirect_stdout(output):
+                code = pytest.main(args, plugins=[collector])
+        finally:
+            os.chdir(saved_cwd)
+            sys.pycache_prefix = saved_prefix
+            if saved_language is None:
+                os.environ.pop("COURSE_LANG", None)
+            else:
+                os.environ["COURSE_LANG"] = saved_language
+    return list(collector.tests.values()), int(code), output.getvalue(), collector.repository_changes
+
+
+# 3. Ranking ---------------------------------------------------------------------------------------------
+
+def teaching_order(step):
+    """The anchors of the step's page in the order the page teaches them (its headings' { #anchor })."""
+    page = ROOT / "docs" / "steps" / f"{step}.en.md"
+    text = page.read_text(encoding="utf-8") if page.is_file() else ""
+    return re.findall(r"\{ *#([a-z0-9-]+) *\}", text)
+
+
+def concepts_of(tests, step):
+    """One entry per concept: its titles, anchor and counts, in the page's teaching order."""
+    order = teaching_order(step)
+    concepts = {}
+    for test in tests:
+        concept = concepts.setdefault(test["anchor"] + "|" + test["en"], {
+            "anchor": test["anchor"], "en": test["en"], "zh": test["zh"], "passed": 0, "failed": 0,
+            "skipped": 0, "failures": []})
+        concept[test["outcome"]] += 1
+        if test["outcome"] == "failed":
+            concept["failures"].append(test)
+    position = {anchor: index for index, anchor in enumerate(order)}
+    return sorted(concepts.values(), key=lambda c: position.get(c["anchor"], len(position)))
+
+
+def rank(concepts):
+    """The failing concepts, root cause first.
+
+    A failure whose cause is known (a Mistake) outranks a bare assertion: its cause's own concept goes
+    first when it fails too (a form without its CSRF token explains failing add-task tests), else the
+    concept where the known cause showed. Otherwise the page's order decides: the earliest failing concept.
+    """
+    failing = [concept for concept in concepts if concept["failed"]]
+    causes = []
+    for concept in failing:
+        for test in concept["failures"]:
+            failure = test["failure"] or {}
+            if failure.get("cause"):
+                causes.append((failure["cause_anchor"], concept, test))
+    if causes:
+        anchors = {concept["anchor"] for concept in failing}
+        order = [concept["anchor"] for concept in concepts]
+        causes.sort(key=lambda c: (c[0] not in anchors, order.index(c[0]) if c[0] in order else len(order)))
+        cause_anchor, concept, test = causes[0]
+        root = next((c for c in failing if c["anchor"] == cause_anchor), concept)
+        return [dict(root, first=proof_of(root), cause=test["failure"])] + [c for c in failing if c is not root]
+    if failing:
+        first = proof_of(failing[0])
+        return [dict(failing[0], first=first, cause=first["failure"])] + failing[1:]
+    return []
+
+
+def proof_of(concept):
+    """The failing test of a concept that shows its problem best: one with a known cause, else one that failed
+    in its own body rather than in a fixture."""
+    failures = concept["failures"]
+    return (next((t for t in failures if (t["failure"] or {}).get("cause")), None)
+            or next((t for t in failures if (t["failure"] or {}).get("when") == "call"), failures[0]))
+
+
+# 4. The report ------------------------------------------------------------------------------------------
+
+def site_paths(step, anchor):
+    """The section's path on the Chinese site and on the English one."""
+    return f"/steps/{step}/#{anchor}", f"/en/steps/{step}/#{anchor}"
+
+
+def render(result, language):
+    """The report a student reads, in `language`: fits one screen for one mistake."""
+    step = result["step"]
+    number, name = step_name(step)
+    lines = [say(language, "head", folder=result["display"], number=number, name=name), ""]
+    if result.get("structural"):
+        kind, values = result["structural"]
+        lines += [say(language, "structural"), "", PROBLEMS[kind][language].format(**values)]
+        return "\n".join(lines) + "\n"
+    concepts = result["concepts"]
+    ranked = rank(concepts)
+    width = max((len(c[language]) for c in concepts), default=10)
+    for concept in concepts:
+        total = concept["passed"] + concept["failed"] + concept["skipped"]
+        state = "fail" if concept["failed"] else "pass" if concept["passed"] else "skip"
+        counts = (say(language, "counts_fail", failed=concept["failed"], total=total) if concept["failed"]
+                  else say(language, "counts_pass", passed=concept["passed"]))
+        title = concept[language]
+        pad = " " * max(1, width - display_width(title) + 2)
+        mark = say(language, state)
+        lines.append(f"  {mark}{' ' * (6 - display_width(mark))}{title}{pad}{counts}")
+    if ranked:
+        root = ranked[0]
+        test, failure = root["first"], root["cause"] or {"short": ["?"]}
+        texts = (failure.get("texts") or {}).get(language)
+        cause, change = texts if texts else (failure["short"][0], say(language, "generic_change"))
+        anchor = failure.get("cause_anchor") if texts and failure.get("cause_anchor") in {
+            c["anchor"] for c in concepts} else root["anchor"]
+        zh_path, en_path = site_paths(step, anchor)
+        proof = [test["nodeid"].split("tests/", 1)[-1]]
+        if not (test["failure"] or {}).get("texts"):  # a known cause is said above; a bare assertion is shown
+            proof += [f"  {line}" for line in test["failure"]["short"][:2]]
+        lines += ["", say(language, "first", title=root[language]),
+                  f"  {say(language, 'cause')}{cause}", f"  {say(language, 'change')}{change}",
+                  f"  {say(language, 'proof')}{proof[0]}"] + [f"          {line}" for line in proof[1:]]
+        lines += [f"  {say(language, 'read')}{say(language, 'read_line', zh=zh_path, en=en_path)}",
+                  f"          {say(language, 'serve')}"]
+        if len(ranked) > 1:
+            lines += ["", say(language, "more", count=len(ranked) - 1)]
+        lines.append(say(language, "verbose"))
+    else:
+        tests = sum(c["passed"] + c["failed"] + c["skipped"] for c in concepts)
+        lines += ["", say(language, "all_pass", count=len(concepts), tests=tests)]
+    if result.get("repository_changes"):
+        lines += ["", say(language, "repo")] + [f"  {line}" for line in result["repository_changes"][:5]]
+    return "\n".join(lines) + "\n"
+
+
+def display_width(text):
+    """Columns a terminal gives text: CJK characters take two."""
+    return sum(2 if "\u2e80" <= char <= "\uffef" else 1 for char in text)
+
+
+def check(step, folder, language, fast=False):
+    """Check one folder against one step: the result as data (render() turns it into the report)."""
+    folder = Path(folder).resolve()
+    result = {"step": step, "folder": str(folder), "display": str(folder), "language": language}
+    problem = structural_problem(step, folder)
+    if problem:
+        result.update(structural=list(problem), concepts=[], passed=False, output="")
+        return result
+    tests, code, output, changes = run_suite(step, folder, language, fast)
+    concepts = concepts_of(tests, step)
+    result.update(structural=None, concepts=concepts, exit=code, output=output, repository_changes=changes,
+                  passed=code == 0 and not any(c["failed"] for c in concepts) and bool(concepts))
+    return result
+
+
+# Watching and progress ----------------------------------------------------------------------------------
+
+def snapshot(folder):
+    """{file: modification time} of the student's files, to notice a save."""
+    found = {}
+    for name in folder_files(folder) if Path(folder).is_dir() else []:
+        with contextlib.suppress(OSError):
+            found[name] = (Path(folder) / name).stat().st_mtime_ns
+    return found
+
+
+def clear_screen():
+    """Clear the terminal (Windows' console too), like rustlings' watch does."""
+    if sys.stdout.isatty():
+        os.system("cls" if os.name == "nt" else "clear")
+
+
+def watch(step, folder, language, verbose, interval=0.5):
+    """Check again each time a file in the folder changes, until Ctrl+C. Each check runs in a fresh process."""
+    import subprocess
+
+    command = [sys.executable, "-m", "tools.check", step, "--app-dir", str(folder), "--lang", language]
+    if verbose:
+        command.append("--verbose")
+    try:
+        while True:
+            before = snapshot(folder)
+            clear_screen()
+            subprocess.run(command, cwd=ROOT)
+            print("\n" + say(language, "watch", folder=folder), flush=True)
+            while snapshot(folder) == before:
+                time.sleep(interval)
+    except KeyboardInterrupt:
+        print()
+        return 0
+
+
+def step_folders(workdir):
+    """{step: the student's folder for it} for the folders of WORKDIR named like 03_templates or 03."""
+    found = {}
+    for path in sorted(Path(workdir).iterdir()) if Path(workdir).is_dir() else []:
+        if path.is_dir():
+            number = path.name.split("_")[0]
+            for step in STEPS:
+                if number.isdigit() and int(number) == int(step.split("_")[0]) and step not in found:
+                    found[step] = path
+    return found
+
+
+def progress(workdir, language, fast=True):
+    """A line per step: passed, failing (with the first failing concept), or not started."""
+    import subprocess
+
+    folders = step_folders(workdir)
+    rows = []
+    for step in STEPS:
+        folder = folders.get(step)
+        if folder is None:
+            rows.append((step, "-", say(language, "progress_missing")))
+            continue
+        with tempfile.TemporaryDirectory(prefix="flask-course-progress-") as tmp:
+            out = Path(tmp) / "result.json"
+            command = [sys.executable, "-m", "tools.check", step, "--app-dir", str(folder), "--lang", language,
+                       "--json", str(out), "--quiet"] + (["--fast"] if fast else [])
+            subprocess.run(command, cwd=ROOT)
+            result = json.loads(out.read_text(encoding="utf-8"))
+        if result["passed"]:
+            state = say(language, "progress_passed")
+        elif result.get("structural"):
+            kind, _ = result["structural"]
+            state = say(language, "progress_broken", what=PROBLEMS[kind][language].split("。")[0].split(". ")[0])
+        else:
+            ranked = rank(result["concepts"])
+            state = say(language, "progress_failing", title=ranked[0][language] if ranked else "?")
+        rows.append((step, folder.name, state))
+    head = say(language, "progress_cols")
+    widths = [max(display_width(str(row[i])) for row in rows + [head]) for i in range(2)]
+    lines = [say(language, "progress_head", workdir=workdir), ""]
+    for row in [head] + rows:
+        lines.append("  ".join(str(cell) + " " * (widths[i] - display_width(str(cell))) for i, cell in
+                               enumerate(row[:2])) + "  " + row[2])
+    print("\n".join(lines))
+    return 0 if all(row[2] == say(language, "progress_passed") for row in rows) else 1
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m tools.check", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("step", help="a step (3, 03 or 03_templates), or progress")
+    parser.add_argument("--app-dir", metavar="PATH", help="your folder (default: the course's own step)")
+    parser.add_argument("--lang", choices=["zh", "en"], help="the report's language (default: from the locale)")
+    parser.add_argument("--verbose", action="store_true", help="print pytest's whole output too")
+    parser.add_argument("--watch", action="store_true", help="check again whenever a file changes, until Ctrl+C")
+    parser.add_argument("--json", metavar="FILE", help="also write the result as JSON to FILE")
+    parser.add_argument("--quiet", action="store_true", help="print nothing (with --json)")
+    parser.add_argument("--fast", action="store_true", help="leave out the tests that start real servers")
+    args = parser.parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):  # a Windows console in another code page still shows the report
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="replace")
+    language = student_language(args.lang)
+    if args.step == "progress":
+        if not args.app_dir:
+            parser.error("progress needs --app-dir WORKDIR, the folder that holds your step folders")
+        return progress(Path(args.app_dir).resolve(), language)
+    step = resolve_step(args.step)
+    folder = Path(args.app_dir).resolve() if args.app_dir else ROOT / "steps" / step
+    if args.watch:
+        return watch(step, folder, language, args.verbose)
+    result = check(step, folder, language, fast=args.fast)
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    if not args.quiet:
+        if args.verbose and result.get("output"):
+            print(result["output"])
+        sys.stdout.write(render(result, language))
+    return 0 if result["passed"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
