@@ -4,6 +4,9 @@
     python tutorial.py test 03                    one step's suite (3, 03 or 03_templates)
     python tutorial.py test 03 --app-dir PATH     grade your own folder against step 03
     python tutorial.py test 03 -- -x -k signup    anything after -- goes to pytest
+    python tutorial.py check 03 --app-dir PATH    the coach: your folder against step 03, the cause first
+                                                  (--lang zh|en, --verbose, --watch to check on every save)
+    python tutorial.py progress --app-dir WORKDIR every step's state in your folder of step folders
     python tutorial.py run 06 [--port N]          start a step on http://127.0.0.1:N/ (--debug to reload)
     python tutorial.py serve                      read the course in your browser
     python tutorial.py diff 04 05                 what changed from one step to the next
@@ -150,6 +153,30 @@ def command_test(args):
         options = ["--app-dir", str(app_dir)]
     command = [str(python), "-m", "pytest", *targets, *options, *args.pytest_args]
     return subprocess.run(command, cwd=ROOT, env=child_env()).returncode
+
+
+def command_check(args):
+    """Grade a folder against one step with the coach (tools/check.py): a short report, the cause first."""
+    python = ensure_venv()
+    command = [str(python), "-m", "tools.check", resolve_step(args.step), "--lang", student_language(args.lang)]
+    if args.app_dir:
+        command += ["--app-dir", str(Path(args.app_dir).resolve())]
+    command += [flag for flag in ("--verbose", "--watch") if getattr(args, flag[2:])]
+    try:
+        return subprocess.run(command, cwd=ROOT, env=child_env()).returncode
+    except KeyboardInterrupt:  # --watch runs until Ctrl+C
+        return 0
+
+
+def command_progress(args):
+    """Print every step's state in a folder that holds a student's step folders."""
+    python = ensure_venv()
+    command = [str(python), "-m", "tools.check", "progress", "--app-dir", str(Path(args.app_dir).resolve()),
+               "--lang", student_language(args.lang)]
+    try:
+        return subprocess.run(command, cwd=ROOT, env=child_env()).returncode
+    except KeyboardInterrupt:
+        return 130
 
 
 def command_run(args):
@@ -305,6 +332,21 @@ def build_parser():
     test.add_argument("step", nargs="?", help="a step: 3, 03 or 03_templates (default: every step)")
     test.add_argument("--app-dir", metavar="PATH", help="check your own folder against the step's suite")
     test.set_defaults(handler=command_test)
+
+    check = commands.add_parser("check", help="check your own folder against a step: a short report, the cause first")
+    check.add_argument("step", help="a step: 3, 03 or 03_templates")
+    check.add_argument("--app-dir", metavar="PATH", help="your folder (default: the course's own step)")
+    check.add_argument("--lang", choices=["zh", "en"], help="the report's language (default: Chinese, or English "
+                                                           "in an English locale)")
+    check.add_argument("--verbose", action="store_true", help="print pytest's whole output too")
+    check.add_argument("--watch", action="store_true", help="check again on every save, until Ctrl+C")
+    check.set_defaults(handler=command_check)
+
+    progress = commands.add_parser("progress", help="every step's state in your folder of step folders")
+    progress.add_argument("--app-dir", metavar="WORKDIR", required=True,
+                          help="the folder that holds your step folders (03_templates or 03, ...)")
+    progress.add_argument("--lang", choices=["zh", "en"], help="the table's language (default: from the locale)")
+    progress.set_defaults(handler=command_progress)
 
     run = commands.add_parser("run", help="start a step's app on http://127.0.0.1:PORT/")
     run.add_argument("step", help="a step: 6, 06 or 06_taskman")
