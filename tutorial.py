@@ -7,6 +7,7 @@
     python tutorial.py check 03 --app-dir PATH    the coach: your folder against step 03, the cause first
                                                   (--lang zh|en, --verbose, --watch to check on every save)
     python tutorial.py progress --app-dir WORKDIR every step's state in your folder of step folders
+    python tutorial.py setup                      set up .venv now (the commands that need it do this first)
     python tutorial.py run 06 [--port N]          start a step on http://127.0.0.1:N/ (--debug to reload)
     python tutorial.py serve                      read the course in your browser
     python tutorial.py diff 04 05                 what changed from one step to the next
@@ -16,27 +17,16 @@
     python tutorial.py screenshots                new screenshots of every step for the site (needs Chromium)
     python tutorial.py bench                      the task manager under load, and the course's own speed
 
-Standard library only, so it runs on Windows, macOS and Linux with nothing but Python 3.10+.
+Standard library only, so it runs on Windows, macOS and Linux with nothing but Python 3.11 or newer.
+It checks the version first: an older Python is told which one to install, in three lines.
 """
-import argparse
+# Everything down to the version check runs on any Python 3.6+, and the whole file must still parse there
+# (no match, walrus or other newer syntax), so that an older Python gets that message instead of an error.
 import contextlib
-import difflib
-import hashlib
 import os
-import shutil
-import signal
-import sqlite3
-import subprocess
 import sys
-import tempfile
-import venv
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent
-VENV = ROOT / ".venv"
-REQUIREMENTS = ROOT / "requirements.txt"
-STAMP = VENV / "requirements.sha256"
-STEPS = sorted(path.name for path in (ROOT / "steps").iterdir() if (path / "app.py").is_file())
+MINIMUM_PYTHON = (3, 11)
 
 
 def student_language(choice=None):
@@ -57,6 +47,84 @@ def student_language(choice=None):
         if name and name not in ("C", "POSIX") and not name.startswith("C."):
             return "en" if name.lower().startswith(("en", "english")) else "zh"
     return "zh"
+
+
+def requested_language(argv):
+    """The value of --lang in a command line ("--lang en" or "--lang=en"), or None; pytest's part is not read."""
+    for index, word in enumerate(argv):
+        if word == "--":
+            break
+        if word.startswith("--lang="):
+            return word.split("=", 1)[1]
+        if word == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+    return None
+
+
+def typed_command(words):
+    """A command line as a student would type it again (arguments with spaces in double quotes)."""
+    return " ".join('"{}"'.format(word) if not word or " " in word else word for word in words)
+
+
+def python_too_old(version, language, executable, argv):
+    """At most three lines for a student whose Python is older than MINIMUM_PYTHON, or None when it will do.
+
+    version is like sys.version_info; argv is the command line after "python" (tutorial.py and its arguments).
+    """
+    if tuple(version[:2]) >= MINIMUM_PYTHON:
+        return None
+    found = ".".join(str(part) for part in version[:3])
+    needed = "{}.{}".format(*MINIMUM_PYTHON)
+    command = typed_command(argv or ["tutorial.py"])
+    if language == "en":
+        lines = ["This course needs Python {} or newer, but this is Python {} ({}).".format(needed, found, executable),
+                 "Install a newer one from https://www.python.org/downloads/, the Microsoft Store (Windows), "
+                 "Homebrew (macOS: brew install python) or your system's package manager (Linux),",
+                 "then run the command again with it, by its version: python3.13 {0}, say "
+                 "(on Windows: py -3.13 {0}).".format(command)]
+    else:
+        lines = ["本课程需要 Python {} 或更新的版本，这里找到的是 Python {}（{}）。".format(needed, found, executable),
+                 "请安装新版本：python.org（https://www.python.org/downloads/）、Microsoft Store（Windows）、"
+                 "Homebrew（macOS：brew install python）或系统的包管理器（Linux）都可以，",
+                 "然后用新版本按版本号再运行一次，例如 python3.13 {0}（Windows 上：py -3.13 {0}）。".format(command)]
+    return "\n".join(lines)
+
+
+def exit_if_python_too_old():
+    """Stop with python_too_old's three lines (exit code 1) under a Python older than MINIMUM_PYTHON."""
+    argv = sys.argv[1:]
+    language = student_language(requested_language(argv))
+    problem = python_too_old(sys.version_info, language, sys.executable, [sys.argv[0], *argv])
+    try:
+        (problem or "").encode(sys.stderr.encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):  # a console that cannot show Chinese gets the English lines
+        problem = python_too_old(sys.version_info, "en", sys.executable, [sys.argv[0], *argv])
+    if problem:
+        sys.stderr.write(problem + "\n")
+        sys.exit(1)
+
+
+exit_if_python_too_old()
+
+# The rest is imported once the version is known to be good.
+import argparse
+import difflib
+import hashlib
+import shutil
+import signal
+import sqlite3
+import subprocess
+import tempfile
+import time
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+# TUTORIAL_VENV puts the course's environment somewhere else (CI sets up a second Python beside .venv);
+# TUTORIAL_REQUIREMENTS installs another file instead of requirements.txt (the tests use a tiny one).
+VENV = Path(os.environ.get("TUTORIAL_VENV") or ROOT / ".venv").absolute()
+REQUIREMENTS = Path(os.environ.get("TUTORIAL_REQUIREMENTS") or ROOT / "requirements.txt").absolute()
+STEPS = sorted(path.name for path in (ROOT / "steps").iterdir() if (path / "app.py").is_file())
 
 
 def resolve_step(name):
@@ -110,26 +178,231 @@ def folder_diff(old, new, old_label, new_label):
                                     for line in lines)
 
 
-def venv_python():
-    """The interpreter inside .venv (Scripts\\python.exe on Windows, bin/python elsewhere)."""
+def venv_python(venv_dir=None):
+    """The interpreter inside the course's environment (Scripts\\python.exe on Windows, bin/python elsewhere)."""
+    venv_dir = Path(venv_dir or VENV)
     if os.name == "nt":
-        return VENV / "Scripts" / "python.exe"
-    return VENV / "bin" / "python"
+        return venv_dir / "Scripts" / "python.exe"
+    return venv_dir / "bin" / "python"
 
 
-def ensure_venv():
-    """Create .venv and install the pinned requirements; reinstall only when they change."""
-    wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
-    if venv_python().exists() and STAMP.exists() and STAMP.read_text().strip() == wanted:
-        return venv_python()
-    if not venv_python().exists():
-        print(f"Creating the virtual environment in {VENV} ...", flush=True)
-        venv.EnvBuilder(with_pip=True).create(VENV)
-    print("Installing the course's requirements (once; again only when requirements.txt changes) ...", flush=True)
-    pip = [str(venv_python()), "-m", "pip", "install", "--disable-pip-version-check", "--quiet"]
-    subprocess.run(pip + ["-r", str(REQUIREMENTS)], check=True)
-    STAMP.write_text(wanted)
-    return venv_python()
+class SetupError(Exception):
+    """A set-up that could not finish; its text, in the student's language, says why and what to do next."""
+
+
+# What the set-up tells a student, in each language.
+SETUP_TEXT = {
+    "en": {
+        "creating": "Creating the course's virtual environment in {venv} (a few seconds) ...",
+        "remaking": "{venv} is incomplete (its Python does not run, or it has no pip): making it again.",
+        "installing": "Installing the course's packages from {requirements} (once, and again only when it changes):",
+        "package": "  [{number}] {name} {version}{where}",
+        "downloading": " (downloading, {size})", "cached": " (from pip's cache)", "local": " (a local file)",
+        "building": "  building {name} from its source ...",
+        "unpacking": "Installing {packages} into {venv} (the longest part, a minute or two) ...",
+        "done": "Set-up done in {seconds:.0f} s: {packages} installed in {venv}.",
+        "packages": lambda count: f"{count} package" + ("" if count == 1 else "s"),
+        "no_connection": " (it could not connect: {reason})",
+        "pip_failed": "The set-up did not finish: pip could not install {package}. pip's last error: {error}\n"
+                      "The cause is most often the network (no connection, or a proxy or firewall in the way; "
+                      "behind a proxy, set HTTPS_PROXY), or a full disk. pip's full output is in {log}.\n"
+                      "Once that is fixed, run the same command again; it carries on from here: {command}",
+        "venv_failed": "The set-up did not finish: Python could not create the virtual environment in {venv}. "
+                       "Its last line: {error}\n"
+                       "On Debian and Ubuntu this needs the python3-venv package (sudo apt install python3-venv); "
+                       "otherwise the disk may be full or the folder not writable. The full output is in {log}.\n"
+                       "Once that is fixed, run the same command again: {command}",
+        "os_failed": "The set-up did not finish: {error}\n"
+                     "The disk may be full, or {venv} not writable. Once that is fixed, run the same command "
+                     "again: {command}",
+        "not_a_venv": "The set-up did not start: {venv} exists but is not a virtual environment, so it is left alone.\n"
+                      "Move it away or delete it, then run the same command again: {command}",
+        "interrupted": "The set-up was stopped (Ctrl+C) before it finished. Run the same command again to finish "
+                       "it: {command}",
+        "requirements": "the course's packages",
+    },
+    "zh": {
+        "creating": "正在 {venv} 中创建课程的虚拟环境（需要几秒钟）……",
+        "remaking": "{venv} 不完整（其中的 Python 无法运行，或者没有 pip），正在重新创建。",
+        "installing": "正在安装 {requirements} 中列出的课程所需的包（只在第一次和这个文件改变时安装）：",
+        "package": "  [{number}] {name} {version}{where}",
+        "downloading": "（下载中，{size}）", "cached": "（来自 pip 的缓存）", "local": "（本地文件）",
+        "building": "  正在从源代码构建 {name}……",
+        "unpacking": "正在把 {packages}装进 {venv}（最耗时的一步，需要一两分钟）……",
+        "done": "安装完成，用时 {seconds:.0f} 秒：{venv} 中装好了 {packages}。",
+        "packages": lambda count: f"{count} 个包",
+        "no_connection": "（无法连接：{reason}）",
+        "pip_failed": "安装没有完成：pip 无法安装 {package}。pip 最后的错误信息：{error}\n"
+                      "最常见的原因是网络（没有联网，或者被代理、防火墙挡住；使用代理时请设置 HTTPS_PROXY），"
+                      "也可能是磁盘满了。pip 的完整输出在 {log}。\n"
+                      "问题解决后，再运行一次同样的命令，它会从这里继续：{command}",
+        "venv_failed": "安装没有完成：Python 无法在 {venv} 中创建虚拟环境。最后一行输出：{error}\n"
+                       "在 Debian 和 Ubuntu 上需要先安装 python3-venv 包（sudo apt install python3-venv）；"
+                       "否则可能是磁盘满了，或者这个文件夹不能写入。完整输出在 {log}。\n"
+                       "问题解决后，再运行一次同样的命令：{command}",
+        "os_failed": "安装没有完成：{error}\n"
+                     "可能是磁盘满了，或者 {venv} 不能写入。问题解决后，再运行一次同样的命令：{command}",
+        "not_a_venv": "安装没有开始：{venv} 已经存在，但它不是虚拟环境，所以没有动它。\n"
+                      "请把它移走或删除，然后再运行一次同样的命令：{command}",
+        "interrupted": "安装在完成之前被停止了（Ctrl+C）。再运行一次同样的命令就能装完：{command}",
+        "requirements": "课程所需的包",
+    },
+}
+
+
+def shown_path(path):
+    """A path as a student reads it: relative to the current folder when it lies inside it."""
+    path = Path(path).absolute()
+    with contextlib.suppress(ValueError):
+        return str(path.relative_to(Path.cwd())) or "."
+    return str(path)
+
+
+def venv_works(python):
+    """Whether an environment's Python runs and has pip."""
+    try:
+        return python.exists() and subprocess.run([str(python), "-m", "pip", "--version"], capture_output=True,
+                                                  timeout=120).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+def make_venv(venv_dir, log_path, say, fields):
+    """Create the environment (again, if a half-made one is in the way), writing what went wrong to log_path."""
+    if venv_dir.exists():
+        if any(venv_dir.iterdir()) and not (venv_dir / "pyvenv.cfg").exists():
+            raise SetupError(say["not_a_venv"].format(**fields))
+        print(say["remaking"].format(**fields), flush=True)
+        shutil.rmtree(venv_dir)
+    print(say["creating"].format(**fields), flush=True)
+    venv_dir.mkdir(parents=True)
+    try:
+        venv.EnvBuilder(with_pip=True).create(venv_dir)
+    except subprocess.CalledProcessError as error:  # ensurepip failed; its output says why
+        output = error.output.decode("utf-8", "replace") if isinstance(error.output, bytes) else error.output or ""
+        log_path.write_text(output, encoding="utf-8")
+        raise SetupError(say["venv_failed"].format(error=last_error_line(output) or error, **fields)) from None
+
+
+def last_error_line(output):
+    """pip's last "ERROR: ..." line, or else the last line it printed."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("ERROR:")]
+    return (errors or lines or [""])[-1]
+
+
+def connection_problem(output):
+    """Why pip could not reach an index, from its warnings ("[Errno 111] Connection refused"), or ""."""
+    import re
+
+    reasons = re.findall(r"(\[Errno -?\d+\] [^'\")\]]+|ProxyError|SSLError|Read timed out|timed out)", output)
+    return reasons[-1].strip() if reasons else ""
+
+
+def distribution(filename):
+    """(name, version) from a wheel or source archive's file name: click-8.5.1-py3-none-any.whl -> click, 8.5.1."""
+    name = Path(filename).name
+    for suffix in (".whl", ".tar.gz", ".zip", ".tar.bz2"):
+        if name.endswith(suffix):
+            stem = name[:-len(suffix)]
+            parts = stem.split("-") if suffix == ".whl" else stem.rsplit("-", 1)
+            return (parts[0], parts[1]) if len(parts) > 1 else (stem, "")
+    return name, ""
+
+
+def pip_install(python, requirements, log_path, say, fields):
+    """Install requirements with pip, one line per package on the screen and all of pip's output in log_path.
+
+    Returns the number of packages installed; raises SetupError with the paragraph for a failure.
+    """
+    command = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--no-input",
+               "--progress-bar", "off", "-r", str(requirements)]
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONUNBUFFERED="1")
+    print(say["installing"].format(**fields), flush=True)
+    seen, installed, output = set(), 0, []
+    package = working_on = say["requirements"]
+    with open(log_path, "w", encoding="utf-8") as log, \
+            subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+                             text=True, encoding="utf-8", errors="replace") as pip:
+        try:
+            for line in pip.stdout:
+                log.write(line)
+                output.append(line)
+                words = line.split()
+                if line.startswith("Collecting "):
+                    working_on = line.split(" (from ")[0].split(None, 1)[1].strip()
+                elif words[:1] in (["Processing"], ["Downloading"]) or words[:2] == ["Using", "cached"]:
+                    file = words[2] if words[0] == "Using" else words[1]
+                    if file.endswith(".metadata"):
+                        continue
+                    name, version = distribution(file)
+                    working_on = name
+                    if name.lower() not in seen:
+                        seen.add(name.lower())
+                        size = line.rsplit("(", 1)[1].rstrip(")\n ") if line.rstrip().endswith(")") else ""
+                        where = (say["downloading"].format(size=size) if words[0] == "Downloading"
+                                 else say["local"] if words[0] == "Processing" else say["cached"])
+                        print(say["package"].format(number=len(seen), name=name, version=version, where=where),
+                              flush=True)
+                elif line.startswith("  Building wheel for "):
+                    working_on = words[3]
+                    print(say["building"].format(name=working_on), flush=True)
+                elif line.startswith("Installing collected packages:"):
+                    names = line.split(":", 1)[1].split(",")
+                    working_on = ", ".join(name.strip() for name in names)
+                    print(say["unpacking"].format(packages=say["packages"](len(names)), **fields), flush=True)
+                elif line.startswith("Successfully installed "):
+                    installed = len(words) - 2
+                elif line.startswith("ERROR: No matching distribution found for "):
+                    package = line.split(" for ", 1)[1].strip()
+            pip.wait()
+        except KeyboardInterrupt:
+            pip.terminate()
+            pip.wait()
+            raise SetupError(say["interrupted"].format(**fields)) from None
+    if pip.returncode != 0:
+        if package == say["requirements"]:
+            package = working_on
+        output = "".join(output)
+        reason = connection_problem(output)
+        error = last_error_line(output) + (say["no_connection"].format(reason=reason) if reason else "")
+        raise SetupError(say["pip_failed"].format(package=package, error=error, **fields))
+    return installed
+
+
+def ensure_venv(venv_dir=None, requirements=None, language=None):
+    """Create the course's virtual environment, install the pinned requirements into it, and return its Python.
+
+    Nothing happens while the stamp (the hash of the requirements, written last) matches, so later runs
+    start at once and install again only when the requirements change. A set-up that stopped half-way
+    (no network, a full disk, Ctrl+C) is finished by the next run, and an environment whose Python does not
+    run or has no pip is made again. Raises SetupError, in the student's language, when it cannot finish.
+    """
+    venv_dir = Path(venv_dir or VENV).absolute()
+    requirements = Path(requirements or REQUIREMENTS)
+    python, stamp = venv_python(venv_dir), venv_dir / "requirements.sha256"
+    wanted = hashlib.sha256(requirements.read_bytes()).hexdigest()
+    with contextlib.suppress(OSError):
+        if python.exists() and stamp.read_text().strip() == wanted:
+            return python
+    began = time.monotonic()
+    say = SETUP_TEXT[student_language(language or requested_language(sys.argv[1:]))]
+    log_path = venv_dir / "setup.log"
+    fields = {"venv": shown_path(venv_dir), "requirements": shown_path(requirements), "log": shown_path(log_path),
+              "command": typed_command(["python", *sys.argv])}
+    try:
+        with contextlib.suppress(OSError):
+            stamp.unlink()  # a set-up that stops from here on is finished by the next run
+        if not venv_works(python):
+            make_venv(venv_dir, log_path, say, fields)
+        count = pip_install(python, requirements, log_path, say, fields)
+        stamp.write_text(wanted)
+    except KeyboardInterrupt:
+        raise SetupError(say["interrupted"].format(**fields)) from None
+    except OSError as error:  # a full disk, a folder that cannot be written or deleted
+        raise SetupError(say["os_failed"].format(error=error, **fields)) from None
+    print(say["done"].format(seconds=time.monotonic() - began, packages=say["packages"](count), **fields), flush=True)
+    return python
 
 
 def child_env(**extra):
@@ -177,6 +450,12 @@ def command_progress(args):
         return subprocess.run(command, cwd=ROOT, env=child_env()).returncode
     except KeyboardInterrupt:
         return 130
+
+
+def command_setup(args):
+    """Set up the course's environment now, and print the path of its Python."""
+    print(shown_path(ensure_venv()))
+    return 0
 
 
 def command_run(args):
@@ -348,6 +627,10 @@ def build_parser():
     progress.add_argument("--lang", choices=["zh", "en"], help="the table's language (default: from the locale)")
     progress.set_defaults(handler=command_progress)
 
+    setup = commands.add_parser("setup", help="set up the course's environment now (the commands that need it "
+                                              "do this first)")
+    setup.set_defaults(handler=command_setup)
+
     run = commands.add_parser("run", help="start a step's app on http://127.0.0.1:PORT/")
     run.add_argument("step", help="a step: 6, 06 or 06_taskman")
     run.add_argument("--port", type=int, default=5000, help="the port to listen on (default 5000)")
@@ -399,7 +682,11 @@ def main(argv=None):
                           if getattr(args, name, None)]
         if getattr(args, "output", None):  # the tool runs in the repository's folder: pass an absolute path
             args.tool_args.append(f"--output={Path(args.output).resolve()}")
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except SetupError as error:  # its paragraph says what failed and what to do next: no traceback
+        print(error, file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

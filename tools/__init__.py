@@ -4,4 +4,5 @@ steps.py     find the steps and load a step's app.py as a fresh module
 forms.py     submit a page's forms the way a browser does (CSRF token included)
 site.py      the mkdocs hook that fills the course pages with code, diffs and HTTP exchanges
 mutation.py  the mutation score of each step's suite (mutmut)
+pythons.py   the Python interpreters on this machine, by version (CI's runs under the oldest and newest)
 """

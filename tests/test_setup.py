@@ -1,0 +1,224 @@
+"""tutorial.py's set-up, as a new student meets it: the Python it needs, progress, and failures explained.
+
+The environments made here live in temporary folders (TUTORIAL_VENV) and install a tiny requirements file
+(TUTORIAL_REQUIREMENTS) from a wheel made on the spot; pip is cut off from every index, so nothing but
+loopback is ever reached.
+"""
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import zipfile
+
+import pytest
+
+from support import ROOT
+from tools.pythons import ci_runs, find_python
+
+sys.path.insert(0, str(ROOT))
+import tutorial  # noqa: E402
+
+FLOOR = "{}.{}".format(*tutorial.MINIMUM_PYTHON)
+
+
+# ---------------------------------------------------------------- the oldest Python the course supports
+
+@pytest.mark.parametrize("language, words", [
+    ("en", ["Python 3.10.13", f"Python {FLOOR} or newer", "python.org", "Microsoft Store", "Homebrew",
+            "package manager", "tutorial.py test"]),
+    ("zh", ["Python 3.10.13", f"Python {FLOOR} 或更新的版本", "python.org", "Microsoft Store", "Homebrew",
+            "包管理器", "tutorial.py test"]),
+])
+def test_an_older_python_is_told_which_one_to_install_in_three_lines(language, words):
+    message = tutorial.python_too_old((3, 10, 13, "final", 0), language, "/usr/bin/python3", ["tutorial.py", "test"])
+    assert len(message.splitlines()) <= 3
+    for word in words:
+        assert word in message, f"{word!r} is missing from:\n{message}"
+
+
+@pytest.mark.parametrize("version", [tutorial.MINIMUM_PYTHON + (0,), (3, 13, 0), (4, 0, 0)])
+def test_the_floor_and_anything_newer_is_good_enough(version):
+    assert tutorial.python_too_old(version, "en", "python", ["tutorial.py"]) is None
+
+
+def test_the_readme_the_site_and_tutorial_py_name_the_same_floor():
+    promises = {"README.md": f"Python {FLOOR} or newer", "docs/index.en.md": f"Python {FLOOR} or newer",
+                "docs/index.md": f"Python {FLOOR} 或更新的版本", "tutorial.py": f"Python {FLOOR} or newer"}
+    for path, promise in promises.items():
+        text = (ROOT / path).read_text(encoding="utf-8")
+        assert promise in text, f"{path} does not say {promise!r}"
+        assert not re.search(r"Python 3\.(?!" + FLOOR.split(".")[1] + r"\b)\d+ (or newer|或更新)", text), path
+
+
+@pytest.mark.parametrize("minor", range(6, tutorial.MINIMUM_PYTHON[1]))
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_tutorial_py_under_an_older_python_stops_with_three_lines_and_no_traceback(minor, lang):
+    """Run for real under each older Python on this machine: the file must still parse there."""
+    python = find_python(3, minor)
+    if not python:
+        pytest.skip(f"Python 3.{minor} is not installed here (pyenv or python3.{minor} on PATH)")
+    env = {name: value for name, value in os.environ.items() if not name.startswith(("LC_", "LANG"))}
+    env["LANG"] = "en_US.UTF-8" if lang == "en" else "zh_CN.UTF-8"
+    result = subprocess.run([python, "tutorial.py", "test"], cwd=ROOT, env=env, capture_output=True,
+                            text=True, encoding="utf-8", timeout=60)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert 1 <= len(lines) <= 3 and "Traceback" not in result.stderr, result.stderr
+    assert f"Python 3.{minor}." in lines[0] and f"Python {FLOOR}" in lines[0], lines[0]
+    # Chinese where the console can show it (Python 3.6 falls back to ASCII without that locale installed)
+    assert ("newer" in lines[0]) if lang == "en" else ("更新的版本" in lines[0] or "newer" in lines[0])
+
+
+def test_ci_runs_the_fast_suite_under_the_oldest_and_the_newest_python_but_not_twice_under_python3():
+    pythons = {(3, 10): ("3.10.13", "/p/3.10"), (3, 11): ("3.11.7", "/p/3.11"), (3, 13): ("3.13.0", "/p/3.13")}
+    runs, notes = ci_runs(pythons, current=(3, 12), minimum=(3, 11))
+    assert runs == [("oldest-supported", "3.11.7", "/p/3.11"), ("newest-installed", "3.13.0", "/p/3.13")]
+    runs, notes = ci_runs(pythons, current=(3, 11), minimum=(3, 11))
+    assert runs == [("newest-installed", "3.13.0", "/p/3.13")]
+    assert any("3.11.7" in note and "python3 itself" in note for note in notes)
+    runs, notes = ci_runs({(3, 13): ("3.13.0", "/p/3.13")}, current=(3, 13), minimum=(3, 11))
+    assert runs == [] and any(note.startswith("missing: Python 3.11") for note in notes)
+
+
+# ---------------------------------------------------------------- the set-up, with pip cut off from the world
+
+def make_wheel(folder, name="tutorial_probe", version="1.0"):
+    """A tiny pure-Python wheel, so that pip has something to install without any index."""
+    dist = f"{name}-{version}"
+    files = {f"{name}.py": "ANSWER = 42\n",
+             f"{dist}.dist-info/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
+             f"{dist}.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"}
+    files[f"{dist}.dist-info/RECORD"] = "".join(f"{path},,\n" for path in [*files, f"{dist}.dist-info/RECORD"])
+    folder.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(folder / f"{dist}-py3-none-any.whl", "w") as wheel:
+        for path, text in files.items():
+            wheel.writestr(path, text)
+    return folder
+
+
+@pytest.fixture
+def course(tmp_path):
+    """Environment variables for tutorial.py with its own venv and a one-package requirements file.
+
+    pip reads no configuration file (this machine's adds indexes) and no index: only the folder in
+    PIP_FIND_LINKS, which starts empty, as if there were no network.
+    """
+    (tmp_path / "requirements.txt").write_text("tutorial-probe==1.0\n")
+    (tmp_path / "nothing").mkdir()
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith(("PIP_", "LC_", "LANG")) and name not in ("VIRTUAL_ENV", "PYTHONHOME")}
+    env.update(PIP_CONFIG_FILE=os.devnull, PIP_NO_INDEX="1", PIP_FIND_LINKS=str(tmp_path / "nothing"),
+               PIP_DISABLE_PIP_VERSION_CHECK="1", TUTORIAL_VENV=str(tmp_path / "venv"),
+               TUTORIAL_REQUIREMENTS=str(tmp_path / "requirements.txt"), LANG="en_US.UTF-8")
+    return tmp_path, env
+
+
+def tutorial_py(env, *args, **kwargs):
+    return subprocess.run([sys.executable, str(ROOT / "tutorial.py"), *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, encoding="utf-8", timeout=300, **kwargs)
+
+
+def test_a_failed_install_says_what_failed_and_the_next_run_finishes_the_set_up(course):
+    folder, env = course
+    venv_dir = folder / "venv"
+    # A set-up that died half-way: the folder and its pyvenv.cfg, a python that does not run.
+    (venv_dir / "bin").mkdir(parents=True)
+    (venv_dir / "pyvenv.cfg").write_text("home = /nowhere\n")
+    (venv_dir / "bin" / "python").write_text("not a program")
+
+    failed = tutorial_py(env, "test")
+    assert failed.returncode == 1
+    assert "Traceback" not in failed.stdout + failed.stderr, failed.stderr
+    assert "is incomplete" in failed.stdout and "making it again" in failed.stdout, failed.stdout
+    paragraph = failed.stderr
+    assert "pip could not install tutorial-probe==1.0" in paragraph, paragraph
+    assert "ERROR: No matching distribution found for tutorial-probe==1.0" in paragraph
+    assert "network" in paragraph and "proxy" in paragraph and "disk" in paragraph
+    log = venv_dir / "setup.log"
+    assert str(log) in paragraph or os.path.relpath(log, ROOT) in paragraph, paragraph
+    assert "No matching distribution" in log.read_text(encoding="utf-8")
+    assert "tutorial.py test" in paragraph.splitlines()[-1]
+    assert len(paragraph.splitlines()) <= 4, "one short paragraph"
+
+    # The same failure in Chinese; the environment made by the first run is kept.
+    chinese = tutorial_py({**env, "LANG": "zh_CN.UTF-8"}, "test")
+    assert chinese.returncode == 1 and "Traceback" not in chinese.stderr
+    assert "is incomplete" not in chinese.stdout and "不完整" not in chinese.stdout
+    assert "pip 无法安装 tutorial-probe==1.0" in chinese.stderr and "网络" in chinese.stderr, chinese.stderr
+    assert "tutorial.py test" in chinese.stderr.splitlines()[-1]
+
+    # pip can reach the package now: the set-up finishes, saying what it installs and how long it took.
+    working = {**env, "PIP_FIND_LINKS": str(make_wheel(folder / "wheels"))}
+    done = tutorial_py(working, "setup")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "[1] tutorial_probe 1.0" in done.stdout, done.stdout
+    assert re.search(r"Set-up done in \d+ s: 1 package installed", done.stdout), done.stdout
+    python = tutorial.venv_python(venv_dir)
+    assert subprocess.run([str(python), "-c", "import tutorial_probe"]).returncode == 0
+
+    # Once done, nothing is installed again.
+    again = tutorial_py(working, "setup")
+    assert again.returncode == 0 and "Installing" not in again.stdout, again.stdout
+
+
+@pytest.mark.skipif(os.name == "nt", reason="sends Ctrl+C's SIGINT to a process group, which Windows has not")
+def test_ctrl_c_during_the_set_up_says_how_to_finish_it(course):
+    folder, env = course
+    # An index on loopback that accepts connections and never answers: pip waits, as on a slow network.
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        port = silent.getsockname()[1]
+        env = {**env, "PIP_INDEX_URL": f"http://127.0.0.1:{port}/simple", "PIP_TIMEOUT": "60", "PIP_RETRIES": "0"}
+        del env["PIP_NO_INDEX"]
+        process = subprocess.Popen([sys.executable, str(ROOT / "tutorial.py"), "test"], cwd=ROOT, env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+                                   start_new_session=True)
+        try:
+            for line in process.stdout:
+                if line.startswith("Installing the course's packages"):
+                    break
+            time.sleep(1.5)  # pip is waiting for the index now
+            os.killpg(process.pid, signal.SIGINT)  # what Ctrl+C does in a terminal
+            stdout, stderr = process.communicate(timeout=60)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert process.returncode == 1
+    assert "Traceback" not in stdout + stderr, stderr
+    assert "stopped (Ctrl+C)" in stderr and "tutorial.py test" in stderr, stderr
+    assert not (folder / "venv" / "requirements.sha256").exists(), "an unfinished set-up must not be stamped done"
+
+
+def test_a_folder_that_is_not_a_virtual_environment_is_left_alone(tmp_path):
+    (tmp_path / "requirements.txt").write_text("tutorial-probe==1.0\n")
+    mine = tmp_path / "venv"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")
+    with pytest.raises(tutorial.SetupError) as stop:
+        tutorial.ensure_venv(mine, tmp_path / "requirements.txt", "en")
+    assert "is not a virtual environment" in str(stop.value)
+    assert [path.name for path in mine.iterdir()] == ["notes.txt"]
+
+
+def test_set_up_is_skipped_when_requirements_have_not_changed(tmp_path, monkeypatch):
+    """A second `tutorial.py test` starts at once: no pip install while the stamp matches."""
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("Flask==3.1.3\n")
+    venv_dir = tmp_path / "venv"
+    fake_python = tutorial.venv_python(venv_dir)
+    fake_python.parent.mkdir(parents=True)
+    fake_python.write_text("")
+    monkeypatch.setattr(tutorial, "venv_works", lambda python: True)
+    installs = []
+    monkeypatch.setattr(tutorial, "pip_install", lambda python, requirements, *rest: installs.append(python) or 1)
+
+    tutorial.ensure_venv(venv_dir, requirements, "en")
+    tutorial.ensure_venv(venv_dir, requirements, "en")
+    assert len(installs) == 1, "the second run must not reinstall"
+
+    requirements.write_text("Flask==3.1.3\nFlask-WTF==1.3.0\n")
+    tutorial.ensure_venv(venv_dir, requirements, "en")
+    assert len(installs) == 2, "a changed requirements.txt must be installed again"
