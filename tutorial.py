@@ -194,7 +194,8 @@ class SetupError(Exception):
 SETUP_TEXT = {
     "en": {
         "creating": "Creating the course's virtual environment in {venv} (a few seconds) ...",
-        "remaking": "{venv} is incomplete (its Python does not run, or it has no pip): making it again.",
+        "remaking": "{venv} cannot be used (its Python does not run, is older than {floor} or has no pip): "
+                    "making it again.",
         "installing": "Installing the course's packages from {requirements} (once, and again only when it changes):",
         "package": "  [{number}] {name} {version}{where}",
         "downloading": " (downloading, {size})", "cached": " (from pip's cache)", "local": " (a local file)",
@@ -223,7 +224,7 @@ SETUP_TEXT = {
     },
     "zh": {
         "creating": "正在 {venv} 中创建课程的虚拟环境（需要几秒钟）……",
-        "remaking": "{venv} 不完整（其中的 Python 无法运行，或者没有 pip），正在重新创建。",
+        "remaking": "{venv} 无法使用（其中的 Python 无法运行、版本低于 {floor}，或者没有 pip），正在重新创建。",
         "installing": "正在安装 {requirements} 中列出的课程所需的包（只在第一次和这个文件改变时安装）：",
         "package": "  [{number}] {name} {version}{where}",
         "downloading": "（下载中，{size}）", "cached": "（来自 pip 的缓存）", "local": "（本地文件）",
@@ -259,9 +260,10 @@ def shown_path(path):
 
 
 def venv_works(python):
-    """Whether an environment's Python runs and has pip."""
+    """Whether an environment's Python runs, is recent enough and has pip (one made by an older Python has not)."""
+    probe = f"import sys, pip; sys.exit(sys.version_info[:2] < {MINIMUM_PYTHON!r})"
     try:
-        return python.exists() and subprocess.run([str(python), "-m", "pip", "--version"], capture_output=True,
+        return python.exists() and subprocess.run([str(python), "-c", probe], capture_output=True,
                                                   timeout=120).returncode == 0
     except (OSError, subprocess.SubprocessError):
         return False
@@ -389,7 +391,7 @@ def ensure_venv(venv_dir=None, requirements=None, language=None):
     say = SETUP_TEXT[student_language(language or requested_language(sys.argv[1:]))]
     log_path = venv_dir / "setup.log"
     fields = {"venv": shown_path(venv_dir), "requirements": shown_path(requirements), "log": shown_path(log_path),
-              "command": typed_command(["python", *sys.argv])}
+              "command": typed_command(["python", *sys.argv]), "floor": "{}.{}".format(*MINIMUM_PYTHON)}
     try:
         with contextlib.suppress(OSError):
             stamp.unlink()  # a set-up that stops from here on is finished by the next run

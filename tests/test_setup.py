@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -133,7 +134,7 @@ def test_a_failed_install_says_what_failed_and_the_next_run_finishes_the_set_up(
     failed = tutorial_py(env, "test")
     assert failed.returncode == 1
     assert "Traceback" not in failed.stdout + failed.stderr, failed.stderr
-    assert "is incomplete" in failed.stdout and "making it again" in failed.stdout, failed.stdout
+    assert "cannot be used" in failed.stdout and "making it again" in failed.stdout, failed.stdout
     paragraph = failed.stderr
     assert "pip could not install tutorial-probe==1.0" in paragraph, paragraph
     assert "ERROR: No matching distribution found for tutorial-probe==1.0" in paragraph
@@ -147,7 +148,7 @@ def test_a_failed_install_says_what_failed_and_the_next_run_finishes_the_set_up(
     # The same failure in Chinese; the environment made by the first run is kept.
     chinese = tutorial_py({**env, "LANG": "zh_CN.UTF-8"}, "test")
     assert chinese.returncode == 1 and "Traceback" not in chinese.stderr
-    assert "is incomplete" not in chinese.stdout and "不完整" not in chinese.stdout
+    assert "无法使用" not in chinese.stdout, "a working environment is kept"
     assert "pip 无法安装 tutorial-probe==1.0" in chinese.stderr and "网络" in chinese.stderr, chinese.stderr
     assert "tutorial.py test" in chinese.stderr.splitlines()[-1]
 
@@ -190,6 +191,15 @@ def test_ctrl_c_during_the_set_up_says_how_to_finish_it(course):
     assert "Traceback" not in stdout + stderr, stderr
     assert "stopped (Ctrl+C)" in stderr and "tutorial.py test" in stderr, stderr
     assert not (folder / "venv" / "requirements.sha256").exists(), "an unfinished set-up must not be stamped done"
+
+
+def test_an_environment_made_by_an_older_python_is_made_again():
+    """A student who first tried Python 3.10 and then installed a newer one gets a new .venv, not the old one."""
+    assert tutorial.venv_works(Path(sys.executable))
+    older = find_python(3, tutorial.MINIMUM_PYTHON[1] - 1)
+    if not older:
+        pytest.skip(f"no Python 3.{tutorial.MINIMUM_PYTHON[1] - 1} here to play the older one")
+    assert not tutorial.venv_works(Path(older))
 
 
 def test_a_folder_that_is_not_a_virtual_environment_is_left_alone(tmp_path):
