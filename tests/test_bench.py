@@ -133,3 +133,16 @@ def test_the_warm_suite_is_its_two_parts_added_up():
             {"id": "servers_and_browser", "seconds": 60.2, "passed": False}]
     warm = bench.warm_test(runs)
     assert (warm["id"], warm["seconds"], warm["passed"]) == ("warm_test", 180.6, False)
+
+
+def test_the_environment_size_counts_every_file_and_names_the_largest_packages():
+    """The set-up's cost on disk, measured on the environment running these tests."""
+    import importlib.metadata
+    import sys
+    from pathlib import Path
+
+    size = bench.environment_size(Path(sys.prefix), Path(sys.executable), largest=3)
+    largest = [package["megabytes"] for package in size["largest"]]
+    assert len(largest) == 3 and largest == sorted(largest, reverse=True)
+    assert size["packages"] == len(list(importlib.metadata.distributions()))
+    assert size["megabytes"] >= sum(largest) > 0

@@ -50,6 +50,7 @@ from pathlib import Path
 
 from tools.servers import start, stop
 from tools.steps import ROOT, environment, load_app_module
+from tutorial import venv_python as tutorial_venv_python
 
 SIZES = (100, 10_000, 100_000)
 STEPS = ("06_taskman", "07_deploy")
@@ -392,7 +393,7 @@ def measure_load(seconds, log=print):
 def clean_env():
     """This environment without what would point a fresh clone at this repository's .venv, or turn off pip's cache."""
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", NO_MKDOCS_2_WARNING="1")
-    for name in ("VIRTUAL_ENV", "PYTHONHOME", "PYTHONPATH", "PIP_NO_CACHE_DIR"):
+    for name in ("VIRTUAL_ENV", "PYTHONHOME", "PYTHONPATH", "PIP_NO_CACHE_DIR", "TUTORIAL_VENV", "TUTORIAL_REQUIREMENTS"):
         env.pop(name, None)
     return env
 
@@ -420,6 +421,32 @@ def student_python():
     return getattr(sys, "_base_executable", None) or sys.executable
 
 
+# Run by an environment's Python: each installed distribution with the bytes of its own files (its RECORD).
+PACKAGE_SIZES = """
+import importlib.metadata, json
+rows = []
+for dist in importlib.metadata.distributions():
+    size = 0
+    for file in dist.files or []:
+        try:
+            size += dist.locate_file(file).stat().st_size
+        except OSError:
+            pass
+    rows.append([dist.metadata["Name"], dist.version, size])
+print(json.dumps(rows))
+"""
+
+
+def environment_size(venv_dir, python, largest=8):
+    """What a set-up leaves on disk: the environment's files in MB, its packages, and the largest of them."""
+    total = sum(path.stat().st_size for path in Path(venv_dir).rglob("*") if path.is_file() and not path.is_symlink())
+    result = subprocess.run([str(python), "-c", PACKAGE_SIZES], capture_output=True, text=True, check=True)
+    rows = sorted(json.loads(result.stdout), key=lambda row: -row[2])
+    return {"megabytes": round(total / 1e6, 1), "packages": len(rows),
+            "largest": [{"name": name, "version": version, "megabytes": round(size / 1e6, 1)}
+                        for name, version, size in rows[:largest]]}
+
+
 def measure_course(log=print):
     """The course's own speed, as a student meets it, in a fresh clone of this repository."""
     with tempfile.TemporaryDirectory(prefix="bench-clone-") as folder:
@@ -428,7 +455,7 @@ def measure_course(log=print):
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=clone, capture_output=True,
                                 text=True, check=True).stdout.strip()
         python = student_python()
-        venv_python = clone / ".venv" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+        venv_python = tutorial_venv_python(clone / ".venv")
         test = [python, "tutorial.py", "test", "--", "-q"]
         steps = [
             # The set-up alone: .venv, every requirement, and pytest collecting every suite, running none.
@@ -449,6 +476,9 @@ def measure_course(log=print):
             seconds, passed = timed(command, clone, log)
             course["runs"].append({"id": key, "label": label, "seconds": seconds, "passed": passed})
             log(f"    {seconds:.0f} s")
+            if key == "cold_setup" and passed:
+                course["venv"] = environment_size(clone / ".venv", venv_python)
+                log(f"    .venv: {course['venv']['megabytes']:.0f} MB, {course['venv']['packages']} packages")
         course["runs"].insert(1, warm_test(course["runs"]))
     return course
 
@@ -508,6 +538,11 @@ def main(argv=None):
         log(f"\nThe course's own speed (commit {results['course']['commit']}, measured {results['course']['date']}):")
         for run in results["course"]["runs"]:
             log(f"  {run['seconds']:>6.0f} s  {run['label']}{'' if run['passed'] else '  (FAILED)'}")
+        if "venv" in results["course"]:
+            size = results["course"]["venv"]
+            log(f"  .venv after the set-up: {size['megabytes']:.0f} MB, {size['packages']} packages; the largest:")
+            for package in size["largest"]:
+                log(f"  {package['megabytes']:>6.1f} MB  {package['name']} {package['version']}")
     log(f"\nWrote {args.output} in {time.monotonic() - began:.0f} s.")
     return 0 if all(verdict["holds"] for verdict in results.get("targets", [])) else 1
 
