@@ -297,7 +297,10 @@ def connection_problem(output):
     """Why pip could not reach an index, from its warnings ("[Errno 111] Connection refused"), or ""."""
     import re
 
-    reasons = re.findall(r"(\[Errno -?\d+\] [^'\")\]]+|ProxyError|SSLError|Read timed out|timed out)", output)
+    reasons = []
+    for line in output.splitlines():
+        if "Retrying (" in line or "connection" in line.lower():
+            reasons += re.findall(r"\[Errno -?\d+\] [^'\")\]]+|ProxyError|SSLError|Read timed out|timed out", line)
     return reasons[-1].strip() if reasons else ""
 
 
@@ -323,12 +326,13 @@ def pip_install(python, requirements, log_path, say, fields):
     print(say["installing"].format(**fields), flush=True)
     seen, installed, output = set(), 0, []
     package = working_on = say["requirements"]
-    with open(log_path, "w", encoding="utf-8") as log, \
+    with open(log_path, "w", encoding="utf-8", buffering=1) as log, \
             subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
                              text=True, encoding="utf-8", errors="replace") as pip:
         try:
             for line in pip.stdout:
-                log.write(line)
+                with contextlib.suppress(OSError):  # a full disk: pip's own error says so below
+                    log.write(line)
                 output.append(line)
                 words = line.split()
                 if line.startswith("Collecting "):
@@ -350,8 +354,8 @@ def pip_install(python, requirements, log_path, say, fields):
                     working_on = words[3]
                     print(say["building"].format(name=working_on), flush=True)
                 elif line.startswith("Installing collected packages:"):
-                    names = line.split(":", 1)[1].split(",")
-                    working_on = ", ".join(name.strip() for name in names)
+                    names = [name.strip() for name in line.split(":", 1)[1].split(",")]
+                    working_on = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
                     print(say["unpacking"].format(packages=say["packages"](len(names)), **fields), flush=True)
                 elif line.startswith("Successfully installed "):
                     installed = len(words) - 2
@@ -383,15 +387,18 @@ def ensure_venv(venv_dir=None, requirements=None, language=None):
     venv_dir = Path(venv_dir or VENV).absolute()
     requirements = Path(requirements or REQUIREMENTS)
     python, stamp = venv_python(venv_dir), venv_dir / "requirements.sha256"
-    wanted = hashlib.sha256(requirements.read_bytes()).hexdigest()
-    with contextlib.suppress(OSError):
-        if python.exists() and stamp.read_text().strip() == wanted:
-            return python
-    began = time.monotonic()
     say = SETUP_TEXT[student_language(language or requested_language(sys.argv[1:]))]
     log_path = venv_dir / "setup.log"
     fields = {"venv": shown_path(venv_dir), "requirements": shown_path(requirements), "log": shown_path(log_path),
               "command": typed_command(["python", *sys.argv]), "floor": "{}.{}".format(*MINIMUM_PYTHON)}
+    try:
+        wanted = hashlib.sha256(requirements.read_bytes()).hexdigest()
+    except OSError as error:
+        raise SetupError(say["os_failed"].format(error=error, **fields)) from None
+    with contextlib.suppress(OSError):
+        if python.exists() and stamp.read_text().strip() == wanted:
+            return python
+    began = time.monotonic()
     try:
         with contextlib.suppress(OSError):
             stamp.unlink()  # a set-up that stops from here on is finished by the next run
