@@ -136,9 +136,11 @@ def resolve_step(name):
     raise SystemExit(f"There is no step {name!r}. The steps are: {', '.join(STEPS)}")
 
 
-# What a folder holds that is not part of a step: caches, virtual environments, databases, editor files.
+# The file in a student's folder that remembers which exercise hints they have seen (tools/exercises.py).
+HINTS_FILE = ".tutorial-hints.json"
+# What a folder holds that is not part of a step: caches, virtual environments, databases, editor files, hints.
 IGNORED_NAMES = {"__pycache__", ".pytest_cache", ".mypy_cache", ".ipynb_checkpoints", ".venv", "venv", "env",
-                 ".git", "instance", ".DS_Store", ".idea", ".vscode", "node_modules"}
+                 ".git", "instance", ".DS_Store", ".idea", ".vscode", "node_modules", HINTS_FILE}
 IGNORED_SUFFIXES = {".pyc", ".db", ".sqlite", ".sqlite3", ".db-wal", ".db-shm", ".db-journal"}
 
 
@@ -441,6 +443,9 @@ def command_check(args):
     """Grade a folder against one step with the coach (tools/check.py): a short report, the cause first."""
     python = ensure_venv()
     command = [str(python), "-m", "tools.check", resolve_step(args.step), "--lang", student_language(args.lang)]
+    if args.exercise is not None:  # one exercise of the step (tools/exercises.py), or its next hint
+        command[2:4] = ["tools.exercises", resolve_step(args.step), str(args.exercise)]
+        command += ["--hint"] if args.hint else []
     if args.app_dir:
         command += ["--app-dir", str(Path(args.app_dir).resolve())]
     command += [flag for flag in ("--verbose", "--watch") if getattr(args, flag[2:])]
@@ -628,6 +633,8 @@ def build_parser():
                                                            "in an English locale)")
     check.add_argument("--verbose", action="store_true", help="print pytest's whole output too")
     check.add_argument("--watch", action="store_true", help="check again on every save, until Ctrl+C")
+    check.add_argument("--exercise", metavar="K", type=int, help="check exercise K of the step's page instead")
+    check.add_argument("--hint", action="store_true", help="with --exercise: the next hint you have not seen yet")
     check.set_defaults(handler=command_check)
 
     progress = commands.add_parser("progress", help="every step's state in your folder of step folders")

@@ -307,8 +307,9 @@ def copy_folder(folder, into):
     return target
 
 
-def run_suite(step, folder, language, fast=False):
-    """Run the step's suite against a temporary copy of `folder`, from inside that copy.
+def run_suite(step, folder, language, fast=False, tests=None):
+    """Run the step's suite (or the test file `tests`: an exercise's) against a temporary copy of `folder`,
+    from inside that copy.
 
     Returns (tests, pytest's exit code, pytest's output, repository changes).
     """
@@ -321,7 +322,7 @@ def run_suite(step, folder, language, fast=False):
         os.environ["COURSE_LANG"] = language
         sys.pycache_prefix = str(PYCACHE)
         os.chdir(copy)
-        args = [str(ROOT / "tests" / step), "--app-dir", str(copy), "--rootdir", str(ROOT),
+        args = [str(tests or ROOT / "tests" / step), "--app-dir", str(copy), "--rootdir", str(ROOT),
                 "-c", str(ROOT / "pytest.ini"), "-p", "no:hypothesispytest", "--tb=short", "-q"]
         if fast:
             args += ["-m", "not servers"]
