@@ -175,7 +175,10 @@ def folder_diff(old, new, old_label, new_label):
         except UnicodeDecodeError:
             yield path, status, f"Binary files {old_label}/{path} and {new_label}/{path} differ\n"
             continue
-        lines = difflib.unified_diff(a_lines, b_lines, f"{old_label}/{path}", f"{new_label}/{path}")
+        # As git and diff -u do: an added file comes from /dev/null, a removed one goes to it.
+        lines = difflib.unified_diff(a_lines, b_lines,
+                                     "/dev/null" if status == "added" else f"{old_label}/{path}",
+                                     "/dev/null" if status == "removed" else f"{new_label}/{path}")
         yield path, status, "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
                                     for line in lines)
 

@@ -112,18 +112,58 @@ def expected_diffs(step):
             continue
         a_lines = a.read_text(encoding="utf-8").splitlines(keepends=True) if a.is_file() else []
         b_lines = b.read_text(encoding="utf-8").splitlines(keepends=True) if b.is_file() else []
-        diffs[path] = "".join(difflib.unified_diff(a_lines, b_lines, f"{before}/{path}", f"{step}/{path}")).rstrip("\n")
+        old_label = f"{before}/{path}" if a.is_file() else "/dev/null"
+        new_label = f"{step}/{path}" if b.is_file() else "/dev/null"
+        diffs[path] = "".join(difflib.unified_diff(a_lines, b_lines, old_label, new_label)).rstrip("\n")
     return diffs
 
 
 @pytest.mark.parametrize("step", STEPS[1:])
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_each_diff_is_exactly_the_unified_diff_of_the_two_step_folders(site, step, language):
-    shown = {}
-    for wrapper in step_page(site, step, language).select("div.course-block[data-kind=diff]"):
+    """A changed or removed file shows its unified diff (from or to /dev/null for a removed one); an added file,
+    all new, shows no diff but the whole file once: in the block, or by a link to the page's own block of it."""
+    page = step_page(site, step, language)
+    diffs, added = {}, set()
+    for wrapper in page.select("div.course-block[data-kind=diff]"):
         path = wrapper["data-source"].split()[1].split("/", 2)[2]
-        shown[path] = code_of(wrapper.find("pre"))
-    assert shown == expected_diffs(step)
+        if wrapper["data-status"] != "added":
+            diffs[path] = code_of(wrapper.find("pre"))
+            continue
+        added.add(path)
+        link = wrapper.select_one('a[href^="#file-"]')
+        whole = page.find(id=link["href"][1:]) if link else wrapper
+        assert whole is not None, f"{step}: the diff of {path} links to {link['href']}, which is not on the page"
+        assert whole["data-source"].endswith(f"steps/{step}/{path}") and len(whole.find_all("pre")) == 1
+        assert code_of(whole.find("pre")) == (ROOT / "steps" / step / path).read_text(encoding="utf-8").rstrip("\n")
+    expected = expected_diffs(step)
+    assert added == {path for path, diff in expected.items() if diff.startswith("--- /dev/null")}
+    assert diffs == {path: diff for path, diff in expected.items() if path not in added}
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_diff_keeps_the_colours_of_its_language(site, language):
+    """In step 05's diff of app.py, the added and removed lines hold Python's tokens (keywords, strings) as
+    Pygments colours them, not only the green and red of a diff."""
+    wrapper = next(w for w in step_page(site, "05_sqlite", language).select("div.course-block[data-kind=diff]")
+                   if w["data-source"].endswith("/app.py"))
+    diff = wrapper.find("pre")
+    assert diff.select("span.gi span.k") and diff.select("span.gd span.s2, span.gd span.s1, span.gd span.k")
+    assert diff.select("span.gu"), "the @@ lines are not marked"
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_only_a_change_is_highlighted(site, language):
+    """An excerpt highlights the lines changed since the step before, unless every line is new (then a highlight
+    would say nothing); the excerpts on the step pages do highlight some changes."""
+    page = step_page(site, "05_sqlite", language)
+    excerpts = page.select("div.course-block[data-kind=excerpt]")
+    assert excerpts
+    for wrapper in excerpts:
+        lines = code_of(wrapper.find("pre")).count("\n") + 1
+        assert len(wrapper.select(".hll")) < lines, f"every line of an excerpt of {wrapper['data-source']} is highlighted"
+    assert any(wrapper.select(".hll") for page in (step_page(site, step, language) for step in STEPS[1:])
+               for wrapper in page.select("div.course-block[data-kind=excerpt]")), "no excerpt highlights a change"
 
 
 def concept_anchors(step):
@@ -200,7 +240,7 @@ def test_changing_a_line_in_a_step_changes_the_built_page(tmp_path):
     """Edit a step in a copy of the repository: its page's diff and excerpt follow, with no edit under docs/."""
     copy = tmp_path / "course"
     copy.mkdir()
-    for part in ("steps", "docs", "tools", "tests", "bench", "tutorial.py", "mkdocs.yml"):
+    for part in ("steps", "docs", "overrides", "tools", "tests", "bench", "tutorial.py", "mkdocs.yml"):
         source = ROOT / part
         if source.is_dir():
             shutil.copytree(source, copy / part, ignore=shutil.ignore_patterns("__pycache__", "instance"))
@@ -215,7 +255,7 @@ def test_changing_a_line_in_a_step_changes_the_built_page(tmp_path):
     site = build(copy, tmp_path / "site")
     for language in ("zh", "en"):
         page = step_page(site, "05_sqlite", language)
-        diffs = [code_of(w.find("pre")) for w in page.select("div.course-block[data-kind=diff]")]
+        diffs = [code_of(w.find("pre")) for w in page.select("div.course-block[data-kind=diff][data-status=changed]")]
         excerpts = [code_of(w.find("pre")) for w in page.select("div.course-block[data-kind=excerpt]")]
         assert any("+" + marker in diff for diff in diffs), "the diff did not follow the change"
         assert any(marker in excerpt for excerpt in excerpts), "the excerpt did not follow the change"

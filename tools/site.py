@@ -27,12 +27,15 @@ Every block is wrapped in <div class="course-block" data-kind=... data-source=..
 the tests prove that no page shows code that was not generated here.
 """
 import ast
+import contextlib
 import difflib
+import hashlib
 import json
 import os
 import posixpath
 import re
 import shlex
+import sqlite3
 import sys
 from http import HTTPStatus
 from urllib.parse import urlencode
@@ -61,7 +64,8 @@ NAMED_LEXERS = {"Dockerfile": "docker", ".dockerignore": "text", "requirements.t
 
 WORDS = {
     "zh": {"added": "新增", "removed": "删除", "changed": "修改", "diff": "差异", "whole": "完整文件",
-           "no_changes": "与上一步相比没有文件变化。", "first": "这是第一步：下面是它的全部文件。",
+           "no_changes": "与上一步相比没有文件变化。",
+           "added_shown": "新文件，全文见[本页上文]({link})。", "first": "这是第一步：下面是它的全部文件。",
            "pitfall": "陷阱 {number}：{title}", "pitfall_tests": "{sentence}（{tests}）",
            "pitfall_and": "、", "pitfall_colon": "：",
            "bench_head": ["步骤", "任务数", "仪表盘 请求/秒", "p50 毫秒", "p99 毫秒", "/healthz 请求/秒",
@@ -83,7 +87,8 @@ WORDS = {
                                                  "`python tutorial.py test -- -m \"servers or browser\"`",
                           "mkdocs_build": "`mkdocs build`：两种语言的课程网站"}},
     "en": {"added": "added", "removed": "removed", "changed": "changed", "diff": "Diff", "whole": "Whole file",
-           "no_changes": "No file changed since the step before.", "first": "This is the first step: here are all its files.",
+           "no_changes": "No file changed since the step before.",
+           "added_shown": "A new file, shown whole [earlier on this page]({link}).", "first": "This is the first step: here are all its files.",
            "pitfall": "Pitfall {number}: {title}", "pitfall_tests": "{sentence} ({tests})",
            "pitfall_and": ", ", "pitfall_colon": ": ",
            "bench_head": ["Step", "Tasks", "Dashboard req/s", "p50 ms", "p99 ms", "/healthz req/s",
@@ -151,11 +156,67 @@ def fence(code, lexer, highlight=()):
     return f"````{lexer}{options}\n{chr(10).join(lines)}\n````"
 
 
-def block(kind, source, body, title=None):
-    """Wrap generated Markdown in the marker the tests look for."""
+def block(kind, source, body, title=None, status=None, anchor=None):
+    """Wrap generated Markdown in the marker the tests look for (with a diff's status, and an id to link to)."""
     heading = f'<p class="course-block-title"><code>{title}</code></p>\n\n' if title else ""
-    return (f'<div class="course-block" data-kind="{kind}" data-source="{source}" markdown>\n\n'
+    extra = (f' data-status="{status}"' if status else "") + (f' id="{anchor}"' if anchor else "")
+    return (f'<div class="course-block" data-kind="{kind}" data-source="{source}"{extra} markdown>\n\n'
             f"{heading}{body}\n\n</div>")
+
+
+# Generated HTML (a diff with its syntax colours) travels through Markdown as this placeholder, a paragraph of
+# its own, and on_page_content puts the HTML in its place. The key is the HTML's hash: the same diff, the same key.
+RAW_HTML = "COURSE-HTML-{}-COURSE"
+RAW_HTML_FOUND = re.compile(r"<p>COURSE-HTML-([0-9a-f]{40})-COURSE</p>")
+_raw_html = {}
+
+
+def raw_html(html):
+    """The placeholder for a piece of finished HTML."""
+    key = hashlib.sha1(html.encode("utf-8")).hexdigest()
+    _raw_html[key] = html
+    return RAW_HTML.format(key)
+
+
+def highlighted_lines(code, lexer):
+    """A file highlighted by Pygments, as a list of HTML lines (Pygments closes its spans at every line's end)."""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import get_lexer_by_name
+
+    html = highlight(code, get_lexer_by_name(lexer, stripnl=False, ensurenl=True), HtmlFormatter(nowrap=True))
+    return html.split("\n")
+
+
+def diff_html(diff, old_code, new_code, lexer):
+    """A unified diff as the highlight block pymdownx.highlight would make of it, except that each line's code
+    keeps the colours of its own language: a removed line is coloured as a line of the old file, an added or
+    unchanged one as a line of the new file (both highlighted whole, so a line inside a string is a string)."""
+    from html import escape
+
+    old = highlighted_lines(old_code, lexer) if old_code is not None else []
+    new = highlighted_lines(new_code, lexer) if new_code is not None else []
+    lines, a, b, in_hunk = [], 0, 0, False
+    for line in diff.rstrip("\n").split("\n"):
+        hunk = re.match(r"@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@", line)
+        if hunk:
+            a, b, in_hunk = int(hunk.group(1)), int(hunk.group(2)), True
+            lines.append(f'<span class="gu">{escape(line)}</span>')
+        elif not in_hunk:  # the --- and +++ lines
+            lines.append(f'<span class="{"gd" if line.startswith("-") else "gi"}">{escape(line)}</span>')
+        elif line.startswith("-"):
+            lines.append(f'<span class="gd">-{old[a - 1]}</span>')
+            a += 1
+        elif line.startswith("+"):
+            lines.append(f'<span class="gi">+{new[b - 1]}</span>')
+            b += 1
+        elif line.startswith(" "):
+            lines.append(f" {new[b - 1]}")
+            a, b = a + 1, b + 1
+        else:  # "\ No newline at end of file"
+            lines.append(escape(line))
+    return ('<div class="language-diff highlight"><pre><span></span><code>'
+            + "\n".join(lines) + "\n</code></pre></div>")
 
 
 def indent(text, spaces=4):
@@ -188,26 +249,47 @@ def changed_lines(steps, step, path):
     return lines
 
 
-def render_diff(steps, step, words):
-    """Every file added, removed or changed since the previous step, each as tabs: diff, whole file."""
+def file_anchor(path):
+    """The id of the block that shows a whole file on its page: file-deploy-nginx-conf."""
+    return "file-" + re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")
+
+
+def render_diff(steps, step, words, shown=()):
+    """Every file added, removed or changed since the previous step.
+
+    A changed file: tabs, its diff (in its language's colours) and the whole file with its changed lines
+    highlighted. An added file is all new, so its diff would say nothing more than the file: it is shown
+    whole once, a link to where the page already shows it (`shown`, the paths of its {{ file }} blocks)
+    or else folded. A removed file: its diff, folded. So a page grows with what it teaches, not with its files.
+    """
     before = previous_step(step)
     if before is None:
         return "\n\n".join([words["first"]] + [render_file(steps, step, path) for path in folder_files(steps / step)])
     sections = []
     for path, status, diff in folder_diff(steps / before, steps / step, before, step):
-        tabs = f'=== "{words["diff"]}"\n\n{indent(fence(diff, "diff"))}\n'
-        if status != "removed":
-            code = read(steps, step, path)
-            highlight = changed_lines(steps, step, path) if status == "changed" else ()
-            tabs += f'\n=== "{words["whole"]}"\n\n{indent(fence(code, lexer_for(path), highlight))}\n'
+        lexer = lexer_for(path)
+        old = read(steps, before, path) if status != "added" else None
+        new = read(steps, step, path) if status != "removed" else None
+        if status == "added" and path in shown:
+            body = words["added_shown"].format(link=f"#{file_anchor(path)}")
+        elif status == "added":
+            body = f'??? note "{words["whole"]}"\n\n{indent(fence(new, lexer))}'
+        elif status == "removed":
+            body = f'??? note "{words["diff"]}"\n\n{indent(raw_html(diff_html(diff, old, new, lexer)))}'
+        else:
+            highlight = changed_lines(steps, step, path)
+            if len(highlight) == len(new.splitlines()):
+                highlight = ()  # every line is new: a highlight would tell nothing
+            body = (f'=== "{words["diff"]}"\n\n{indent(raw_html(diff_html(diff, old, new, lexer)))}\n\n'
+                    f'=== "{words["whole"]}"\n\n{indent(fence(new, lexer, highlight))}\n')
         title = f"{path} · {words[status]}"
-        sections.append(block("diff", f"steps/{before}/{path} steps/{step}/{path}", tabs, title))
+        sections.append(block("diff", f"steps/{before}/{path} steps/{step}/{path}", body, title, status=status))
     return "\n\n".join(sections) if sections else words["no_changes"]
 
 
-def render_file(steps, step, path):
-    """A whole file of a step."""
-    return block("file", f"steps/{step}/{path}", fence(read(steps, step, path), lexer_for(path)), path)
+def render_file(steps, step, path, anchor=None):
+    """A whole file of a step (with an id, for the first block of a file on its page, which the diff links to)."""
+    return block("file", f"steps/{step}/{path}", fence(read(steps, step, path), lexer_for(path)), path, anchor=anchor)
 
 
 def python_definition(text, name):
@@ -285,6 +367,8 @@ def render_excerpt(steps, step, path, selector):
         raise DirectiveError(f"steps/{step}/{path} has no {selector!r}")
     first, last = span
     highlight = {n - first + 1 for n in changed_lines(steps, step, path) if first <= n <= last}
+    if len(highlight) == last - first + 1:
+        highlight = set()  # every line is new: a highlight would tell nothing
     code = "\n".join(lines[first - 1:last])
     return block("excerpt", f"steps/{step}/{path}", fence(code, lexer_for(path), highlight), path)
 
@@ -305,6 +389,24 @@ def shown_body(response):
     return "\n".join(lines[:30] + (["…"] if len(lines) > 30 else []))
 
 
+# The time every task shown on the site was created, a minute apart by id (see fix_creation_times).
+CREATED = "2026-03-02 09:00:00"
+
+
+def fix_creation_times(database):
+    """Give the tasks in a step's database fixed creation times, so the site is the same bytes at every build.
+
+    SQLite stamps a new task with the clock (DEFAULT CURRENT_TIMESTAMP), which would put the build's
+    time on the pages. The order stays the same: ids grow with time, and so do these times.
+    """
+    if not os.path.isfile(database):
+        return
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        if db.execute("SELECT 1 FROM pragma_table_info('tasks') WHERE name = 'created'").fetchone():
+            db.execute("UPDATE tasks SET created = datetime(?, '+' || (id - 1) || ' minutes')", (CREATED,))
+            db.commit()
+
+
 def render_request(steps, step, spec):
     """Make real requests to the step's app and show each exchange as HTTP."""
     app = StepApp(steps, step)
@@ -323,6 +425,7 @@ def render_request(steps, step, spec):
                 app.token = found.group(1)
             if response.status_code >= 500:
                 raise DirectiveError(f"{method} {url} answered {response.status_code}")
+            fix_creation_times(app.database)
             if hidden:
                 continue
             body = urlencode({k: "…" if k == "csrf_token" else v for k, v in form.items()}, safe="…")
@@ -331,9 +434,11 @@ def render_request(steps, step, spec):
                 request += f"\nContent-Type: application/x-www-form-urlencoded\n\n{body}"
             phrase = HTTPStatus(response.status_code).phrase
             headers = [f"HTTP/1.1 {response.status_code} {phrase}", f"Content-Type: {response.headers.get('Content-Type')}"]
-            for name in ("Location", "Allow"):
-                if name in response.headers:
-                    headers.append(f"{name}: {response.headers[name]}")
+            if "Location" in response.headers:
+                headers.append(f"Location: {response.headers['Location']}")
+            if "Allow" in response.headers:  # Werkzeug lists the methods from a set, in any order: sort them
+                allowed = sorted(method.strip() for method in response.headers["Allow"].split(","))
+                headers.append(f"Allow: {', '.join(allowed)}")
             if "Set-Cookie" in response.headers:
                 name = response.headers["Set-Cookie"].split("=", 1)[0]
                 headers.append(f"Set-Cookie: {name}=…")
@@ -509,6 +614,12 @@ def render_bench(root, part, words):
 def expand(markdown, steps, language, page_uri="index.md"):
     """Replace every directive in a page's Markdown with what it generates."""
     words = WORDS[language]
+    # The whole files this page shows, by step: the first block of each gets the id its step's diff links to.
+    shown, anchored = {}, set()
+    for match in DIRECTIVE.finditer(markdown):
+        if match.group(2) == "file":
+            step, path = match.group(3).split()[:2]
+            shown.setdefault(step, set()).add(path)
 
     def replace(match):
         margin, verb, argument = match.groups()
@@ -519,9 +630,11 @@ def expand(markdown, steps, language, page_uri="index.md"):
             return render_bench(steps.parent, argument, words)
         parts = argument.split(maxsplit=2)
         if verb == "diff":
-            return render_diff(steps, parts[0], words)
+            return render_diff(steps, parts[0], words, shown.get(parts[0], set()))
         if verb == "file":
-            return render_file(steps, parts[0], parts[1])
+            anchor = file_anchor(parts[1]) if (parts[0], parts[1]) not in anchored else None
+            anchored.add((parts[0], parts[1]))
+            return render_file(steps, parts[0], parts[1], anchor)
         if verb == "excerpt":
             return render_excerpt(steps, parts[0], parts[1], parts[2])
         if verb == "request":
@@ -548,8 +661,72 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
 
 
 def on_page_content(html, page, config, files, **kwargs):
-    """Give back the spaces of the lines that fence() protected from Markdown."""
+    """Give back the spaces of the lines that fence() protected from Markdown, and the HTML of raw_html()."""
+    html = RAW_HTML_FOUND.sub(lambda match: _raw_html[match.group(1)], html)
     return BLANK_LINE_FOUND.sub(lambda match: " " * int(match.group(1)), html)
+
+
+def source_date(root):
+    """The time of the course's last commit (seconds since 1970), or of its newest file outside git."""
+    import subprocess
+
+    try:
+        found = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True,
+                               timeout=30)
+        if found.returncode == 0 and found.stdout.strip().isdigit():
+            return int(found.stdout.strip())
+    except OSError:
+        pass
+    return int(max(path.stat().st_mtime for part in ("docs", "steps", "bench") for path in (root / part).rglob("*")))
+
+
+def on_config(config, **kwargs):
+    """The same sources build the same bytes: mkdocs dates the sitemap (and its .gz) with SOURCE_DATE_EPOCH
+    when it is set, and with today otherwise. Set it to the last commit's time unless the builder chose one."""
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(source_date(steps_dir(config).parent)))
+    return config
+
+
+# mkdocs-jupyter's notebook template asks other hosts for MathJax and Mermaid, which the demo notebooks do not
+# use: the script that loads MathJax (with an empty src), its configuration, and the module that imports Mermaid.
+NOTEBOOK_SCRIPTS = re.compile(r'<script src="">\s*</script>|<script type="text/x-mathjax-config">.*?</script>'
+                              r'|<script type="module">(?:(?!</script>).)*?\.jp-Mermaid.*?</script>', re.S)
+
+
+def on_post_page(html, page, config, **kwargs):
+    """A notebook's page loads no script from another host."""
+    if page.file.src_uri.endswith(".ipynb"):
+        html = NOTEBOOK_SCRIPTS.sub("", html)
+    return html
+
+
+def on_template_context(context, template_name, config, **kwargs):
+    """The 404 page's language switcher leads to each language's home page.
+
+    mkdocs-static-i18n points the switcher of each page at that page in the other language, and the
+    404 page, built after every page, would keep the last page's links (step 07's).
+    """
+    i18n = config.plugins.get("i18n")
+    if template_name == "404.html" and getattr(i18n, "extra_alternate", None):
+        # Jinja reads config.extra.alternate, an attribute that the i18n plugin sets apart from the item.
+        config.extra.alternate = config.extra["alternate"] = [dict(alternate) for alternate in i18n.extra_alternate]
+    return context
+
+
+def on_post_template(output, template_name, config, **kwargs):
+    """A 404 page per language: the default language's at the root (404.html), English's in en/404.html.
+
+    mkdocs-static-i18n builds each language after the other into the same folder, so without this the
+    last language's 404 page would be the only one, at the root.
+    """
+    i18n = config.plugins.get("i18n")
+    language = config.theme.get("language")
+    if template_name != "404.html" or i18n is None or language == i18n.default_language:
+        return output
+    path = Path(config.site_dir) / language / "404.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(output, encoding="utf-8")
+    return ""  # mkdocs writes nothing to the root for an empty template
 
 
 def _notebooks_are_pages(files, config, **kwargs):
