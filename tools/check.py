@@ -175,7 +175,8 @@ def app_environment(folder):
 
 
 def import_problem(folder):
-    """Import app.py as the tests do; a paragraph (both languages) when it fails or has no `app`."""
+    """Import app.py as the tests do, its database in `folder` (the temporary copy); a problem when the
+    import fails or makes no `app`."""
     from tools.steps import environment, load_app_module
 
     try:
@@ -307,35 +308,48 @@ def copy_folder(folder, into):
     return target
 
 
-def run_suite(step, folder, language, fast=False, tests=None):
+@contextlib.contextmanager
+def temporary_copy(folder):
+    """A temporary copy of the student's folder, and the working directory inside it, for the with-block:
+    whatever the app writes (a database at a relative path, an instance folder) lands in the copy."""
+    saved_cwd = os.getcwd()
+    with tempfile.TemporaryDirectory(prefix="flask-course-check-", ignore_cleanup_errors=True) as tmp:
+        copy = copy_folder(folder, tmp)
+        os.chdir(copy)
+        try:
+            yield copy
+        finally:
+            os.chdir(saved_cwd)
+
+
+def run_suite(step, folder, language, fast=False, tests=None, copied=False):
     """Run the step's suite (or the test file `tests`: an exercise's) against a temporary copy of `folder`,
-    from inside that copy.
+    from inside that copy (`copied`: folder is that copy already, and the working directory).
 
     Returns (tests, pytest's exit code, pytest's output, repository changes).
     """
+    if not copied:
+        with temporary_copy(folder) as copy:
+            return run_suite(step, copy, language, fast, tests, copied=True)
+    copy = folder
     collector = Collector()
     output = io.StringIO()
-    saved_cwd, saved_language = os.getcwd(), os.environ.get("COURSE_LANG")
-    saved_prefix = sys.pycache_prefix
-    with tempfile.TemporaryDirectory(prefix="flask-course-check-", ignore_cleanup_errors=True) as tmp:
-        copy = copy_folder(folder, tmp)
-        os.environ["COURSE_LANG"] = language
-        sys.pycache_prefix = str(PYCACHE)
-        os.chdir(copy)
-        args = [str(tests or ROOT / "tests" / step), "--app-dir", str(copy), "--rootdir", str(ROOT),
-                "-c", str(ROOT / "pytest.ini"), "-p", "no:hypothesispytest", "--tb=short", "-q"]
-        if fast:
-            args += ["-m", "not servers"]
-        try:
-            with contextlib.redirect_stdout(output):
-                code = pytest.main(args, plugins=[collector])
-        finally:
-            os.chdir(saved_cwd)
-            sys.pycache_prefix = saved_prefix
-            if saved_language is None:
-                os.environ.pop("COURSE_LANG", None)
-            else:
-                os.environ["COURSE_LANG"] = saved_language
+    saved_language, saved_prefix = os.environ.get("COURSE_LANG"), sys.pycache_prefix
+    os.environ["COURSE_LANG"] = language
+    sys.pycache_prefix = str(PYCACHE)
+    args = [str(tests or ROOT / "tests" / step), "--app-dir", str(copy), "--rootdir", str(ROOT),
+            "-c", str(ROOT / "pytest.ini"), "-p", "no:hypothesispytest", "--tb=short", "-q"]
+    if fast:
+        args += ["-m", "not servers"]
+    try:
+        with contextlib.redirect_stdout(output):
+            code = pytest.main(args, plugins=[collector])
+    finally:
+        sys.pycache_prefix = saved_prefix
+        if saved_language is None:
+            os.environ.pop("COURSE_LANG", None)
+        else:
+            os.environ["COURSE_LANG"] = saved_language
     return list(collector.tests.values()), int(code), output.getvalue(), collector.repository_changes
 
 
@@ -462,11 +476,15 @@ def check(step, folder, language, fast=False):
     """Check one folder against one step: the result as data (render() turns it into the report)."""
     folder = Path(folder).resolve()
     result = {"step": step, "folder": str(folder), "display": str(folder), "language": language}
-    problem = structural_problem(step, folder)
-    if problem:
-        result.update(structural=list(problem), concepts=[], passed=False, output="")
+    if not folder.is_dir():
+        result.update(structural=["no-folder", {"folder": str(folder)}], concepts=[], passed=False, output="")
         return result
-    tests, code, output, changes = run_suite(step, folder, language, fast)
+    with temporary_copy(folder) as copy:
+        problem = structural_problem(step, copy, display=str(folder))
+        if problem:
+            result.update(structural=list(problem), concepts=[], passed=False, output="")
+            return result
+        tests, code, output, changes = run_suite(step, copy, language, fast, copied=True)
     concepts = concepts_of(tests, step)
     result.update(structural=None, concepts=concepts, exit=code, output=output, repository_changes=changes,
                   passed=code == 0 and not any(c["failed"] for c in concepts) and bool(concepts))
@@ -522,7 +540,7 @@ def step_folders(workdir):
     return found
 
 
-def progress(workdir, language, fast=True):
+def progress(workdir, language, fast=False):
     """A line per step: passed, failing (with the first failing concept), or not started."""
     import subprocess
 
