@@ -697,7 +697,7 @@ def on_post_page(html, page, config, **kwargs):
     """A notebook's page loads no script from another host."""
     if page.file.src_uri.endswith(".ipynb"):
         html = NOTEBOOK_SCRIPTS.sub("", html)
-    return html
+    return search_in_own_language(html, page, config)
 
 
 def on_template_context(context, template_name, config, **kwargs):
@@ -729,6 +729,65 @@ def on_post_template(output, template_name, config, **kwargs):
     return ""  # mkdocs writes nothing to the root for an empty template
 
 
+# Search. mkdocs-static-i18n writes every language's pages into one search/search_index.json, so each
+# language's search found the other's pages too. And Material's search adds a trailing wildcard to each
+# word as it is typed (search as you type), which lunr never stems, so in an index of stems ("templat",
+# "rout") "templates" and "routes" found nothing. So each language gets its own index, without a stemmer
+# (a word finds every word it begins: "route" finds routes, "escape" escaped), and its pages read it.
+SEARCH_CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
+
+
+def language_folders(config):
+    """{language: folder of its pages, "" for the default language}, from mkdocs-static-i18n's settings."""
+    i18n = config.plugins.get("i18n")
+    if i18n is None:
+        return {}
+    return {str(language.locale): "" if language.default else f"{language.locale}/"
+            for language in i18n.config.languages if language.build}
+
+
+def search_in_own_language(html, page, config):
+    """A page of a language under its own folder (en/) searches that folder's index, not the root's."""
+    folder = language_folders(config).get(language_of(page), "")
+    if not folder:
+        return html
+
+    def rebase(match):
+        settings = json.loads(match.group(2))
+        if not settings["base"].endswith("/" + folder.rstrip("/")):
+            settings["base"] = posixpath.join(settings["base"], folder.rstrip("/"))
+        return match.group(1) + json.dumps(settings) + match.group(3)
+
+    return SEARCH_CONFIG.sub(rebase, html, count=1)
+
+
+def split_search_index(site_dir, folders):
+    """Write each language's pages, and only those, into its folder's search/search_index.json, unstemmed."""
+    index_path = Path(site_dir) / "search" / "search_index.json"
+    if not index_path.is_file():
+        return
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    others = [folder for folder in folders.values() if folder]
+    for language, folder in folders.items():
+        if folder:
+            docs = [{**doc, "location": doc["location"][len(folder):]} for doc in index["docs"]
+                    if doc["location"].startswith(folder)]
+        else:
+            docs = [doc for doc in index["docs"] if not doc["location"].startswith(tuple(others))]
+        lang = [language] if language == "en" else index["config"]["lang"]  # Chinese pages hold English words
+        own = {"config": {**index["config"], "lang": lang, "pipeline": []}, "docs": docs}
+        path = Path(site_dir) / folder / "search" / "search_index.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(own, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _search_per_language(config, **kwargs):
+    """After mkdocs-static-i18n has written the search index of every language at once: split it."""
+    folders = language_folders(config)
+    if folders:
+        split_search_index(config.site_dir, folders)
+
+
 def _notebooks_are_pages(files, config, **kwargs):
     """Keep the demo notebooks as pages after mkdocs-static-i18n has rebuilt the file list.
 
@@ -746,5 +805,7 @@ try:
     from mkdocs.plugins import event_priority
 
     on_files = event_priority(-200)(_notebooks_are_pages)
+    on_post_build = event_priority(-200)(_search_per_language)  # after mkdocs-static-i18n's (-100)
 except ImportError:  # the hook is also imported by the tests, without mkdocs installed
     on_files = _notebooks_are_pages
+    on_post_build = _search_per_language
