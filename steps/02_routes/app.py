@@ -1,6 +1,7 @@
 """Step 02: routes and view functions."""
 from flask import Flask, abort, request
 from markupsafe import escape
+from werkzeug.exceptions import HTTPException
 
 app = Flask(__name__)
 
@@ -20,6 +21,14 @@ def page(title, body):
         f"<title>{title}</title>\n</head>\n<body>\n"
         f'<p><a href="/">Home</a></p>\n{body}\n</body>\n</html>\n'
     )
+
+
+@app.errorhandler(HTTPException)
+def show_error(error):
+    """Answer an HTTP error (404, 405, ...) with a page like the others: its reason and the link home."""
+    body = f"<h1>{error.code} {escape(error.name)}</h1>\n<p>{escape(error.description)}</p>"
+    # get_headers() keeps what the error needs, such as the Allow header of a 405.
+    return page(f"{error.code} {escape(error.name)}", body), error.code, error.get_headers()
 
 
 @app.route("/")

@@ -1,5 +1,6 @@
 """Step 03: Jinja2 templates and static files."""
 from flask import Flask, abort, render_template, request
+from werkzeug.exceptions import HTTPException
 
 app = Flask(__name__)
 
@@ -23,6 +24,13 @@ def find_task(task_id):
         if task["id"] == task_id:
             return task
     abort(404, f"There is no task #{task_id}.")
+
+
+@app.errorhandler(HTTPException)
+def show_error(error):
+    """Show an HTTP error (404, 405, ...) in the site's layout, with its reason."""
+    # get_headers() keeps what the error needs, such as the Allow header of a 405.
+    return render_template("error.html", error=error), error.code, error.get_headers()
 
 
 @app.route("/")

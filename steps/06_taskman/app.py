@@ -6,6 +6,7 @@ import sqlite3
 import click
 from flask import Flask, abort, flash, g, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import HTTPException
 
 app = Flask(__name__)
 # The secret key signs the session cookie that carries flashed messages.
@@ -93,6 +94,13 @@ def validate_signup(username, email, password):
     if not 8 <= len(password) <= 128:
         errors["password"] = "A password has 8 to 128 characters."
     return errors
+
+
+@app.errorhandler(HTTPException)
+def show_error(error):
+    """Show an HTTP error (404, 405, ...) in the site's layout, with its reason."""
+    # get_headers() keeps what the error needs, such as the Allow header of a 405.
+    return render_template("error.html", error=error), error.code, error.get_headers()
 
 
 @app.route("/")

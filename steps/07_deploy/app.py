@@ -6,10 +6,12 @@ import re
 import sqlite3
 import sys
 from contextlib import closing
+from pathlib import Path
 
 import click
 from flask import Flask, abort, flash, g, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 app = Flask(__name__)
@@ -26,6 +28,14 @@ if APP_ENV != "development" and len(secret) < 32:
     raise SystemExit("Refusing to start: set APP_SECRET to a random string of 32 characters or more,"
                      " e.g. python -c \"import secrets; print(secrets.token_hex())\"")
 app.config["SECRET_KEY"] = secret
+if APP_ENV != "development" and app.debug:
+    # FLASK_DEBUG=1 shows a traceback, and with `flask run` a debugger, to whoever meets an error.
+    raise SystemExit("Refusing to start: FLASK_DEBUG is on in production; unset it, or set APP_ENV=development")
+# The site's names, from APP_HOSTS (tasks.example.com,www.tasks.example.com): a request for another
+# Host is refused with 400, so a forged Host never reaches a redirect. Unset, any name is accepted
+# and nginx's server_name is the one check.
+if os.environ.get("APP_HOSTS"):
+    app.config["TRUSTED_HOSTS"] = [name.strip() for name in os.environ["APP_HOSTS"].split(",")]
 # The database lives in the instance folder, which git does not track, unless APP_DATABASE says where.
 app.config["DATABASE"] = os.environ.get("APP_DATABASE", os.path.join(app.instance_path, "tasks.db"))
 # The session cookie travels only over https (Secure), is hidden from JavaScript (HttpOnly)
@@ -52,9 +62,15 @@ PER_PAGE = 3
 # Ten tasks a page: drawing each task's links and forms is most of what a page view costs.
 TASKS_PER_PAGE = 10
 MAX_SUMMARY = 300
+# SQLite keeps an id in 64 bits: the int converter refuses a larger one with 404 Not Found,
+# where sqlite3 would fail with OverflowError, a 500.
+MAX_ID = 2**63 - 1
 
-# People who signed up. This demo keeps no passwords, only names and e-mails.
-USERS = []
+# SQLite keeps an offset in 64 bits too: no page beyond this one can exist.
+MAX_PAGE = MAX_ID // TASKS_PER_PAGE
+
+# People who signed up are kept in the database (the users table), where every worker sees them.
+# This demo keeps no passwords, only names and e-mails.
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
@@ -77,8 +93,8 @@ def get_db():
 def create_schema(db):
     """Create the tables if they do not exist yet; safe to run any number of times."""
     # The script writes (it fills task_counts), and a write waits for every other worker's
-    # writes: run it only when the database lacks the tables.
-    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'task_counts'").fetchone():
+    # writes: run it only when the database lacks the tables (users is the last one it makes).
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'users'").fetchone():
         return
     # WAL lets readers go on while one worker writes: no "database is locked" (Pitfall 8).
     # The database file remembers it, so it is set once, with the tables.
@@ -98,8 +114,24 @@ def close_db(exception):
 # Create the database when the app is loaded, too. gunicorn loads it once, in its master
 # process (preload_app), before any worker exists: four new workers switching a new database
 # to WAL at the same moment could fail with "database is locked".
-with app.app_context():
-    get_db()
+# A database that cannot be opened (a folder, a file that is not SQLite) stops the app with one line.
+try:
+    with app.app_context():
+        get_db()
+except (sqlite3.Error, OSError) as error:
+    raise SystemExit(f"Refusing to start: cannot use the database {app.config['DATABASE']} ({error});"
+                     " set APP_DATABASE to a file in a folder the app can write to") from None
+
+
+@app.before_request
+def refuse_bodies_of_unknown_length():
+    """Refuse a body sent in chunks, without a Content-Length, with 411 Length Required.
+
+    Flask holds MAX_CONTENT_LENGTH against the Content-Length header. A chunked body has none, and
+    Werkzeug would read its first MiB and quietly drop the rest. Browsers and nginx send the length.
+    """
+    if request.content_length is None and "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+        abort(411, "Send the body with a Content-Length header.")
 
 
 @app.after_request
@@ -125,9 +157,18 @@ def init_db_command():
 @click.argument("path", type=click.Path(dir_okay=False))
 def backup_command(path):
     """Copy the database to PATH, safely, even while the app is writing to it."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise click.ClickException(f"There is no folder {folder}: create it first.")
+    # The copy holds every task: only its owner may read or write it (mode 0600).
+    Path(path).touch(mode=0o600)
+    os.chmod(path, 0o600)
     # SQLite's online backup API copies a consistent snapshot, page by page.
-    with closing(sqlite3.connect(path)) as target:
-        get_db().backup(target)
+    try:
+        with closing(sqlite3.connect(path)) as target:
+            get_db().backup(target)
+    except sqlite3.Error as error:
+        raise click.ClickException(f"Cannot back up to {path}: {error}.") from None
     click.echo(f"Backed up {app.config['DATABASE']} to {path}.")
 
 
@@ -149,6 +190,8 @@ def page_number():
     page = request.args.get("page", 1, type=int)
     if page < 1:
         abort(400, "The page number must be 1 or more.")
+    if page > MAX_PAGE:
+        abort(404, f"There is no page {page}.")
     return page
 
 
@@ -167,13 +210,23 @@ def validate_signup(username, email, password):
     errors = {}
     if not 3 <= len(username) <= 30:
         errors["username"] = "A username has 3 to 30 characters."
-    elif any(user["username"].lower() == username.lower() for user in USERS):
+    elif get_db().execute("SELECT 1 FROM users WHERE username_key = ?", (username.lower(),)).fetchone():
         errors["username"] = "That username is already taken."
     if len(email) > 254 or not EMAIL_PATTERN.fullmatch(email):
         errors["email"] = "Enter an e-mail address such as ada@example.com."
     if not 8 <= len(password) <= 128:
         errors["password"] = "A password has 8 to 128 characters."
     return errors
+
+
+@app.errorhandler(HTTPException)
+def show_error(error):
+    """Show an HTTP error (404, 405, ...) in the site's layout, with its reason."""
+    if isinstance(error, SecurityError):
+        # A Host that is not one of APP_HOSTS: no link can be built for it, so Werkzeug's plain page.
+        return error
+    # get_headers() keeps what the error needs, such as the Allow header of a 405.
+    return render_template("error.html", error=error), error.code, error.get_headers()
 
 
 @app.route("/")
@@ -232,7 +285,7 @@ def add_task():
     return redirect(url_for("tasks"))
 
 
-@app.route("/tasks/<int:task_id>/toggle", methods=["POST"])
+@app.route(f"/tasks/<int(max={MAX_ID}):task_id>/toggle", methods=["POST"])
 def toggle_task(task_id):
     """Mark a task done, or not done again, then redirect to the dashboard."""
     db = get_db()
@@ -244,7 +297,7 @@ def toggle_task(task_id):
     return redirect(url_for("tasks"))
 
 
-@app.route("/tasks/<int:task_id>/delete", methods=["POST"])
+@app.route(f"/tasks/<int(max={MAX_ID}):task_id>/delete", methods=["POST"])
 def delete_task(task_id):
     """Delete one task, then redirect to the dashboard."""
     db = get_db()
@@ -276,27 +329,42 @@ def api_tasks():
     ]
 
 
-@app.route("/tasks/<int:task_id>")
+@app.route(f"/tasks/<int(max={MAX_ID}):task_id>")
 def task_detail(task_id):
     """Show one task in full."""
     return render_template("task.html", task=find_task(task_id))
+
+
+def search_words(query):
+    """Turn what was typed into a full-text query: every word, each as the start of a word in the task.
+
+    Each word is quoted, so that FTS5 reads AND, OR, NEAR, * or " in it as text, never as its syntax
+    (and a NUL character, which would end the quoted text early, is left out).
+    """
+    return " ".join('"' + word.replace('"', '""').replace("\0", "") + '"*' for word in query.split())
 
 
 @app.route("/search")
 def search():
     """Search the tasks: /search?q=flask&page=1."""
     query = request.args.get("q", "").strip()
-    page_number = request.args.get("page", 1, type=int)
-    if page_number < 1:
-        abort(400, "The page number must be 1 or more.")
-    matches = get_db().execute(
-        "SELECT id, summary FROM tasks WHERE instr(lower(summary), lower(?)) > 0"
-        " ORDER BY created DESC, id DESC", (query,)
-    ).fetchall()
-    start = (page_number - 1) * PER_PAGE
-    return render_template("search.html", query=query, page=page_number,
-                           total=len(matches), results=matches[start:start + PER_PAGE],
-                           has_next=start + PER_PAGE < len(matches))
+    page = page_number()
+    words = search_words(query)
+    db = get_db()
+    if not words:
+        # No word to look for: every task, counted by the counts row.
+        total = count_tasks()["total"]
+        results = db.execute("SELECT id, summary FROM tasks ORDER BY id DESC LIMIT ? OFFSET ?",
+                             (PER_PAGE, (page - 1) * PER_PAGE)).fetchall()
+    else:
+        # The full-text index finds the matching ids without reading the tasks; newest (highest id) first.
+        total = db.execute("SELECT count(*) FROM tasks_search WHERE tasks_search MATCH ?", (words,)).fetchone()[0]
+        results = db.execute(
+            "SELECT tasks.id, tasks.summary FROM tasks_search JOIN tasks ON tasks.id = tasks_search.rowid"
+            " WHERE tasks_search MATCH ? ORDER BY tasks_search.rowid DESC LIMIT ? OFFSET ?",
+            (words, PER_PAGE, (page - 1) * PER_PAGE)).fetchall()
+    return render_template("search.html", query=query, page=page, total=total, results=results,
+                           has_next=page * PER_PAGE < total)
 
 
 @app.route("/login", methods=["GET", "POST"])
@@ -324,7 +392,15 @@ def signup():
         if errors:
             return render_template("signup.html", errors=errors,
                                    username=username, email=email), 400
-        USERS.append({"username": username, "email": email})
+        db = get_db()
+        try:
+            db.execute("INSERT INTO users (username, username_key, email) VALUES (?, ?, ?)",
+                       (username, username.lower(), email))
+            db.commit()
+        except sqlite3.IntegrityError:
+            # Another worker stored the same name since the check: UNIQUE refused the second one.
+            return render_template("signup.html", errors={"username": "That username is already taken."},
+                                   username=username, email=email), 400
         flash(f"Account created for {username}.", "success")
         return redirect(url_for("index"))
     return render_template("signup.html", errors={}, username="", email="")

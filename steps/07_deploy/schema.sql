@@ -32,3 +32,30 @@ END;
 CREATE TRIGGER IF NOT EXISTS count_toggled AFTER UPDATE OF done ON tasks BEGIN
     UPDATE task_counts SET done = done - OLD.done + NEW.done;
 END;
+
+-- Search: SQLite's full-text index (FTS5) of the summaries finds the tasks that hold a word
+-- without reading every task. Its unicode61 tokenizer folds case in every alphabet ("É" finds "é"),
+-- and remove_diacritics 2 lets "cafe" find "café" too. content='tasks' keeps no second copy of the
+-- text: the index points at the tasks, and the triggers keep it up to date, like the counts row.
+CREATE VIRTUAL TABLE IF NOT EXISTS tasks_search USING fts5(
+    summary, content='tasks', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+-- Index what a database from step 06 already holds (a new one is empty: nothing to do).
+INSERT INTO tasks_search (tasks_search) VALUES ('rebuild');
+CREATE TRIGGER IF NOT EXISTS search_added AFTER INSERT ON tasks BEGIN
+    INSERT INTO tasks_search (rowid, summary) VALUES (NEW.id, NEW.summary);
+END;
+CREATE TRIGGER IF NOT EXISTS search_deleted AFTER DELETE ON tasks BEGIN
+    INSERT INTO tasks_search (tasks_search, rowid, summary) VALUES ('delete', OLD.id, OLD.summary);
+END;
+
+-- People who signed up (a demo: names and e-mails, no passwords). UNIQUE lets the database itself
+-- refuse a second account of one name, whichever worker each sign-up reaches; username_key is the
+-- name in lower case, so "Ada" and "ada" are one account.
+CREATE TABLE IF NOT EXISTS users (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    username TEXT NOT NULL,
+    username_key TEXT NOT NULL UNIQUE,
+    email TEXT NOT NULL,
+    created TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
+);

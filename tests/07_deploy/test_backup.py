@@ -1,5 +1,7 @@
 """`flask backup PATH` copies the database with SQLite's online backup API, even while the app writes."""
+import os
 import sqlite3
+import stat
 import subprocess
 from contextlib import closing
 
@@ -74,6 +76,37 @@ def test_a_folder_is_not_a_backup_file(runner, tmp_path):
     result = runner.invoke(args=["backup", str(tmp_path)])
     assert result.exit_code != 0
     assert "directory" in result.output
+
+
+def test_a_backup_into_a_folder_that_does_not_exist_says_so_in_one_line(runner, tmp_path):
+    missing = tmp_path / "no-such-folder"
+    result = runner.invoke(args=["backup", str(missing / "backup.db")])
+    assert result.exit_code == 1
+    assert result.output == f"Error: There is no folder {missing}: create it first.\n"
+    assert not missing.exists()
+
+
+def test_a_backup_over_a_file_that_is_not_a_database_says_so_in_one_line(runner, tmp_path):
+    target = tmp_path / "notes.txt"
+    target.write_text("not a database, " * 100, encoding="utf-8")
+    result = runner.invoke(args=["backup", str(target)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: Cannot back up to {target}: ")
+    assert len(result.output.splitlines()) == 1, result.output
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows has no Unix file modes")
+@pytest.mark.parametrize("existing", [False, True], ids=["new file", "file already there"])
+def test_only_the_owner_may_read_the_backup(runner, tasks, tmp_path, existing):
+    """The backup holds every task: mode 0600, whoever else shares the machine."""
+    assert tasks.add("Private").status_code == 302
+    target = tmp_path / "backup.db"
+    if existing:
+        target.touch(mode=0o644)
+        target.chmod(0o644)
+    assert runner.invoke(args=["backup", str(target)]).exit_code == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert summaries_in(target) == ["Private"]
 
 
 def test_restore_stop_copy_the_backup_over_app_database_start(runner, tasks, tmp_path, fresh_tasks):

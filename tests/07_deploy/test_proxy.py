@@ -68,3 +68,24 @@ def test_only_the_last_x_forwarded_host_counts(seen):
 @pytest.mark.parametrize("header, value", [("X-Forwarded-Prefix", "/evil"), ("X-Forwarded-Port", "4444")])
 def test_headers_that_nginx_does_not_set_are_ignored(seen, header, value):
     assert seen(**{header: value})["external_url"] == "http://localhost/tasks"
+
+
+def test_app_hosts_names_the_only_hosts_the_app_answers(fresh_import):
+    """APP_HOSTS becomes Flask's TRUSTED_HOSTS: a forged Host is a 400, never a redirect to it."""
+    app = fresh_import(APP_HOSTS="tasks.example.com, www.tasks.example.com").app
+    client = app.test_client()
+    for host in ("tasks.example.com", "www.tasks.example.com", "tasks.example.com:8080"):
+        assert client.get("/healthz", headers={"Host": host}).status_code == 200, host
+    for host in ("evil.example", "tasks.example.com.evil.example", "127.0.0.1"):
+        response = client.get("/tasks//1", headers={"Host": host})
+        assert response.status_code == 400, host
+        assert "Location" not in response.headers
+    forged = client.get("/tasks//1", headers={"Host": "tasks.example.com", "X-Forwarded-Host": "evil.example"},
+                        environ_base=NGINX)
+    assert forged.status_code == 400
+
+
+def test_without_app_hosts_any_host_is_answered(fresh_import):
+    """Unset, nginx's server_name is the one check (deploy/nginx.conf): fine behind nginx."""
+    client = fresh_import(APP_HOSTS=None).app.test_client()
+    assert client.get("/healthz", headers={"Host": "anything.example"}).status_code == 200

@@ -65,3 +65,38 @@ def test_starting_without_app_secret_prints_one_line_and_fails(app_dir, clean_en
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, f"Expected one line on stderr, got:\n{result.stderr}"
     assert "APP_SECRET" in lines[0]
+
+
+@pytest.mark.parametrize("environment", [None, "production"], ids=["no APP_ENV", "production"])
+def test_flask_debug_in_production_stops_the_import_with_one_line(fresh_import, environment):
+    """FLASK_DEBUG=1 shows tracebacks (and with `flask run`, the debugger) to whoever meets an error."""
+    with pytest.raises(SystemExit) as stopped:
+        fresh_import(FLASK_DEBUG="1", APP_ENV=environment)
+    message = str(stopped.value.code)
+    assert message == "Refusing to start: FLASK_DEBUG is on in production; unset it, or set APP_ENV=development"
+
+
+def test_flask_debug_is_allowed_in_development(fresh_import):
+    assert fresh_import(FLASK_DEBUG="1", APP_ENV="development").app.debug
+
+
+def bad_databases(tmp_path):
+    """APP_DATABASE values the app cannot use: a folder, a path under a file, a file that is not SQLite."""
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("in the way", encoding="utf-8")
+    text = tmp_path / "notes.db"
+    text.write_text("These are my notes, not a database. " * 200, encoding="utf-8")
+    return {"a folder": folder, "under a file": blocker / "sub" / "tasks.db", "not a database": text}
+
+
+@pytest.mark.parametrize("kind", ["a folder", "under a file", "not a database"])
+def test_a_database_the_app_cannot_use_stops_the_import_with_one_line(fresh_import, tmp_path, kind):
+    path = bad_databases(tmp_path)[kind]
+    with pytest.raises(SystemExit) as stopped:
+        fresh_import(APP_DATABASE=str(path))
+    message = str(stopped.value.code)
+    assert message.startswith(f"Refusing to start: cannot use the database {path} (")
+    assert message.endswith("set APP_DATABASE to a file in a folder the app can write to")
+    assert "\n" not in message

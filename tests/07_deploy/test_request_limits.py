@@ -1,4 +1,6 @@
 """A request body larger than 1 MiB is refused with 413 before the app reads it."""
+import io
+
 import pytest
 
 pytestmark = pytest.mark.concept("a limit on request size", "request-size", zh="请求大小的上限")
@@ -31,3 +33,17 @@ def test_a_body_of_exactly_one_mebibyte_is_read(client, tasks):
 def test_an_ordinary_form_is_well_under_the_limit(tasks):
     assert tasks.add("café ✓ 任务 " * 20).status_code == 302
     assert len(tasks.rows()) == 1
+
+
+@pytest.mark.parametrize("size", [10, 20 * MIB])
+def test_a_body_sent_in_chunks_without_a_length_is_refused_with_411(client, tasks, size):
+    """A chunked body has no Content-Length to hold against the limit; Werkzeug would read its first MiB
+    and drop the rest. Browsers and nginx always send the length: one without it is refused.
+    (tests/07_deploy/test_servers.py sends one to a real gunicorn.)"""
+    body = form_body(tasks.token(), size)
+    # gunicorn reads the chunks itself and says so with wsgi.input_terminated.
+    response = client.post("/tasks", input_stream=io.BytesIO(body), headers={"Transfer-Encoding": "chunked"},
+                           content_type="application/x-www-form-urlencoded",
+                           environ_overrides={"wsgi.input_terminated": True})
+    assert response.status_code == 411
+    assert tasks.rows() == []

@@ -261,7 +261,8 @@ class Deployment:
         site = nginx_site(self.app_dir, f"127.0.0.1:{self.port}", f"127.0.0.1:{self.gunicorn_port}")
         self.main_config = write_nginx_config(self.tmp, site)
         self.nginx_process = self.stack.enter_context(
-            running(nginx_command(self.nginx, self.tmp, self.main_config), f"http://127.0.0.1:{self.port}/",
+            # localhost: the site's server_name; nginx does not answer a request for 127.0.0.1.
+            running(nginx_command(self.nginx, self.tmp, self.main_config), f"http://localhost:{self.port}/",
                     cwd=self.tmp, env=self.env)
         )
         return self
@@ -498,7 +499,7 @@ def test_the_off_by_slash_mistake_would_give_the_source_away(app_dir, tmp_path, 
     port = free_port()
     site = nginx_site(app_dir, f"127.0.0.1:{port}", f"127.0.0.1:{free_port()}", location="/static")
     main = write_nginx_config(tmp_path, site)
-    with running(nginx_command(nginx, tmp_path, main), f"http://127.0.0.1:{port}/static/style.css",
+    with running(nginx_command(nginx, tmp_path, main), f"http://localhost:{port}/static/style.css",
                  cwd=tmp_path, env=dict(os.environ)):
         visitor = Visitor(port)
         reply = visitor.send("GET", "/static../app.py")
@@ -542,3 +543,140 @@ def test_gunicorn_without_app_secret_exits_at_once_with_one_line(app_dir, clean_
     assert result.returncode != 0
     output = (result.stdout + result.stderr).strip().splitlines()
     assert len(output) == 1 and "APP_SECRET" in output[0], "\n".join(output)
+
+
+def raw_request(port, method, path, headers, body=None, encode_chunked=False):
+    """One request on a connection of its own, with exactly these headers; the Reply, or None when the
+    server closed the connection without answering."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        for name, value in headers.items():
+            connection.putheader(name, value)
+        connection.endheaders(body, encode_chunked=encode_chunked)
+        return Reply(connection.getresponse())
+    except (http.client.RemoteDisconnected, ConnectionResetError):
+        return None
+    finally:
+        connection.close()
+
+
+@pytest.mark.concept("trusting exactly one proxy", "proxy-fix")
+@pytest.mark.parametrize("headers", [
+    {"Host": "evil.example"}, {"Host": "evil.example:80"},
+    {"Host": "localhost", "X-Forwarded-Host": "evil.example"}, {},
+], ids=["forged Host", "forged Host and port", "forged X-Forwarded-Host", "no Host"])
+def test_a_request_for_another_site_never_gets_a_redirect_there(deployment, headers):
+    """nginx's default server closes the connection of a request whose Host is not server_name (444);
+    the one server that reaches gunicorn replaces X-Forwarded-Host with the Host it matched."""
+    reply = raw_request(deployment.port, "GET", "/tasks//1", headers)
+    if reply is not None:
+        assert "evil.example" not in reply.headers.get("Location", ""), reply.headers
+        assert reply.status in (308, 400, 404), reply.status
+    if "Host" not in headers:  # HTTP/1.1 requires a Host: nginx refuses the request itself
+        assert reply.status == 400 and not deployment.served("/tasks//1", timeout=0)
+    elif headers["Host"] != "localhost":
+        assert reply is None, f"nginx answered a request for {headers['Host']!r} with {reply.status}"
+
+
+@pytest.mark.concept("trusting exactly one proxy", "proxy-fix")
+def test_a_redirect_keeps_the_port_of_the_try_out_address(deployment):
+    """On 127.0.0.1:<port> (the README's try-out), the Host's port stays in redirects ($http_host)."""
+    reply = raw_request(deployment.port, "GET", "/tasks//1", {"Host": f"localhost:{deployment.port}"})
+    assert reply.status == 308
+    assert reply.headers["Location"] == f"http://localhost:{deployment.port}/tasks/1"
+
+
+SECURITY_HEADERS = ("X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Content-Security-Policy")
+
+
+@pytest.mark.concept("security headers", "security-headers")
+def test_nginx_names_no_version_and_its_own_pages_carry_the_security_headers(deployment):
+    """server_tokens off; add_header ... always: nginx's 404, 413 and 502 pages get the same headers
+    as the app's, once each."""
+    replies = {"app page": deployment.get("/tasks"), "static file": deployment.get("/static/style.css"),
+               "nginx's 404": deployment.get("/static/missing.css")}
+    visitor = Visitor(deployment.port)
+    visitor.open_session()
+    replies["nginx's 413"] = visitor.add("x" * (2 * 1024 * 1024))
+    visitor.close()
+    deployment.stop_gunicorn()
+    replies["nginx's 502"] = deployment.get("/tasks")
+    assert [replies[name].status for name in ("nginx's 404", "nginx's 413", "nginx's 502")] == [404, 413, 502]
+    for name, reply in replies.items():
+        assert reply.headers["Server"] == "nginx", f"{name}: Server: {reply.headers['Server']}"
+        assert not re.search(r"nginx/\d", reply.text), f"{name} names nginx's version"
+        for header in SECURITY_HEADERS:
+            assert len(reply.headers.get_all(header) or []) == 1, f"{name}: {header} {reply.headers.get_all(header)}"
+
+
+@pytest.mark.concept("a limit on request size", "request-size")
+@pytest.mark.parametrize("through", ["gunicorn", "nginx"])
+def test_a_20_mb_body_sent_in_chunks_is_refused_and_nothing_is_stored(deployment, through):
+    """Straight to gunicorn (which reads the chunks itself) the app refuses a body without a length (411);
+    through nginx, client_max_body_size refuses it (413)."""
+    port = deployment.gunicorn_port if through == "gunicorn" else deployment.port
+    visitor = Visitor(deployment.port)
+    visitor.open_session()
+    visitor.close()
+
+    def chunks():
+        yield f"csrf_token={visitor.token}&summary=stored&padding=".encode()
+        for _ in range(20):
+            yield b"x" * (1024 * 1024)
+
+    headers = {"Host": "localhost", "Cookie": visitor.cookie, "Content-Type": "application/x-www-form-urlencoded",
+               "Transfer-Encoding": "chunked"}
+    try:
+        reply = raw_request(port, "POST", "/tasks", headers, body=chunks(), encode_chunked=True)
+    except BrokenPipeError:  # the server answered and closed before the 20 MB were sent
+        reply = None
+    assert reply is None or reply.status == (411 if through == "gunicorn" else 413), reply.status
+    assert deployment.summaries() == []
+
+
+@pytest.mark.concept("sign-ups every worker sees", "signups")
+def test_twelve_sign_ups_of_one_name_across_the_workers_make_one_account(deployment):
+    """The users table's UNIQUE holds across the 4 workers (a list in each worker's memory did not)."""
+    statuses = []
+
+    def sign_up(number):
+        visitor = Visitor(deployment.port)
+        reply = visitor.send("GET", "/signup")
+        visitor.keep_cookie(reply)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', reply.text).group(1)
+        fields = {"username": "ada", "email": f"ada{number}@example.com", "password": "correct horse",
+                  "csrf_token": token}
+        statuses.append(visitor.send("POST", "/signup", fields).status)
+        visitor.close()
+
+    threads = [threading.Thread(target=sign_up, args=(n,)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(statuses) == [302] + [400] * 11, statuses
+    posts = {pid for pid, method, path, status in deployment.served("/signup", count=24) if method == "POST"}
+    assert len(posts) > 1, "One worker served every sign-up: the test proved nothing"
+    with closing(sqlite3.connect(deployment.database)) as db:
+        assert db.execute("SELECT count(*) FROM users").fetchone()[0] == 1
+
+
+@pytest.mark.concept("refusing to start without a real secret", "refuse-to-start")
+@pytest.mark.parametrize("kind", ["a folder", "not a database"])
+def test_gunicorn_with_a_database_it_cannot_use_exits_at_once_with_one_line(app_dir, clean_env, tmp_path, kind):
+    bad = tmp_path / "bad"
+    if kind == "a folder":
+        bad.mkdir()
+    else:
+        bad.write_text("not a database " * 300, encoding="utf-8")
+    env = dict(clean_env, GUNICORN_BIND=f"127.0.0.1:{free_port()}", APP_DATABASE=str(bad))
+    env.pop("APP_ENV", None)
+    try:
+        result = subprocess.run(gunicorn_command(), cwd=app_dir, env=env, capture_output=True, text=True,
+                                timeout=20)
+    except subprocess.TimeoutExpired as error:
+        pytest.fail(f"gunicorn kept running with APP_DATABASE={bad}:\n{error.stderr}")
+    assert result.returncode != 0
+    output = (result.stdout + result.stderr).strip().splitlines()
+    assert len(output) == 1 and output[0].startswith("Refusing to start: cannot use the database"), "\n".join(output)

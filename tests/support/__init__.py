@@ -4,6 +4,7 @@ from .forms import Forms
 from .pages import assert_valid_page, crawl, expect_page, links_of, parse, visible_text
 from .tasks import TaskActions
 from .tools import require_program
+from . import fuzz  # noqa: F401,E402  (registers the "thorough" Hypothesis profile before pytest loads it)
 
 __all__ = [
     "ROOT", "STEPS", "load_app_module", "step_title", "Forms",

@@ -6,7 +6,7 @@ import pytest
 
 from support import parse
 from support.pages import flashes
-from support.signup import email_of_length, sign_up
+from support.signup import email_of_length, sign_up, stored_users
 
 pytestmark = pytest.mark.concept("the forms from step 04, unchanged", "forms-from-step-04")
 
@@ -48,7 +48,7 @@ def test_wrong_credentials_are_401_with_the_username_kept(forms, username, passw
 def test_a_valid_sign_up_is_stored_and_welcomed_on_the_home_page(forms, app_module):
     response = sign_up(forms, username="  ada  ", email=" ada@example.com ")
     assert response.status_code == 302
-    assert app_module.USERS == [{"username": "ada", "email": "ada@example.com"}]
+    assert stored_users(app_module) == [{"username": "ada", "email": "ada@example.com"}]
     home = forms.client.get(response.headers["Location"])
     assert home.request.path == "/"
     assert flashes(home) == [(["flash", "success"], "Account created for ada.")]
@@ -74,7 +74,7 @@ def test_a_value_out_of_bounds_is_refused_with_its_message(forms, app_module, fi
     assert soup.find(id=f"{field}-error").get_text(strip=True) == message
     assert len(soup.select(".error[id]")) == 1, "only the wrong field gets a message"
     assert soup.find("input", attrs={"name": "username"})["value"] == (value if field == "username" else "ada")
-    assert app_module.USERS == []
+    assert stored_users(app_module) == []
 
 
 @pytest.mark.parametrize(("url", "status", "messages"), [
@@ -99,4 +99,4 @@ def test_a_taken_username_is_refused_whatever_its_case_but_another_is_welcome(fo
     assert response.status_code == 400
     assert parse(response.get_data(as_text=True)).find(id="username-error").get_text(strip=True) == USERNAME_TAKEN
     assert sign_up(forms, username="grace").status_code == 302
-    assert [user["username"] for user in app_module.USERS] == ["Ada", "grace"]
+    assert [user["username"] for user in stored_users(app_module)] == ["Ada", "grace"]
