@@ -447,6 +447,18 @@ def environment_size(venv_dir, python, largest=8):
                         for name, version, size in rows[:largest]]}
 
 
+def setup_cost(course):
+    """The set-up's cost as README.md shows it ("What is installed and why"): its seconds, .venv's size, the largest."""
+    cold = next(run for run in course["runs"] if run["id"] == "cold_setup")
+    venv = course["venv"]
+    lines = ["| the first set-up, on a fresh clone | |", "| --- | --- |",
+             f"| time (pip's cache in use, as on a second clone) | {cold['seconds']:.0f} s |",
+             f"| `.venv` on disk | {venv['megabytes']:.0f} MB, {venv['packages']} packages |", "",
+             "| the largest packages | MB |", "| --- | --- |"]
+    lines += [f"| {package['name']} {package['version']} | {package['megabytes']:.0f} |" for package in venv["largest"]]
+    return "\n".join(lines)
+
+
 def measure_course(log=print):
     """The course's own speed, as a student meets it, in a fresh clone of this repository."""
     with tempfile.TemporaryDirectory(prefix="bench-clone-") as folder:
@@ -483,6 +495,76 @@ def measure_course(log=print):
     return course
 
 
+# ---------------------------------------------------------------- the site while it is served
+
+# The line that measure_site edits, and what it becomes: step 05's page shows it in an excerpt and in its diff.
+SERVE_EDITED = ("steps/05_sqlite/app.py", "        g.db.row_factory = sqlite3.Row\n",
+                "        g.db.row_factory = sqlite3.Row  # edit {n}\n")
+
+
+def page_text(url):
+    """The body of a page (None while the server does not answer, or answers an error)."""
+    with contextlib.suppress(OSError, http.client.HTTPException):
+        parts = url.split("/", 3)
+        connection = http.client.HTTPConnection(parts[2], timeout=10)
+        try:
+            connection.request("GET", "/" + parts[3])
+            response = connection.getresponse()
+            return response.read().decode("utf-8", "replace") if response.status == 200 else None
+        finally:
+            connection.close()
+    return None
+
+
+def seconds_until(url, text, limit):
+    """Seconds until the page at url holds text, polled every 50 ms (None after `limit` seconds)."""
+    began = time.monotonic()
+    while time.monotonic() - began < limit:
+        body = page_text(url)
+        if body is not None and text in body:
+            return time.monotonic() - began
+        time.sleep(0.05)
+    return None
+
+
+def measure_site(log=print, edits=3):
+    """`python tutorial.py serve` (mkdocs serve) in a fresh clone: the first build, then, after each one-line
+    edit of a step's app.py, the seconds until its page shows the new line."""
+    with tempfile.TemporaryDirectory(prefix="bench-serve-") as folder:
+        clone = Path(folder) / "course"
+        subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=clone, capture_output=True,
+                                text=True, check=True).stdout.strip()
+        port = free_port()
+        url = f"http://127.0.0.1:{port}/steps/05_sqlite/"
+        path, line, edited = SERVE_EDITED
+        command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"]
+        began = time.monotonic()
+        process = start(command, f"http://127.0.0.1:{port}/", clone, clean_env(), timeout=300)
+        try:
+            if seconds_until(url, "get_db", 300) is None:
+                raise RuntimeError("mkdocs serve did not serve step 05's page within 300 s")
+            first = round(time.monotonic() - began, 1)
+            log(f"  first build: {first:.1f} s")
+            samples = []
+            app_py = clone / path
+            for n in range(1, edits + 1):
+                source = app_py.read_text(encoding="utf-8")
+                app_py.write_text(re.sub(r"  # edit \d+\n", "\n", source).replace(line, edited.format(n=n)),
+                                  encoding="utf-8")
+                seconds = seconds_until(url, f"# edit {n}", 120)
+                if seconds is None:
+                    raise RuntimeError("the page did not show the edit within 120 s")
+                samples.append(round(seconds, 2))
+                log(f"  edit {n}: the page shows it after {seconds:.2f} s")
+                time.sleep(1)  # let the server settle before the next edit
+        finally:
+            stop(process)
+    samples.sort()
+    return {"date": today(), "commit": commit, "first_build": first, "edits": samples,
+            "rebuild_median": samples[len(samples) // 2]}
+
+
 # ---------------------------------------------------------------- the command
 
 def today():
@@ -506,7 +588,8 @@ def machine():
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python tutorial.py bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=["load", "course"], help="run one half of the benchmark")
+    parser.add_argument("--only", choices=["load", "course", "site"],
+                        help="run one part of the benchmark (site: `tutorial.py serve` rebuilding after an edit)")
     parser.add_argument("--seconds", type=float, default=5.0, help="how long each load runs (default 5)")
     parser.add_argument("--output", type=Path, default=RESULTS,
                         help=f"the JSON file (default {RESULTS.relative_to(ROOT)}); a half not run is kept from it")
@@ -525,6 +608,9 @@ def main(argv=None):
     if args.only in (None, "course"):
         log("The course's own speed, in a fresh clone (pip's cache in use, as on a student's second clone):")
         results["course"] = measure_course(log)
+    if args.only in (None, "site"):
+        log("The course site, served (`python tutorial.py serve`), after a one-line edit of steps/05_sqlite/app.py:")
+        results["site"] = measure_site(log)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
