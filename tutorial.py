@@ -207,6 +207,7 @@ SETUP_TEXT = {
         "building": "  building {name} from its source ...",
         "unpacking": "Installing {packages} into {venv} (the longest part, a minute or two) ...",
         "done": "Set-up done in {seconds:.0f} s: {packages} installed in {venv}.",
+        "nothing_new": "Set-up checked in {seconds:.0f} s: {venv} already had every package {requirements} lists.",
         "packages": lambda count: f"{count} package" + ("" if count == 1 else "s"),
         "no_connection": " (it could not connect: {reason})",
         "pip_failed": "The set-up did not finish: pip could not install {package}. pip's last error: {error}\n"
@@ -236,6 +237,7 @@ SETUP_TEXT = {
         "building": "  正在从源代码构建 {name}……",
         "unpacking": "正在把 {packages}装进 {venv}（最耗时的一步，需要一两分钟）……",
         "done": "安装完成，用时 {seconds:.0f} 秒：{venv} 中装好了 {packages}。",
+        "nothing_new": "检查完成，用时 {seconds:.0f} 秒：{requirements} 列出的包在 {venv} 中都已经装好了。",
         "packages": lambda count: f"{count} 个包",
         "no_connection": "（无法连接：{reason}）",
         "pip_failed": "安装没有完成：pip 无法安装 {package}。pip 最后的错误信息：{error}\n"
@@ -415,7 +417,8 @@ def ensure_venv(venv_dir=None, requirements=None, language=None):
         raise SetupError(say["interrupted"].format(**fields)) from None
     except OSError as error:  # a full disk, a folder that cannot be written or deleted
         raise SetupError(say["os_failed"].format(error=error, **fields)) from None
-    print(say["done"].format(seconds=time.monotonic() - began, packages=say["packages"](count), **fields), flush=True)
+    print(say["done" if count else "nothing_new"].format(seconds=time.monotonic() - began,
+                                                         packages=say["packages"](count), **fields), flush=True)
     return python
 
 

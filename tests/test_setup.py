@@ -161,9 +161,12 @@ def test_a_failed_install_says_what_failed_and_the_next_run_finishes_the_set_up(
     python = tutorial.venv_python(venv_dir)
     assert subprocess.run([str(python), "-c", "import tutorial_probe"]).returncode == 0
 
-    # Once done, nothing is installed again.
+    # Once done, nothing is installed again; a changed requirements file with nothing new only checks.
     again = tutorial_py(working, "setup")
     assert again.returncode == 0 and "Installing" not in again.stdout, again.stdout
+    (venv_dir / "requirements.txt").write_text("tutorial-probe==1.0\n# a comment, nothing new\n")
+    checked = tutorial_py({**working, "TUTORIAL_REQUIREMENTS": str(venv_dir / "requirements.txt")}, "setup")
+    assert checked.returncode == 0 and "already had every package" in checked.stdout, checked.stdout
 
 
 @pytest.mark.skipif(os.name == "nt", reason="sends Ctrl+C's SIGINT to a process group, which Windows has not")
