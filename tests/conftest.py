@@ -8,10 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jinja2
 import pytest
 
-# A test run writes nothing into the repository: no __pycache__ beside the steps.
-sys.dont_write_bytecode = True
+# A test run writes nothing into the repository: no __pycache__ beside the steps. (The coach, tools/check.py,
+# keeps compiled files in sys.pycache_prefix, outside the repository, so that a warm check starts at once.)
+sys.dont_write_bytecode = sys.dont_write_bytecode or not sys.pycache_prefix
 
 from support import ROOT, STEPS, Forms, TaskActions, load_app_module, step_title  # noqa: E402
 
@@ -72,11 +74,30 @@ def app_module(app_dir, app_env):
         pytest.fail(str(error), pytrace=False)
 
 
+class TemplateCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the whole run: each test loads its app afresh, and would otherwise
+    compile every template again. Jinja checks each template's source, so an edited template is compiled anew."""
+
+    def __init__(self):
+        self.buckets = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.buckets:
+            bucket.bytecode_from_string(self.buckets[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.buckets[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES = TemplateCache()
+
+
 @pytest.fixture
 def app(app_module, tmp_path):
     """The Flask app in testing mode, with its database (from step 05 on) in a temporary folder."""
     flask_app = app_module.app
     flask_app.config.update(TESTING=True)
+    flask_app.jinja_env.bytecode_cache = TEMPLATES
     if "DATABASE" in flask_app.config:
         flask_app.config["DATABASE"] = str(tmp_path / "tasks.db")
     return flask_app

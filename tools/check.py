@@ -39,6 +39,9 @@ from tutorial import IGNORED_NAMES, STEPS, folder_files, resolve_step, student_l
 
 # Rewritten test modules are cached here between checks (never beside the tests): a warm check skips that work.
 PYCACHE = ROOT / ".venv" / "pycache-check"
+# The temporary copy and the tests' databases go to a RAM disk where the system has one (Linux's /dev/shm):
+# SQLite's commits then wait for no disk.
+SCRATCH = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
 
 # Every sentence of the report's frame, in both languages.
 TEXT = {
@@ -247,12 +250,7 @@ class Collector:
         self.tests = {}
         self.repository_changes = []
 
-    def pytest_collection(self, session):
-        # Rewritten test modules are cached in PYCACHE while the suite is collected; nothing is written after.
-        sys.dont_write_bytecode = not sys.pycache_prefix
-
     def pytest_collection_finish(self, session):
-        sys.dont_write_bytecode = True
         for item in session.items:
             marker = item.get_closest_marker("concept")
             title, anchor = marker.args if marker else (item.path.stem, "")
@@ -313,13 +311,25 @@ def temporary_copy(folder):
     """A temporary copy of the student's folder, and the working directory inside it, for the with-block:
     whatever the app writes (a database at a relative path, an instance folder) lands in the copy."""
     saved_cwd = os.getcwd()
-    with tempfile.TemporaryDirectory(prefix="flask-course-check-", ignore_cleanup_errors=True) as tmp:
+    with tempfile.TemporaryDirectory(prefix="flask-course-check-", dir=SCRATCH, ignore_cleanup_errors=True) as tmp:
         copy = copy_folder(folder, tmp)
         os.chdir(copy)
         try:
             yield copy
         finally:
             os.chdir(saved_cwd)
+            # The copy's compiled files would only pile up in PYCACHE: its path is new each time.
+            shutil.rmtree(PYCACHE / Path(tmp).resolve().relative_to(Path(tmp).resolve().anchor), ignore_errors=True)
+
+
+def coach_fuzzing():
+    """The fuzzer (tests/support/fuzz.py) tries 20 requests in a check instead of the suite's 70: a student's
+    check stays quick, and `tutorial.py test` still runs the full count."""
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile("coach", max_examples=20, derandomize=True, deadline=None, database=None,
+                              suppress_health_check=list(HealthCheck))
+    settings.load_profile("coach")
 
 
 def run_suite(step, folder, language, fast=False, tests=None, copied=False):
@@ -334,22 +344,31 @@ def run_suite(step, folder, language, fast=False, tests=None, copied=False):
     copy = folder
     collector = Collector()
     output = io.StringIO()
-    saved_language, saved_prefix = os.environ.get("COURSE_LANG"), sys.pycache_prefix
-    os.environ["COURSE_LANG"] = language
-    sys.pycache_prefix = str(PYCACHE)
+    saved = {name: os.environ.get(name) for name in ("COURSE_LANG", "PYTEST_DISABLE_PLUGIN_AUTOLOAD",
+                                                     "HYPOTHESIS_STORAGE_DIRECTORY")}
+    saved_prefix, saved_write = sys.pycache_prefix, sys.dont_write_bytecode
+    # The report's language; no plugins but the course's own (anyio's and Hypothesis's cost a second to load).
+    # Hypothesis keeps the Unicode tables it builds once in PYCACHE too, not in the copy.
+    os.environ.update(COURSE_LANG=language, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",
+                      HYPOTHESIS_STORAGE_DIRECTORY=str(PYCACHE / "hypothesis"))
+    # Compiled and assertion-rewritten modules are kept in PYCACHE, outside the repository, between checks.
+    sys.pycache_prefix, sys.dont_write_bytecode = str(PYCACHE), False
+    coach_fuzzing()
     args = [str(tests or ROOT / "tests" / step), "--app-dir", str(copy), "--rootdir", str(ROOT),
-            "-c", str(ROOT / "pytest.ini"), "-p", "no:hypothesispytest", "--tb=short", "-q"]
+            "-c", str(ROOT / "pytest.ini"), "--basetemp", str(Path(copy).parent / "pytest"),
+            "-p", "no:unraisableexception", "-p", "no:threadexception", "--tb=short", "-q"]
     if fast:
         args += ["-m", "not servers"]
     try:
         with contextlib.redirect_stdout(output):
             code = pytest.main(args, plugins=[collector])
     finally:
-        sys.pycache_prefix = saved_prefix
-        if saved_language is None:
-            os.environ.pop("COURSE_LANG", None)
-        else:
-            os.environ["COURSE_LANG"] = saved_language
+        sys.pycache_prefix, sys.dont_write_bytecode = saved_prefix, saved_write
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     return list(collector.tests.values()), int(code), output.getvalue(), collector.repository_changes
 
 
@@ -430,7 +449,7 @@ def render(result, language):
         return "\n".join(lines) + "\n"
     concepts = result["concepts"]
     ranked = rank(concepts)
-    width = max((len(c[language]) for c in concepts), default=10)
+    width = max((display_width(c[language]) for c in concepts), default=10)
     for concept in concepts:
         total = concept["passed"] + concept["failed"] + concept["skipped"]
         state = "fail" if concept["failed"] else "pass" if concept["passed"] else "skip"
