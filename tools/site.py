@@ -16,6 +16,8 @@ A page asks for generated content with a directive alone on a line, in double br
     {{ cli 05_sqlite init-db }}                 a `flask` command of the step, run, with its output
     {{ command python tutorial.py test 03 }}    a command to type (checked against tutorial.py's parser)
     {{ tree 05_sqlite }}                        the files of a step
+    {{ expects 05_sqlite }}                     "What the checks expect": the routes, form fields, elements and
+                                                exact texts the step's tests compare (tools/expects.py)
     {{ pitfalls 05_sqlite }}                    the tests that guard a step against the course's pitfalls
     {{ bench }}                                 the load table of bench/results.json (python tutorial.py bench),
                                                 with the targets' verdicts, the date and the machine
@@ -47,6 +49,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import tutorial  # noqa: E402
+from tools.expects import render_expects  # noqa: E402
 from tools.forms import parse  # noqa: E402
 from tools.steps import STEPS, StepApp, folder_diff, folder_files, previous_step  # noqa: E402
 
@@ -54,7 +57,7 @@ from tools.steps import STEPS, StepApp, folder_diff, folder_files, previous_step
 CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’—…·"
 
 # A directive may be indented (inside a content tab, say): what it generates is indented the same.
-DIRECTIVE = re.compile(r"^( *)\{\{ (diff|file|excerpt|request|cli|command|tree|pitfalls|bench)((?: .*)?) \}\}[ \t]*$",
+DIRECTIVE = re.compile(r"^( *)\{\{ (diff|file|excerpt|request|cli|command|tree|pitfalls|bench|expects)((?: .*)?) \}\}[ \t]*$",
                        re.MULTILINE)
 
 LEXERS = {".py": "python", ".html": "html+jinja", ".css": "css", ".js": "js", ".sql": "sql",
@@ -645,6 +648,8 @@ def expand(markdown, steps, language, page_uri="index.md"):
             return render_command(argument)
         if verb == "tree":
             return render_tree(steps, parts[0])
+        if verb == "expects":
+            return block("expects", f"tests/{parts[0]}", render_expects(parts[0], language))
         return render_pitfalls(steps, parts[0], words, language, page_uri)
 
     return DIRECTIVE.sub(replace, markdown)
