@@ -80,9 +80,9 @@ import runpy, sys, flask
 original = flask.Flask.run
 def run(self, host=None, port=None, **options):
     print(f"app.run(host={host!r}, port={port!r}, options={sorted(options)})", flush=True)
-    original(self, host="127.0.0.1", port=port)
+    original(self, host="127.0.0.1", port=free_port)
 flask.Flask.run = run
-port, sys.argv = int(sys.argv[1]), ["app.py"]  # app.py sees the command line of `python app.py`
+free_port, sys.argv = int(sys.argv[1]), ["app.py"]  # app.py sees the command line of `python app.py`
 runpy.run_path("app.py", run_name="__main__")
 """
 
