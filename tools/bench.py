@@ -2,6 +2,7 @@
 
     python tutorial.py bench                    everything, then bench/results.json (under 10 minutes on 2 cores)
     python tutorial.py bench --only load        just the servers under load (about 3 minutes)
+    python tutorial.py bench --only check       just `tutorial.py check NN`, warm, on every step (a row each)
     python tutorial.py bench --seconds 2        shorter loads, for a quick look
 
 For steps 06 and 07, with 100, 10,000 and 100,000 tasks, gunicorn (4 workers, loopback only) serves
@@ -585,10 +586,39 @@ def machine():
             "cores": os.cpu_count(), "python": platform.python_version(), "wrk": version}
 
 
+def measure_check(log=print, runs=3):
+    """`python tutorial.py check NN` on an untouched copy of every step, warm: the median of `runs` runs.
+
+    The first run of each step is left out (it fills .venv/pycache-check, as a student's first check does);
+    the targets are 2 s for steps 01-06 and 5 s for step 07.
+    """
+    from tutorial import STEPS as every_step
+
+    rows = []
+    for step in every_step:
+        with tempfile.TemporaryDirectory(prefix="bench-check-") as folder:
+            copy = Path(folder) / step
+            shutil.copytree(ROOT / "steps" / step, copy, ignore=shutil.ignore_patterns("instance", "__pycache__"))
+            command = [sys.executable, "-m", "tools.check", step, "--app-dir", str(copy), "--lang", "en", "--quiet"]
+            env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+            passed = subprocess.run(command, cwd=ROOT, env=env).returncode == 0
+            seconds = []
+            for _ in range(runs):
+                began = time.monotonic()
+                passed = subprocess.run(command, cwd=ROOT, env=env).returncode == 0 and passed
+                seconds.append(round(time.monotonic() - began, 2))
+        target = 5.0 if step.startswith("07") else 2.0
+        median = sorted(seconds)[len(seconds) // 2]
+        rows.append({"step": step, "seconds": median, "runs": seconds, "target": target,
+                     "holds": median <= target, "passed": passed})
+        log(f"  {median:>6.2f} s  check {step} (target {target:g} s){'' if passed else '  (FAILED)'}")
+    return {"date": today(), "runs_per_step": runs, "rows": rows}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python tutorial.py bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=["load", "course", "site"],
+    parser.add_argument("--only", choices=["load", "course", "site", "check"],
                         help="run one part of the benchmark (site: `tutorial.py serve` rebuilding after an edit)")
     parser.add_argument("--seconds", type=float, default=5.0, help="how long each load runs (default 5)")
     parser.add_argument("--output", type=Path, default=RESULTS,
@@ -611,6 +641,9 @@ def main(argv=None):
     if args.only in (None, "site"):
         log("The course site, served (`python tutorial.py serve`), after a one-line edit of steps/05_sqlite/app.py:")
         results["site"] = measure_site(log)
+    if args.only in (None, "check"):
+        log("The coach, warm, on an untouched copy of each step (`python tutorial.py check NN --app-dir COPY`):")
+        results["check"] = measure_check(log)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
@@ -629,6 +662,11 @@ def main(argv=None):
             log(f"  .venv after the set-up: {size['megabytes']:.0f} MB, {size['packages']} packages; the largest:")
             for package in size["largest"]:
                 log(f"  {package['megabytes']:>6.1f} MB  {package['name']} {package['version']}")
+    if "check" in results:
+        log(f"\nThe coach, warm (median of {results['check']['runs_per_step']} runs, measured {results['check']['date']}):")
+        for row in results["check"]["rows"]:
+            log(f"  {row['seconds']:>6.2f} s  check {row['step']}: {'HOLDS' if row['holds'] else 'FAILS'} "
+                f"(target {row['target']:g} s){'' if row['passed'] else '  (the check FAILED)'}")
     log(f"\nWrote {args.output} in {time.monotonic() - began:.0f} s.")
     return 0 if all(verdict["holds"] for verdict in results.get("targets", [])) else 1
 
