@@ -9,7 +9,7 @@ import pytest
 
 from support.servers import python
 
-pytestmark = pytest.mark.concept("backups and restore", "backup")
+pytestmark = pytest.mark.concept("backups and restore", "backup", zh="备份与恢复")
 
 
 def summaries_in(path):

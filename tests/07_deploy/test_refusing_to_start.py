@@ -6,7 +6,7 @@ import pytest
 
 from support.servers import python
 
-pytestmark = pytest.mark.concept("refusing to start without a real secret", "refuse-to-start")
+pytestmark = pytest.mark.concept("refusing to start without a real secret", "refuse-to-start", zh="没有真正的密钥就拒绝启动")
 
 BAD_SECRETS = {"missing": None, "empty": "", "dev": "dev", "31 characters": "x" * 31}
 

@@ -7,7 +7,7 @@ import pytest
 
 from support import parse
 
-pytestmark = pytest.mark.concept("full-text search", "search")
+pytestmark = pytest.mark.concept("full-text search", "search", zh="全文搜索")
 
 
 def found(tasks, query):

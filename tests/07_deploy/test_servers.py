@@ -561,7 +561,7 @@ def raw_request(port, method, path, headers, body=None, encode_chunked=False):
         connection.close()
 
 
-@pytest.mark.concept("trusting exactly one proxy", "proxy-fix")
+@pytest.mark.concept("trusting exactly one proxy", "proxy-fix", zh="只信任一层代理")
 @pytest.mark.parametrize("headers", [
     {"Host": "evil.example"}, {"Host": "evil.example:80"},
     {"Host": "localhost", "X-Forwarded-Host": "evil.example"}, {},
@@ -579,7 +579,7 @@ def test_a_request_for_another_site_never_gets_a_redirect_there(deployment, head
         assert reply is None, f"nginx answered a request for {headers['Host']!r} with {reply.status}"
 
 
-@pytest.mark.concept("trusting exactly one proxy", "proxy-fix")
+@pytest.mark.concept("trusting exactly one proxy", "proxy-fix", zh="只信任一层代理")
 def test_a_redirect_keeps_the_port_of_the_try_out_address(deployment):
     """On 127.0.0.1:<port> (the README's try-out), the Host's port stays in redirects ($http_host)."""
     reply = raw_request(deployment.port, "GET", "/tasks//1", {"Host": f"localhost:{deployment.port}"})
@@ -590,7 +590,7 @@ def test_a_redirect_keeps_the_port_of_the_try_out_address(deployment):
 SECURITY_HEADERS = ("X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Content-Security-Policy")
 
 
-@pytest.mark.concept("security headers", "security-headers")
+@pytest.mark.concept("security headers", "security-headers", zh="安全响应头")
 def test_nginx_names_no_version_and_its_own_pages_carry_the_security_headers(deployment):
     """server_tokens off; add_header ... always: nginx's 404, 413 and 502 pages get the same headers
     as the app's, once each."""
@@ -610,7 +610,7 @@ def test_nginx_names_no_version_and_its_own_pages_carry_the_security_headers(dep
             assert len(reply.headers.get_all(header) or []) == 1, f"{name}: {header} {reply.headers.get_all(header)}"
 
 
-@pytest.mark.concept("a limit on request size", "request-size")
+@pytest.mark.concept("a limit on request size", "request-size", zh="请求大小的上限")
 @pytest.mark.parametrize("through", ["gunicorn", "nginx"])
 def test_a_20_mb_body_sent_in_chunks_is_refused_and_nothing_is_stored(deployment, through):
     """Straight to gunicorn (which reads the chunks itself) the app refuses a body without a length (411);
@@ -635,7 +635,7 @@ def test_a_20_mb_body_sent_in_chunks_is_refused_and_nothing_is_stored(deployment
     assert deployment.summaries() == []
 
 
-@pytest.mark.concept("sign-ups every worker sees", "signups")
+@pytest.mark.concept("sign-ups every worker sees", "signups", zh="每个 worker 都能看到的注册")
 def test_twelve_sign_ups_of_one_name_across_the_workers_make_one_account(deployment):
     """The users table's UNIQUE holds across the 4 workers (a list in each worker's memory did not)."""
     statuses = []
@@ -662,7 +662,7 @@ def test_twelve_sign_ups_of_one_name_across_the_workers_make_one_account(deploym
         assert db.execute("SELECT count(*) FROM users").fetchone()[0] == 1
 
 
-@pytest.mark.concept("refusing to start without a real secret", "refuse-to-start")
+@pytest.mark.concept("refusing to start without a real secret", "refuse-to-start", zh="没有真正的密钥就拒绝启动")
 @pytest.mark.parametrize("kind", ["a folder", "not a database"])
 def test_gunicorn_with_a_database_it_cannot_use_exits_at_once_with_one_line(app_dir, clean_env, tmp_path, kind):
     bad = tmp_path / "bad"

@@ -7,7 +7,7 @@ import pytest
 from support import Forms
 from support.signup import sign_up, stored_users
 
-pytestmark = pytest.mark.concept("sign-ups every worker sees", "signups")
+pytestmark = pytest.mark.concept("sign-ups every worker sees", "signups", zh="每个 worker 都能看到的注册")
 
 TAKEN = "That username is already taken."
 

@@ -135,7 +135,7 @@ def check_stored(app, app_module):
             assert len(user["email"]) <= 254 and EMAIL_PATTERN.fullmatch(user["email"]), user
 
 
-@pytest.mark.concept("no request breaks a page", "pages-and-links")
+@pytest.mark.concept("no request breaks a page", "pages-and-links", zh="没有请求能让页面出错")
 def test_no_request_breaks_the_app(app, app_module, client):
     """Pitfalls 4 and 10 and every crash alike: hostile requests get a 4xx in the layout, never a 5xx."""
     layout = navigation(client.get("/").get_data(as_text=True))

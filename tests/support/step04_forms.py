@@ -8,7 +8,7 @@ from support import parse
 from support.pages import flashes
 from support.signup import email_of_length, sign_up, stored_users
 
-pytestmark = pytest.mark.concept("the forms from step 04, unchanged", "forms-from-step-04")
+pytestmark = pytest.mark.concept("the forms from step 04, unchanged", "forms-from-step-04", zh="第 04 步的表单，保持不变")
 
 USERNAME_LENGTH = "A username has 3 to 30 characters."
 USERNAME_TAKEN = "That username is already taken."
