@@ -76,6 +76,29 @@ def test_a_target_that_cannot_be_measured_does_not_hold():
     assert all(not v["holds"] for v in bench.verdicts({"rows": []}))
 
 
+@pytest.mark.parametrize(("p99", "holds"), [(20.0, True), (20.2, False), (None, False)])
+def test_the_search_target_is_twice_the_dashboards_p99_at_the_largest_size(p99, holds):
+    load = load_of(every_size("07_deploy", 900.0, p99=10.0))
+    if p99 is not None:
+        load["rows"][-1]["search"] = {"rps": 800.0, "p50_ms": 5.0, "p99_ms": p99}
+    verdict = {v["id"]: v for v in bench.verdicts(load)}["search_p99"]
+    assert verdict["holds"] is holds
+    assert verdict["measured"] == (None if p99 is None else pytest.approx(p99 / 10.0))
+
+
+def test_every_07_ratio_is_given_against_the_bare_apps_ceiling_too():
+    ceiling = {"rps": 3000.0, "p50_ms": 1.0, "p99_ms": 2.0}
+    rows = load_of({**every_size("06_taskman", 2.0), **every_size("07_deploy", 600.0)})["rows"]
+    rows = bench.add_ratios(rows, ceiling)
+    for row in rows:
+        if row["step"] == "07_deploy":
+            assert row["over_ceiling"] == {"healthz": 0.333, "dashboard": 0.2}
+        else:
+            assert "over_ceiling" not in row
+    text = bench.table({"rows": rows, "ceiling": ceiling})
+    assert "The ceiling, a bare Flask app's /healthz" in text and "dashboard 0.20×" in text
+
+
 def test_wrk_report_is_read_in_milliseconds():
     assert bench.parse_wrk(WRK_REPORT) == {"rps": 252.07, "p50_ms": 30.12, "p99_ms": 1210.0, "requests": 1261,
                                            "errors": 5, "generator": "wrk"}

@@ -6,9 +6,12 @@
     python tutorial.py bench --seconds 2        shorter loads, for a quick look
 
 For steps 06 and 07, with 100, 10,000 and 100,000 tasks, gunicorn (4 workers, loopback only) serves
-the dashboard and /healthz to a load generator: wrk where it is installed, otherwise a small Python
-one. /healthz does the least a request can do (it touches the database once, or not at all), so it
-is the ceiling of the stack, and dashboard/healthz says how close the dashboard comes to it.
+the dashboard, /search?q=report and /healthz to a load generator: wrk where it is installed, otherwise
+a small Python one. /healthz does the least a request of the step can do (it touches the database once,
+or not at all), and dashboard/healthz says how close the dashboard comes to it. The stack's own ceiling
+is a bare Flask app answering /healthz on step 07's gunicorn settings: step 07's figures are also given
+against it, and step 07's fixed cost per request is taken apart (ProxyFix, security headers, CSRF,
+session, the database connection), each part measured by taking it out.
 A request slower than the load lasts cannot be measured by wrk (it counts only what finishes in
 time): such a page (step 06's dashboard with thousands of tasks) is measured by the Python
 generator instead, every connection sending at least one request, and its figures are marked.
@@ -20,7 +23,8 @@ Besides requests per second and latency, the table gives the processor time the 
 request, a figure that changes little when other programs share the machine.
 
 Targets for step 07, checked and printed: at 100,000 tasks its dashboard serves at least half the
-requests per second of /healthz, and its p99 latency stays within 2x of its p99 at 100 tasks.
+requests per second of /healthz, its p99 latency stays within 2x of its p99 at 100 tasks, and the
+search's p99 stays within 2x of the dashboard's.
 
 The course's own speed, as a student meets it, in a fresh clone of this repository (its last commit)
 in a temporary folder: the cold set-up (`python tutorial.py test` creating .venv and installing
@@ -33,6 +37,7 @@ import argparse
 import contextlib
 import datetime
 import http.client
+import io
 import json
 import math
 import os
@@ -57,7 +62,8 @@ SIZES = (100, 10_000, 100_000)
 STEPS = ("06_taskman", "07_deploy")
 STEPS_DIR = ROOT / "steps"
 # /healthz first: a slow dashboard leaves queued requests behind that would slow whatever follows.
-ENDPOINTS = {"healthz": "/healthz", "dashboard": "/tasks"}
+# /search?q=report: a word in about one task in 25 (4,000 matches at 100,000 tasks).
+ENDPOINTS = {"healthz": "/healthz", "dashboard": "/tasks", "search": "/search?q=report"}
 WORKERS = 4
 CONNECTIONS = 8
 # wrk measures a page only when a request takes less than this share of the load's duration.
@@ -65,6 +71,7 @@ WRK_LATENCY_SHARE = 1 / 25
 # The targets for step 07 at the largest size.
 THROUGHPUT_AT_LEAST = 0.5  # dashboard requests per second / /healthz requests per second
 P99_GROWTH_AT_MOST = 2.0  # dashboard p99 at the largest size / at the smallest
+SEARCH_P99_AT_MOST = 2.0  # search p99 / dashboard p99, at the largest size
 RESULTS = ROOT / "bench" / "results.json"
 
 
@@ -93,14 +100,18 @@ def times(value):
     return "—" if value is None else figure(value) + "×"
 
 
-def add_ratios(rows):
-    """Give every row dashboard/healthz, and every 07 row its dashboard's speed over 06's at the same size."""
+def add_ratios(rows, ceiling=None):
+    """Give every row dashboard/healthz, and every 07 row its dashboard's speed over 06's at the same size
+    and, when the ceiling was measured, each of its pages' requests per second over the bare app's /healthz."""
     by_key = {(row["step"], row["tasks"]): row for row in rows}
     for row in rows:
         row["dashboard_over_healthz"] = ratio(row["dashboard"]["rps"], row["healthz"]["rps"])
         before = by_key.get((STEPS[0], row["tasks"]))
         if row["step"] != STEPS[0] and before:
             row["over_06"] = ratio(row["dashboard"]["rps"], before["dashboard"]["rps"])
+        if row["step"] == STEPS[-1] and ceiling:
+            row["over_ceiling"] = {name: ratio(row[name]["rps"], ceiling["rps"])
+                                   for name in ENDPOINTS if name in row}
     return rows
 
 
@@ -110,6 +121,7 @@ def verdicts(load):
     small, large = rows.get((STEPS[-1], SIZES[0])), rows.get((STEPS[-1], SIZES[-1]))
     throughput = large and ratio(large["dashboard"]["rps"], large["healthz"]["rps"])
     growth = small and large and ratio(large["dashboard"]["p99_ms"], small["dashboard"]["p99_ms"])
+    search = large and "search" in large and ratio(large["search"]["p99_ms"], large["dashboard"]["p99_ms"])
     return [
         {"id": "throughput", "tasks": SIZES[-1], "limit": THROUGHPUT_AT_LEAST, "measured": throughput,
          "holds": throughput is not None and throughput >= THROUGHPUT_AT_LEAST,
@@ -117,6 +129,9 @@ def verdicts(load):
         {"id": "p99_growth", "tasks": SIZES[-1], "baseline_tasks": SIZES[0], "limit": P99_GROWTH_AT_MOST,
          "measured": growth, "holds": growth is not None and growth <= P99_GROWTH_AT_MOST,
          "target": f"07 dashboard p99 at {SIZES[-1]:,} tasks <= {P99_GROWTH_AT_MOST} x its p99 at {SIZES[0]} tasks"},
+        {"id": "search_p99", "tasks": SIZES[-1], "limit": SEARCH_P99_AT_MOST, "measured": search or None,
+         "holds": bool(search) and search <= SEARCH_P99_AT_MOST,
+         "target": f"07 at {SIZES[-1]:,} tasks: /search?q=<a word> p99 <= {SEARCH_P99_AT_MOST} x the dashboard's p99"},
     ]
 
 
@@ -138,6 +153,28 @@ def table(load):
                      f"{figure(dash.get('cpu_ms')):>16} {figure(health.get('cpu_ms')):>7}")
     if any(row["dashboard"].get("generator") == "python" for row in load["rows"]):
         lines.append("* too slow for wrk: measured by the Python generator, every connection sending at least one request")
+    searched = [row for row in load["rows"] if "search" in row]
+    if searched:
+        lines.append(f"\n{'/search?q=report':<19} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'p99/dashboard p99':>18}")
+        for row in searched:
+            lines.append(f"{row['step']:<11} {row['tasks']:>7,} {figure(row['search']['rps']):>8} "
+                         f"{figure(row['search']['p50_ms']):>8} {figure(row['search']['p99_ms']):>8} "
+                         f"{times(ratio(row['search']['p99_ms'], row['dashboard']['p99_ms'])):>18}")
+    ceiling = load.get("ceiling")
+    if ceiling:
+        lines.append(f"\nThe ceiling, a bare Flask app's /healthz on the same gunicorn settings: "
+                     f"{figure(ceiling['rps'])} req/s, p99 {figure(ceiling['p99_ms'])} ms, "
+                     f"CPU {figure(ceiling.get('cpu_ms'))} ms/req. Step 07 against it (req/s over the ceiling's):")
+        for row in load["rows"]:
+            if "over_ceiling" in row:
+                lines.append(f"{row['step']:<11} {row['tasks']:>7,}  " + "  ".join(
+                    f"{name} {times(value)}" for name, value in row["over_ceiling"].items()))
+    cost = load.get("fixed_cost")
+    if cost:
+        lines.append(f"\nStep 07's fixed cost per request, inside one worker (/healthz, {cost['requests']:,} requests, "
+                     f"microseconds): {figure(cost['step_us'])} in all, {figure(cost['bare_us'])} for the bare app;")
+        lines.append("  without each part in turn, it saves: " + ", ".join(
+            f"{name} {figure(value)}" for name, value in cost["parts"].items()))
     return "\n".join(lines)
 
 
@@ -217,7 +254,7 @@ def free_port():
 
 
 @contextlib.contextmanager
-def gunicorn(step, database):
+def gunicorn(step, database, folder=None):
     """The step under gunicorn with 4 workers on a free loopback port; yields its base URL and the process.
 
     Step 07 runs with its own gunicorn.conf.py. The worker timeout is 300 s rather than 30, so that
@@ -225,7 +262,7 @@ def gunicorn(step, database):
     instead of killed.
     """
     port = free_port()
-    folder = STEPS_DIR / step
+    folder = Path(folder) if folder else STEPS_DIR / step
     with step_environment(database) as env:
         env.update(PYTHONDONTWRITEBYTECODE="1", GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS=str(WORKERS))
     command = [sys.executable, "-m", "gunicorn", "--timeout", "300"]
@@ -372,21 +409,105 @@ def measure_load(seconds, log=print):
                 with gunicorn(step, database) as (base, process):
                     row = {"step": step, "tasks": total, "done": done}
                     for name, path in ENDPOINTS.items():
-                        single = warm_up(base + path)
-                        load = with_wrk if has_wrk and single <= seconds * WRK_LATENCY_SHARE else with_python
-                        cpu_before = workers_cpu_seconds(process.pid)
-                        row[name] = load(base + path, seconds)
-                        cpu_after = workers_cpu_seconds(process.pid)
-                        if None not in (cpu_before, cpu_after) and row[name]["requests"]:
-                            # What one request costs the workers, in milliseconds of processor time.
-                            row[name]["cpu_ms"] = round((cpu_after - cpu_before) * 1000 / row[name]["requests"], 3)
+                        row[name] = load_one(base + path, process, seconds, has_wrk)
                     rows.append(row)
                     dash, health = row["dashboard"], row["healthz"]
                     log(f"  {step:<11} {size:>7,} tasks: dashboard {figure(dash['rps']):>7} req/s, "
                         f"p99 {figure(dash['p99_ms']):>7} ms | /healthz {figure(health['rps']):>7} req/s"
                         + ("  (Python generator)" if dash["generator"] == "python" else ""))
+    ceiling = measure_ceiling(seconds, has_wrk)
+    log(f"  ceiling: a bare Flask app's /healthz {figure(ceiling['rps']):>7} req/s, p99 {figure(ceiling['p99_ms'])} ms")
     return {"date": today(), "generator": "wrk" if has_wrk else "python", "seconds": seconds,
-            "connections": CONNECTIONS, "workers": WORKERS, "rows": add_ratios(rows)}
+            "connections": CONNECTIONS, "workers": WORKERS, "rows": add_ratios(rows, ceiling), "ceiling": ceiling,
+            "fixed_cost": fixed_cost()}
+
+
+def load_one(url, process, seconds, has_wrk):
+    """One page under load, by wrk when it is fast enough for it; its figures and the workers' CPU per request."""
+    single = warm_up(url)
+    load = with_wrk if has_wrk and single <= seconds * WRK_LATENCY_SHARE else with_python
+    cpu_before = workers_cpu_seconds(process.pid)
+    figures = load(url, seconds)
+    cpu_after = workers_cpu_seconds(process.pid)
+    if None not in (cpu_before, cpu_after) and figures["requests"]:
+        # What one request costs the workers, in milliseconds of processor time.
+        figures["cpu_ms"] = round((cpu_after - cpu_before) * 1000 / figures["requests"], 3)
+    return figures
+
+
+# The ceiling of the stack: Flask and nothing else, answering /healthz.
+BARE_APP = '''from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.route("/healthz")
+def health():
+    return {"status": "ok"}
+'''
+
+
+def measure_ceiling(seconds, has_wrk):
+    """A bare Flask app's /healthz with step 07's gunicorn.conf.py (4 workers, the access log): the most
+    requests per second this stack serves on this machine, whatever the app does."""
+    with tempfile.TemporaryDirectory(prefix="bench-bare-") as folder:
+        (Path(folder) / "app.py").write_text(BARE_APP, encoding="utf-8")
+        shutil.copy(STEPS_DIR / STEPS[-1] / "gunicorn.conf.py", folder)
+        with gunicorn(STEPS[-1], str(Path(folder) / "unused.db"), folder=folder) as (base, process):
+            return load_one(base + "/healthz", process, seconds, has_wrk)
+
+
+def wsgi_microseconds(requests, *wsgis):
+    """Microseconds per GET /healthz for each WSGI app, called straight (no server, no network): the apps take
+    turns, five runs each, and each gets its best run, so that a busy moment of the machine counts for none."""
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/healthz", "QUERY_STRING": "", "SERVER_NAME": "localhost",
+               "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_HOST": "localhost", "REMOTE_ADDR": "127.0.0.1",
+               "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr}
+    best = [math.inf] * len(wsgis)
+    for _ in range(5):
+        for index, wsgi in enumerate(wsgis):
+            began = time.perf_counter()
+            for _ in range(requests):
+                b"".join(wsgi(dict(environ, **{"wsgi.input": io.BytesIO()}), lambda status, headers, info=None: None))
+            best[index] = min(best[index], (time.perf_counter() - began) * 1e6 / requests)
+    return [round(spent, 1) for spent in best]
+
+
+def fixed_cost(requests=500):
+    """What step 07's /healthz costs inside a worker, and how much each part of it adds: measured by taking
+    out one part at a time (ProxyFix, the security headers, the before-request checks: CSRF and the 411,
+    the session cookie, the database connection) from a fresh import of app.py."""
+    import flask
+    from flask.sessions import SecureCookieSessionInterface
+
+    class NoSession(SecureCookieSessionInterface):
+        def open_session(self, app, request):
+            return None
+
+    def without(app, part):
+        if part == "ProxyFix":
+            return app.wsgi_app.app
+        if part == "security headers":
+            app.after_request_funcs[None] = []
+        elif part == "CSRF and the 411 check":
+            app.before_request_funcs[None] = []
+        elif part == "session cookie":
+            app.session_interface = NoSession()
+        elif part == "database connection":
+            app.view_functions["health"] = lambda: {"status": "ok"}
+        return app.wsgi_app
+
+    bare = flask.Flask("bare")
+    bare.route("/healthz")(lambda: {"status": "ok"})
+    sys.dont_write_bytecode = True
+    parts = {}
+    with tempfile.TemporaryDirectory(prefix="bench-cost-") as folder, step_environment(str(Path(folder) / "tasks.db")):
+        step = load_app_module(STEPS_DIR / STEPS[-1]).app.wsgi_app
+        step_us, bare_us = wsgi_microseconds(requests, step, bare.wsgi_app)
+        for part in ("ProxyFix", "security headers", "CSRF and the 411 check", "session cookie", "database connection"):
+            whole, lacking = wsgi_microseconds(requests, step, without(load_app_module(STEPS_DIR / STEPS[-1]).app, part))
+            parts[part] = round(whole - lacking, 1)
+    return {"requests": requests, "step_us": step_us, "bare_us": bare_us, "parts": parts}
 
 
 # ---------------------------------------------------------------- the course's own speed
