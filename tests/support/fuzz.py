@@ -14,12 +14,15 @@ runs many more random examples.
 """
 import re
 import sqlite3
+import tempfile
 from contextlib import closing
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from tools.forms import parse
 
@@ -27,6 +30,8 @@ from .signup import stored_users
 
 __all__ = ["test_no_request_breaks_the_app"]
 
+# Hypothesis keeps what it learns in .hypothesis/ in the working folder: keep it out of the repository.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "flask-course-hypothesis")
 HEALTH_CHECKS = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
 settings.register_profile("thorough", max_examples=1500, deadline=None, suppress_health_check=HEALTH_CHECKS)
 # The default run: the same examples every time (derandomize), few enough to keep the suite fast.
