@@ -585,7 +585,7 @@ def progress(workdir, language, fast=False):
             ranked = rank(result["concepts"])
             state = say(language, "progress_failing", title=ranked[0][language] if ranked else "?")
         rows.append((step, folder.name, state))
-    head = say(language, "progress_cols")
+    head = TEXT[language]["progress_cols"]
     widths = [max(display_width(str(row[i])) for row in rows + [head]) for i in range(2)]
     lines = [say(language, "progress_head", workdir=workdir), ""]
     for row in [head] + rows:

@@ -1,0 +1,233 @@
+"""`tutorial.py check` and `progress`: typical mistakes get the right concept first, with their cause named.
+
+Each case copies a reference step into a temporary folder, makes one mistake a student makes, and runs the
+coach on it (`python -m tools.check ... --json`), all cases at once in a few processes; the tests then read
+the results. The servers tests are left out of these runs (--fast): the mistakes are not about them.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from support import ROOT, STEPS
+from tools.check import render
+
+
+def replace(path, old, new, count=1):
+    """Replace `old` by `new` in the file, failing if `old` is not there (the step changed)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{path.name} no longer contains {old!r}: update this mistake"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def no_csrf_token(folder):
+    replace(folder / "templates" / "tasks.html",
+            '<input type="hidden" name="csrf_token" value="{{ csrf_token() }}">', "")
+
+
+def no_commit(folder):
+    replace(folder / "app.py", '(summary,))\n    db.commit()\n', '(summary,))\n')
+
+
+def no_teardown(folder):
+    replace(folder / "app.py", "@app.teardown_appcontext\n", "")
+
+
+def f_string_sql(folder):
+    replace(folder / "app.py", 'db.execute("INSERT INTO tasks (summary) VALUES (?)", (summary,))',
+            "db.execute(f\"INSERT INTO tasks (summary) VALUES ('{summary}')\")")
+
+
+def no_redirect_after_post(folder):
+    replace(folder / "app.py", '        flash(f"Account created for {username}.", "success")\n'
+                               '        return redirect(url_for("index"))',
+            '        flash(f"Account created for {username}.", "success")\n'
+            '        return render_template("signup.html", errors={}, username="", email="")')
+
+
+def silent_redirect_on_a_missing_id(folder):
+    replace(folder / "app.py", '    if cursor.rowcount == 0:\n        abort(404, f"There is no task #{task_id}.")\n',
+            "", count=2)
+
+
+def relative_database_path(folder):
+    replace(folder / "app.py", 'app.config["DATABASE"] = os.path.join(app.instance_path, "tasks.db")',
+            'app.config["DATABASE"] = "taskman.db"')
+
+
+def template_missing(folder):
+    (folder / "templates" / "task.html").unlink()
+
+
+def syntax_error(folder):
+    replace(folder / "app.py", "\n\n@app.route(", "\n\ndef oops(:\n    pass\n\n\n@app.route(")
+
+
+def server_py_with_web(folder):
+    text = (folder / "app.py").read_text(encoding="utf-8")
+    (folder / "app.py").unlink()
+    (folder / "server.py").write_text(text.replace("app = Flask(", "web = Flask(").replace("@app.", "@web."),
+                                      encoding="utf-8")
+
+
+def flask_object_named_web(folder):
+    replace(folder / "app.py", "app = Flask(", "web = Flask(")
+
+
+def import_error(folder):
+    replace(folder / "app.py", "from flask import", "import flask_wtff\nfrom flask import")
+
+
+# (name, step, mistake, the first concept's anchor or the structural problem, words its hint must say, lang)
+MISTAKES = [
+    ("csrf token left out", "05_sqlite", no_csrf_token, "csrf", ["csrf_token"], "en"),
+    ("no commit()", "05_sqlite", no_commit, "add-task", ["commit()"], "zh"),
+    ("no teardown", "05_sqlite", no_teardown, "connection-per-request", ["teardown_appcontext"], "en"),
+    ("f-string in SQL", "05_sqlite", f_string_sql, "parameterised-queries", ["?", "f-string"], "en"),
+    ("no redirect after POST", "04_forms", no_redirect_after_post, "post-redirect-get", ["redirect"], "zh"),
+    ("silent redirect on a missing id", "06_taskman", silent_redirect_on_a_missing_id, "missing-id",
+     ["abort(404)"], "en"),
+    ("relative database path", "05_sqlite", relative_database_path, "database-path",
+     ["taskman.db", "instance_path"], "en"),
+    ("template missing", "03_templates", template_missing, "missing-files", ["templates/task.html"], "en"),
+    ("syntax error", "02_routes", syntax_error, "syntax", ["app.py", "def oops(:"], "zh"),
+    ("server.py with web", "01_hello", server_py_with_web, "other-module", ["server.py", "web", "app.py"], "en"),
+    ("Flask object named web", "03_templates", flask_object_named_web, "other-name", ["web", "app = Flask"], "zh"),
+    ("import error", "04_forms", import_error, "import", ["app.py, line", "flask_wtff"], "en"),
+]
+
+
+def files_of(folder):
+    """{relative path: (size, mtime)} of every file under folder."""
+    return {path.relative_to(folder).as_posix(): (path.stat().st_size, path.stat().st_mtime_ns)
+            for path in Path(folder).rglob("*") if path.is_file()}
+
+
+def run_check(step, folder, language, output, fast=True):
+    """Run the coach in its own process; its result as data."""
+    command = [sys.executable, "-m", "tools.check", step, "--app-dir", str(folder), "--lang", language,
+               "--json", str(output), "--quiet"] + (["--fast"] if fast else [])
+    completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600,
+                               env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
+    assert output.is_file(), completed.stderr
+    return dict(json.loads(output.read_text(encoding="utf-8")), returncode=completed.returncode)
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    """Every case of this file checked once, two at a time: {case name: (result, files before, files after)}."""
+    base = tmp_path_factory.mktemp("check")
+    cases = []
+    for name, step, mistake, *_, language in MISTAKES:
+        folder = base / name.replace(" ", "-").replace("(", "").replace(")", "") / step
+        shutil.copytree(ROOT / "steps" / step, folder, ignore=shutil.ignore_patterns("instance", "__pycache__"))
+        mistake(folder)
+        cases.append((name, step, folder, language))
+    for index, step in enumerate(STEPS):  # untouched copies, in Chinese and English by turns
+        folder = base / f"clean-{step}" / step
+        shutil.copytree(ROOT / "steps" / step, folder, ignore=shutil.ignore_patterns("instance", "__pycache__"))
+        cases.append((f"clean {step}", step, folder, "zh" if index % 2 else "en"))
+
+    def run(case):
+        name, step, folder, language = case
+        before = files_of(folder)
+        result = run_check(step, folder, language, folder.parent / "result.json")
+        return name, (result, before, files_of(folder))
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(pool.map(run, cases))
+
+
+def first_concept(result):
+    """The anchor (or structural problem) the report expands first."""
+    from tools.check import rank
+
+    if result["structural"]:
+        return result["structural"][0]
+    ranked = rank(result["concepts"])
+    return ranked[0]["anchor"] if ranked else None
+
+
+@pytest.mark.parametrize(("name", "step", "expected", "words", "language"),
+                         [(name, step, expected, words, language) for name, step, _, expected, words, language
+                          in MISTAKES], ids=[case[0] for case in MISTAKES])
+def test_a_typical_mistake_gets_its_concept_first_with_its_cause_named(results, name, step, expected, words, language):
+    result, before, after = results[name]
+    assert result["returncode"] == 1
+    assert not result["passed"]
+    assert first_concept(result) == expected
+    for lang in ("zh", "en"):
+        report = render(result, lang)
+        assert len(report.splitlines()) < 40, report
+        lines = report.splitlines()
+        start = next((i for i, line in enumerate(lines) if line.startswith(("Fix this first", "先改这一项",
+                                                                            "No check", "还没有运行"))), None)
+        assert start is not None, report
+        expanded = "\n".join(lines[start:])
+        if lang == language or result["structural"]:  # untagged parts are in the run's language only
+            for word in words:
+                assert word in expanded, f"the {lang} report does not say {word!r}:\n{report}"
+    if not result["structural"]:
+        zh_path, en_path = f"/steps/{step}/#{expected}", f"/en/steps/{step}/#{expected}"
+        assert zh_path in render(result, "zh") and en_path in render(result, "zh")
+        assert zh_path in render(result, "en") and en_path in render(result, "en")
+    assert after == before, "the check changed the student's folder"
+    assert result["repository_changes"] == [] if "repository_changes" in result else True
+
+
+def test_a_relative_database_path_lands_in_a_temporary_copy_only(results):
+    result, before, after = results["relative database path"]
+    assert "taskman.db" not in after
+    assert not (ROOT / "taskman.db").exists()
+    assert not list((ROOT / "steps").rglob("taskman.db"))
+    assert result["repository_changes"] == []
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_an_untouched_copy_of_every_step_passes_in_both_languages(results, step):
+    result, before, after = results[f"clean {step}"]
+    assert result["returncode"] == 0, render(result, "en") + result["output"][-3000:]
+    assert result["passed"]
+    assert result["repository_changes"] == []
+    for language, words in (("zh", "全部通过"), ("en", "Everything passes")):
+        report = render(result, language)
+        assert words in report
+        assert "FAIL" not in report and "未通过" not in report
+        assert len(report.splitlines()) < 40
+    assert after == before
+
+
+def test_progress_shows_passed_failing_and_not_started(tmp_path):
+    """Two finished steps (one named 01, one 02_routes), one broken, the rest not started."""
+    shutil.copytree(ROOT / "steps" / "01_hello", tmp_path / "01")
+    shutil.copytree(ROOT / "steps" / "02_routes", tmp_path / "02_routes")
+    shutil.copytree(ROOT / "steps" / "03_templates", tmp_path / "03_templates")
+    replace(tmp_path / "03_templates" / "templates" / "index.html", "{% extends", "{% extendz")
+    completed = subprocess.run([sys.executable, "-m", "tools.check", "progress", "--app-dir", str(tmp_path),
+                                "--lang", "en"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    lines = {line.split()[0]: line for line in completed.stdout.splitlines() if line[:2].isdigit()}
+    assert completed.returncode == 1, completed.stdout + completed.stderr
+    assert lines["01_hello"].rstrip().endswith("passed") and " 01 " in lines["01_hello"]
+    assert lines["02_routes"].rstrip().endswith("passed")
+    assert "failing:" in lines["03_templates"]
+    for step in STEPS[3:]:
+        assert lines[step].rstrip().endswith("not started")
+
+
+def test_every_concept_has_a_chinese_title():
+    """The report names concepts in the student's language: every concept marker carries zh=..."""
+    import ast
+
+    missing = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "concept"
+                    and not any(keyword.arg == "zh" and isinstance(keyword.value, ast.Constant)
+                                for keyword in node.keywords)):
+                missing.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not missing, f"concept markers without zh=: {missing}"
