@@ -532,17 +532,23 @@ def test_a_backup_taken_while_visitors_write_holds_every_task_acknowledged_befor
 def test_gunicorn_without_app_secret_exits_at_once_with_one_line(app_dir, clean_env):
     """preload_app: the master imports app.py once, sees no secret and stops. Without it every worker
     would fail, be replaced and fail again, forever."""
-    env = dict(clean_env, GUNICORN_BIND=f"127.0.0.1:{free_port()}")
+    env = dict(clean_env)
     env.pop("APP_SECRET")
+    output = gunicorn_refusing_to_start(app_dir, env, "without APP_SECRET (set preload_app = True)")
+    assert len(output) == 1 and "APP_SECRET" in output[0], "\n".join(output)
+
+
+def gunicorn_refusing_to_start(app_dir, env, why):
+    """Start gunicorn (in production: no APP_ENV) and expect it to stop at once; return what it printed, by line."""
+    env = dict(env, GUNICORN_BIND=f"127.0.0.1:{free_port()}")
     env.pop("APP_ENV", None)
     try:
         result = subprocess.run(gunicorn_command(), cwd=app_dir, env=env, capture_output=True, text=True,
                                 timeout=20)
     except subprocess.TimeoutExpired as error:
-        pytest.fail(f"gunicorn kept running without APP_SECRET (set preload_app = True):\n{error.stderr}")
+        pytest.fail(f"gunicorn kept running {why}:\n{error.stderr}")
     assert result.returncode != 0
-    output = (result.stdout + result.stderr).strip().splitlines()
-    assert len(output) == 1 and "APP_SECRET" in output[0], "\n".join(output)
+    return (result.stdout + result.stderr).strip().splitlines()
 
 
 def raw_request(port, method, path, headers, body=None, encode_chunked=False):
@@ -670,13 +676,5 @@ def test_gunicorn_with_a_database_it_cannot_use_exits_at_once_with_one_line(app_
         bad.mkdir()
     else:
         bad.write_text("not a database " * 300, encoding="utf-8")
-    env = dict(clean_env, GUNICORN_BIND=f"127.0.0.1:{free_port()}", APP_DATABASE=str(bad))
-    env.pop("APP_ENV", None)
-    try:
-        result = subprocess.run(gunicorn_command(), cwd=app_dir, env=env, capture_output=True, text=True,
-                                timeout=20)
-    except subprocess.TimeoutExpired as error:
-        pytest.fail(f"gunicorn kept running with APP_DATABASE={bad}:\n{error.stderr}")
-    assert result.returncode != 0
-    output = (result.stdout + result.stderr).strip().splitlines()
+    output = gunicorn_refusing_to_start(app_dir, dict(clean_env, APP_DATABASE=str(bad)), f"with APP_DATABASE={bad}")
     assert len(output) == 1 and output[0].startswith("Refusing to start: cannot use the database"), "\n".join(output)
