@@ -79,6 +79,7 @@ WORDS = {
                             "gunicorn {workers} 个 worker，负载生成器 {generator}，{connections} 个连接，每个数字测 {seconds} 秒。",
            "bench_throughput": "{tasks:,} 个任务时，第 07 步仪表盘每秒处理的请求至少是 /healthz 的 {limit} 倍：实测 {measured}",
            "bench_p99_growth": "{tasks:,} 个任务时，第 07 步仪表盘的 p99 延迟不超过 {baseline_tasks} 个任务时的 {limit} 倍：实测 {measured}",
+           "bench_search_p99": "{tasks:,} 个任务时，第 07 步 /search?q=report 的 p99 延迟不超过仪表盘的 {limit} 倍：实测 {measured}",
            "bench_holds": "✅ 达到", "bench_misses": "❌ 未达到",
            "bench_course_head": ["测的是什么", "秒"], "bench_failed": "（失败）",
            "bench_course_date": "测量于 {date}，提交 {commit}，机器同上。",
@@ -104,6 +105,8 @@ WORDS = {
                                "of /healthz: measured {measured}",
            "bench_p99_growth": "At {tasks:,} tasks, step 07's dashboard p99 latency stays within {limit}× its p99 at "
                                "{baseline_tasks} tasks: measured {measured}",
+           "bench_search_p99": "At {tasks:,} tasks, step 07's /search?q=report p99 latency stays within {limit}× "
+                               "the dashboard's: measured {measured}",
            "bench_holds": "✅ holds", "bench_misses": "❌ missed",
            "bench_course_head": ["What", "Seconds"], "bench_failed": " (failed)",
            "bench_course_date": "Measured on {date}, commit {commit}, on the same machine.",
