@@ -458,7 +458,8 @@ def render(result, language):
         title = concept[language]
         pad = " " * max(1, width - display_width(title) + 2)
         mark = say(language, state)
-        lines.append(f"  {mark}{' ' * (6 - display_width(mark))}{title}{pad}{counts}")
+        column = max(display_width(say(language, name)) for name in ("pass", "fail", "skip")) + 2
+        lines.append(f"  {mark}{' ' * (column - display_width(mark))}{title}{pad}{counts}")
     if ranked:
         root = ranked[0]
         test, failure = root["first"], root["cause"] or {"short": ["?"]}
