@@ -2,7 +2,7 @@
 
     python -m tools.exercises 03 1 --app-dir PATH [--lang zh|en] [--verbose]   grade exercise 1 of step 03
     python -m tools.exercises 03 1 --app-dir PATH --hint                        the next hint not yet seen
-    python -m tools.exercises verify [--json FILE]                              CI: every reference solution
+    python -m tools.exercises verify [--steps 03 04] [--json FILE]              CI: every reference solution
 
 Where things live:
   exercises/NN_name/K/exercise.toml    the exercise in both languages: title, task, nudge, hint
@@ -228,47 +228,50 @@ def next_hint(found, folder, language):
 
 # CI: every reference solution ---------------------------------------------------------------------------
 
-def verify(step_suite=True):
-    """For every exercise: the untouched step fails its check and the reference solution passes it, in both
-    languages; the step's own check (without the real servers) passes on a folder with the step's solutions.
+def verify(steps=None, step_suite=True):
+    """For every exercise of `steps` (default: all): the untouched step fails its check, in both languages,
+    and the reference solution passes it (one run: a passing report holds no text from the tests, so it is
+    rendered in both languages); then the step's own check (without the real servers) passes on a folder
+    with the step's solutions applied.
 
     Solutions are applied one after another into one copy per step; one that does not fit on top of the
     others gets a copy of its own. Returns a list of plain dicts, one per check made."""
     from tools import check
 
     rows = []
+
+    def row(step, numbers, state, language, passed, report, started):
+        rows.append({"step": step, "exercise": numbers, "state": state, "language": language, "passed": passed,
+                     "report": report, "seconds": round(time.monotonic() - started, 2)})
+
     with tempfile.TemporaryDirectory(prefix="flask-course-exercises-") as tmp:
-        for step in STEPS:
-            found_all = exercises_of(step)
-            solved_folders = {}  # a copy with several solutions applied: the numbers of those solutions
-            for found in found_all:
+        for step in steps or STEPS:
+            combined = {}  # a copy with several solutions applied: the numbers of those solutions
+            for found in exercises_of(step):
                 name = f"{step}-{found['number']}"
                 untouched = step_copy(step, Path(tmp) / f"{name}-untouched")
                 solved = step_copy(step, Path(tmp) / f"{name}-solved")
                 apply_diff(solution_of(found), solved)
                 for language in ("zh", "en"):
-                    for state, folder in (("untouched", untouched), ("solved", solved)):
-                        started = time.monotonic()
-                        result = check_exercise(found, folder, language)
-                        rows.append({"step": step, "exercise": found["number"], "state": state,
-                                     "language": language, "passed": result["passed"],
-                                     "report": render(found, result, language),
-                                     "seconds": round(time.monotonic() - started, 2)})
-                combined = next((folder for folder in solved_folders
-                                 if fits(solution_of(found), folder)), None)
-                if combined is None:
-                    combined = step_copy(step, Path(tmp) / f"{name}-all")
-                    solved_folders[combined] = []
-                apply_diff(solution_of(found), combined)
-                solved_folders[combined].append(found["number"])
-            if step_suite:
-                for folder, numbers in solved_folders.items():
                     started = time.monotonic()
-                    result = check.check(step, folder, "en", fast=True)
-                    rows.append({"step": step, "exercise": numbers,
-                                 "state": "step-suite", "language": "en", "passed": result["passed"],
-                                 "report": check.render(result, "en"),
-                                 "seconds": round(time.monotonic() - started, 2)})
+                    result = check_exercise(found, untouched, language)
+                    row(step, found["number"], "untouched", language, result["passed"],
+                        render(found, result, language), started)
+                started = time.monotonic()
+                result = check_exercise(found, solved, "en")
+                for language in ("zh", "en"):
+                    row(step, found["number"], "solved", language, result["passed"],
+                        render(found, result, language), started)
+                folder = next((folder for folder in combined if fits(solution_of(found), folder)), None)
+                if folder is None:
+                    folder = step_copy(step, Path(tmp) / f"{name}-all")
+                    combined[folder] = []
+                apply_diff(solution_of(found), folder)
+                combined[folder].append(found["number"])
+            for folder, numbers in combined.items() if step_suite else ():
+                started = time.monotonic()
+                result = check.check(step, folder, "en", fast=True)
+                row(step, numbers, "step-suite", "en", result["passed"], check.render(result, "en"), started)
     return rows
 
 
@@ -296,13 +299,14 @@ def main(argv=None):
     parser.add_argument("--hint", action="store_true", help="print the next hint level you have not seen yet")
     parser.add_argument("--verbose", action="store_true", help="print pytest's whole output too")
     parser.add_argument("--json", metavar="FILE", help="write the result as JSON to FILE")
+    parser.add_argument("--steps", nargs="*", default=[], help="with verify: only these steps")
     args = parser.parse_args(argv)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="replace")
     language = student_language(args.lang)
     if args.step == "verify":
-        rows = verify()
+        rows = verify([resolve_step(name) for name in args.steps] or None)
         if args.json:
             Path(args.json).write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
         for row in rows:

@@ -26,16 +26,16 @@ def test_a_name_of_51_characters_is_refused_beside_its_field_and_kept(forms, app
     assert field.get("aria-invalid") == "true" and described is not None and "50" in described.get_text(), say(
         "显示名称旁边应该有一条错误（aria-invalid、aria-describedby），说明最多 50 个字符。",
         "The name field should carry an error beside it (aria-invalid, aria-describedby) that says 50 characters at most.")
-    assert stored_users(app_module) == []
+    assert stored_users(app_module) == [] and not getattr(app_module, "DISPLAY_NAMES", {})
 
 
 def test_a_name_of_50_is_stored_and_an_empty_one_is_the_username(forms, app_module):
     assert sign_up(forms, name="A" * 50).status_code == 302
     assert sign_up(forms, username="grace", email="grace@example.com", name="").status_code == 302
-    names = [user.get("name") for user in stored_users(app_module)]
-    assert names == ["A" * 50, "grace"], say("存下的显示名称是 {names}，应该是 ['AAA…', 'grace']。",
-                                             "The display names stored are {names}, expected ['AAA…', 'grace'].",
-                                             names=names)
+    names = getattr(app_module, "DISPLAY_NAMES", None)
+    assert names == {"ada": "A" * 50, "grace": "grace"}, say(
+        "DISPLAY_NAMES 是 {names}，应该是 {{'ada': 'AAA…', 'grace': 'grace'}}。",
+        "DISPLAY_NAMES is {names}, expected {{'ada': 'AAA…', 'grace': 'grace'}}.", names=names)
 
 
 def test_a_sign_up_without_the_field_still_works(forms):
