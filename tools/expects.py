@@ -175,10 +175,17 @@ def expectations(step):
         "routes": shown_routes,
         "fields": [key for key in keys if key in fields],
         "elements": [element for element in elements if element],
-        "texts": [text for text in texts if text == text.strip() and text not in elements and SENTENCE.search(text) and not text.startswith("/")
-                  and len(text) >= 4 and "\n" not in text and not re.search(r"[<>{}=]|\(\)", text.replace("{…}", ""))
-                  and " " in text.strip() or (text.endswith(".") and text[:1].isupper())],
+        "texts": [text for text in texts if reads_as_text(text) and text not in elements],
     }
+
+
+def reads_as_text(text):
+    """A string a page must show, not a route, a selector or a piece of code: a few words, or a sentence."""
+    if text != text.strip() or len(text) < 4 or "\n" in text or text.startswith("/") or not SENTENCE.search(text):
+        return False
+    if re.search(r"[<>{}=]|\(\)", text.replace("{…}", "")):
+        return False
+    return " " in text or (text.endswith(".") and text[:1].isupper())
 
 
 def code(text):

@@ -51,8 +51,8 @@ class TaskActions:
         """Add several tasks, oldest first; return their ids in the same order."""
         for summary in summaries:
             status = self.add(summary).status_code
-            assert status == 302, say("添加 {summary!r} 失败：返回了 {status}。",
-                                      "adding {summary!r} failed: it answered {status}.", summary=summary, status=status)
+            assert status == 302, say("添加 {summary!r} 失败：返回了 {status}。", "adding {summary!r} failed: it answered "
+                                      "{status}.", summary=summary, status=status)
         return [row["id"] for row in self.rows()][-len(summaries):]
 
     def toggle(self, task_id, page="/tasks"):
