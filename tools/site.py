@@ -19,6 +19,8 @@ A page asks for generated content with a directive alone on a line, in double br
     {{ expects 05_sqlite }}                     "What the checks expect": the routes, form fields, elements and
                                                 exact texts the step's tests compare (tools/expects.py)
     {{ pitfalls 05_sqlite }}                    the tests that guard a step against the course's pitfalls
+    {{ exercises 05_sqlite }}                   the step's exercises (exercises/05_sqlite/, tools/exercises.py):
+                                                each task, its check, and its hints collapsed in order
     {{ bench }}                                 the load table of bench/results.json (python tutorial.py bench),
                                                 with the targets' verdicts, the date and the machine
     {{ bench course }}                          the course's own speed, from the same file
@@ -57,7 +59,7 @@ from tools.steps import STEPS, StepApp, folder_diff, folder_files, previous_step
 CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’—…·"
 
 # A directive may be indented (inside a content tab, say): what it generates is indented the same.
-DIRECTIVE = re.compile(r"^( *)\{\{ (diff|file|excerpt|request|cli|command|tree|pitfalls|bench|expects)((?: .*)?) \}\}[ \t]*$",
+DIRECTIVE = re.compile(r"^( *)\{\{ (diff|file|excerpt|request|cli|command|tree|pitfalls|bench|expects|exercises)((?: .*)?) \}\}[ \t]*$",
                        re.MULTILINE)
 
 LEXERS = {".py": "python", ".html": "html+jinja", ".css": "css", ".js": "js", ".sql": "sql",
@@ -651,6 +653,10 @@ def expand(markdown, steps, language, page_uri="index.md"):
             return render_command(argument)
         if verb == "tree":
             return render_tree(steps, parts[0])
+        if verb == "exercises":
+            from tools.exercises import page_markdown
+
+            return page_markdown(parts[0], language)
         if verb == "expects":
             return block("expects", f"tests/{parts[0]}", render_expects(parts[0], language))
         return render_pitfalls(steps, parts[0], words, language, page_uri)
