@@ -98,7 +98,7 @@ def main(argv=None):
         return 0
     runs, notes = ci_runs(pythons, sys.version_info[:2])
     for note in notes:
-        print(note, file=sys.stderr)
+        print("==", note, file=sys.stderr)
     for run in runs:
         print(*run)
     missing = any(note.startswith("missing") for note in notes)
