@@ -25,6 +25,16 @@ def test_the_message_appears_on_whichever_page_comes_next(forms, client, page):
     assert flashes(client.get(page)) == [(["flash", "success"], "Account created for ada.")]
 
 
+def test_the_messages_sit_in_one_labelled_section_only_when_there_are_some(forms, client):
+    """The layout binds get_flashed_messages() once with {% with %}: a section labelled "Messages" holds them,
+    and a page with no message has no empty section for a screen reader to land on."""
+    assert parse(client.get("/").get_data(as_text=True)).select("section.messages") == []
+    forms.submit("/signup", "/signup", VALID)
+    sections = parse(client.get("/").get_data(as_text=True)).select("section.messages")
+    assert len(sections) == 1 and sections[0].get("aria-label") == "Messages"
+    assert [p.get_text(strip=True) for p in sections[0].select(".flash")] == ["Account created for ada."]
+
+
 def test_the_message_is_announced_to_screen_readers(forms, client):
     forms.submit("/signup", "/signup", VALID)
     message = parse(client.get("/").get_data(as_text=True)).select_one(".flash")
