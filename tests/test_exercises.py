@@ -17,7 +17,7 @@ from tutorial import build_parser, folder_files
 CJK = re.compile(r"[\u3400-\u9fff]")
 # Part 1 (steps 01-07) has its exercises; a step of Part 2 is held to the same once its exercises land.
 PART_ONE = [step for step in STEPS if int(step[:2]) <= 7]
-WITH_EXERCISES = sorted(set(PART_ONE) | {path.parent.name for path in exercises.EXERCISES.glob("*/*/exercise.toml")})
+WITH_EXERCISES = sorted(set(PART_ONE) | {path.parent.parent.name for path in exercises.EXERCISES.glob("*/*/exercise.toml")})
 ALL = exercises.all_exercises()
 IDS = [f"{found['step'][:2]}-{found['number']}" for found in ALL]
 
