@@ -254,7 +254,8 @@ def next_hint(found, folder, language):
     level = LEVELS[count - 1]
     words = TEXT[language]
     ending = words["last"] if count == len(LEVELS) else words["next"]
-    return f"{found['title'][language]}\n{words['level'][level]}:\n\n{level_text(found, level, language)}\n{ending}\n"
+    colon = "：" if language == "zh" else ":"
+    return f"{found['title'][language]}\n{words['level'][level]}{colon}\n\n{level_text(found, level, language)}\n{ending}\n"
 
 
 # CI: every reference solution ---------------------------------------------------------------------------
