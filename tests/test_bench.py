@@ -169,3 +169,13 @@ def test_the_environment_size_counts_every_file_and_names_the_largest_packages()
     assert len(largest) == 3 and largest == sorted(largest, reverse=True)
     assert size["packages"] == len(list(importlib.metadata.distributions()))
     assert size["megabytes"] >= sum(largest) > 0
+
+
+def test_the_readme_shows_the_set_up_cost_the_bench_measured():
+    """README.md's "What is installed and why" shows bench/results.json's figures, not older ones."""
+    import json
+
+    course = json.loads((bench.ROOT / "bench" / "results.json").read_text(encoding="utf-8"))["course"]
+    table = bench.setup_cost(course)
+    assert table in (bench.ROOT / "README.md").read_text(encoding="utf-8"), (
+        "README.md's set-up figures differ from bench/results.json; paste this table there:\n" + table)
