@@ -33,7 +33,6 @@ the tests prove that no page shows code that was not generated here.
 import ast
 import contextlib
 import difflib
-import hashlib
 import json
 import os
 import posixpath
@@ -51,6 +50,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import tutorial  # noqa: E402
+from tools import sitecache  # noqa: E402
 from tools.expects import render_expects  # noqa: E402
 from tools.forms import parse  # noqa: E402
 from tools.steps import STEPS, StepApp, folder_diff, folder_files, previous_step  # noqa: E402
@@ -176,14 +176,9 @@ def block(kind, source, body, title=None, status=None, anchor=None):
 # its own, and on_page_content puts the HTML in its place. The key is the HTML's hash: the same diff, the same key.
 RAW_HTML = "COURSE-HTML-{}-COURSE"
 RAW_HTML_FOUND = re.compile(r"<p>COURSE-HTML-([0-9a-f]{40})-COURSE</p>")
-_raw_html = {}
-
-
 def raw_html(html):
-    """The placeholder for a piece of finished HTML."""
-    key = hashlib.sha1(html.encode("utf-8")).hexdigest()
-    _raw_html[key] = html
-    return RAW_HTML.format(key)
+    """The placeholder for a piece of finished HTML (kept in tools/sitecache.py, with the directive it is part of)."""
+    return RAW_HTML.format(sitecache.keep_html(html))
 
 
 def highlighted_lines(code, lexer):
@@ -418,6 +413,7 @@ def fix_creation_times(database):
 def render_request(steps, step, spec):
     """Make real requests to the step's app and show each exchange as HTTP."""
     app = StepApp(steps, step)
+    app.app.jinja_env.bytecode_cache = sitecache.template_bytecode()  # its templates compiled once per process
     shown = []
     try:
         for part in spec.split(" ; "):
@@ -619,6 +615,31 @@ def render_bench(root, part, words):
     return block("bench", "bench/results.json", "\n\n".join(part for part in parts if part))
 
 
+HOOK_DIGEST = sitecache.digest(__file__)
+WORDED = {"diff", "pitfalls", "bench"}
+_digests = {}  # this build's digests of the files the directives read (on_config empties it at every build)
+
+
+def directive_inputs(steps, verb, argument):
+    """A digest of every file a directive reads: its step and the one before, the tests, the bench, tutorial.py."""
+    root = steps.parent
+    if verb == "bench":
+        paths = (root / "bench" / "results.json", root / "tools" / "bench.py")
+    elif verb == "command":
+        paths = (root / "tutorial.py",)
+    elif verb == "pitfalls":
+        paths = (root / "tests",)
+    elif verb == "expects":
+        paths = (root / "tests", steps / argument.split()[0], root / "tools" / "expects.py")
+    else:
+        step = argument.split()[0]
+        before = previous_step(step) if step in STEPS else None
+        paths = tuple(steps / name for name in (before, step) if name)
+    if paths not in _digests:
+        _digests[paths] = sitecache.digest(*(path for path in paths if path.exists()))
+    return _digests[paths]
+
+
 def expand(markdown, steps, language, page_uri="index.md"):
     """Replace every directive in a page's Markdown with what it generates."""
     words = WORDS[language]
@@ -631,17 +652,29 @@ def expand(markdown, steps, language, page_uri="index.md"):
 
     def replace(match):
         margin, verb, argument = match.groups()
-        return indent(generate(verb, argument.strip()), len(margin))
+        argument = argument.strip()
+        anchor = None
+        if verb == "file":
+            step, path = argument.split()[:2]
+            anchor = file_anchor(path) if (step, path) not in anchored else None
+            anchored.add((step, path))
+        # What a directive makes depends only on the files it reads: kept by tools/sitecache.py, it is made
+        # again, while `python tutorial.py serve` runs, only when one of them (or this hook) changes.
+        # Only the diff, the pitfalls and the bench say words of the page's language (and only the pitfalls link to
+        # other pages); the rest is the same on every page.
+        key = ("directive", HOOK_DIGEST, verb, argument, language if verb in WORDED else "",
+               page_uri if verb == "pitfalls" else "", anchor,
+               repr(sorted(shown.get(argument.split()[0], ()))) if verb == "diff" else "",
+               directive_inputs(steps, verb, argument))
+        return indent(sitecache.remember(key, lambda: generate(verb, argument, anchor)), len(margin))
 
-    def generate(verb, argument):
+    def generate(verb, argument, anchor):
         if verb == "bench":
             return render_bench(steps.parent, argument, words)
         parts = argument.split(maxsplit=2)
         if verb == "diff":
             return render_diff(steps, parts[0], words, shown.get(parts[0], set()))
         if verb == "file":
-            anchor = file_anchor(parts[1]) if (parts[0], parts[1]) not in anchored else None
-            anchored.add((parts[0], parts[1]))
             return render_file(steps, parts[0], parts[1], anchor)
         if verb == "excerpt":
             return render_excerpt(steps, parts[0], parts[1], parts[2])
@@ -676,7 +709,7 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
 
 def on_page_content(html, page, config, files, **kwargs):
     """Give back the spaces of the lines that fence() protected from Markdown, and the HTML of raw_html()."""
-    html = RAW_HTML_FOUND.sub(lambda match: _raw_html[match.group(1)], html)
+    html = RAW_HTML_FOUND.sub(lambda match: sitecache.html_of(match.group(1)), html)
     return BLANK_LINE_FOUND.sub(lambda match: " " * int(match.group(1)), html)
 
 
@@ -698,7 +731,18 @@ def on_config(config, **kwargs):
     """The same sources build the same bytes: mkdocs dates the sitemap (and its .gz) with SOURCE_DATE_EPOCH
     when it is set, and with today otherwise. Set it to the last commit's time unless the builder chose one."""
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(source_date(steps_dir(config).parent)))
+    sitecache.cache_search_entries()
+    _digests.clear()  # mkdocs loads this hook once per process: `mkdocs serve` rebuilds with it too
     return config
+
+
+def _cache_notebook(page, config, files, **kwargs):
+    """A notebook's HTML is made once while it does not change (tools/sitecache.py), not at every (re)build."""
+    if page.file.src_uri.endswith(".ipynb"):
+        sitecache.cache_notebook(page)
+    return page
+
+
 
 
 # mkdocs-jupyter's notebook template asks other hosts for MathJax and Mermaid, which the demo notebooks do not
@@ -815,11 +859,30 @@ def _notebooks_are_pages(files, config, **kwargs):
     return files
 
 
+def _on_files(files, config, **kwargs):
+    """The notebooks as pages; then a page is rendered again only when its Markdown, the settings or the list of
+    files (which its relative links depend on) changed (tools/sitecache.py)."""
+    files = _notebooks_are_pages(files, config)
+    root = steps_dir(config).parent
+    listing = "\n".join(sorted(f"{file.src_uri} {file.dest_uri}" for file in files))
+    sitecache.cache_page_render(sitecache.digest(root / "mkdocs.yml", root / "overrides", __file__)
+                                + sitecache.text_digest(listing))
+    return files
+
+
+def on_env(env, config, files, **kwargs):
+    """Jinja compiles the theme's templates once per process, not at every build (tools/sitecache.py)."""
+    env.bytecode_cache = sitecache.template_bytecode()
+    return env
+
+
 try:
     from mkdocs.plugins import event_priority
 
-    on_files = event_priority(-200)(_notebooks_are_pages)
+    on_files = event_priority(-200)(_on_files)
+    on_pre_page = event_priority(-200)(_cache_notebook)  # after mkdocs-jupyter's, which sets page.render
     on_post_build = event_priority(-200)(_search_per_language)  # after mkdocs-static-i18n's (-100)
 except ImportError:  # the hook is also imported by the tests, without mkdocs installed
-    on_files = _notebooks_are_pages
+    on_files = _on_files
+    on_pre_page = _cache_notebook
     on_post_build = _search_per_language
