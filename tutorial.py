@@ -124,7 +124,45 @@ ROOT = Path(__file__).resolve().parent
 # TUTORIAL_REQUIREMENTS installs another file instead of requirements.txt (the tests use a tiny one).
 VENV = Path(os.environ.get("TUTORIAL_VENV") or ROOT / ".venv").absolute()
 REQUIREMENTS = Path(os.environ.get("TUTORIAL_REQUIREMENTS") or ROOT / "requirements.txt").absolute()
-STEPS = sorted(path.name for path in (ROOT / "steps").iterdir() if (path / "app.py").is_file())
+
+
+def factory_package(folder):
+    """The package in folder whose __init__.py defines create_app(), as Flask's tutorial has it (step 08 on:
+    taskman/), or None for a step that keeps its app in app.py (steps 01-07)."""
+    for init in sorted(Path(folder).glob("*/__init__.py")):
+        if "def create_app(" in init.read_text(encoding="utf-8", errors="replace"):
+            return init.parent.name
+    return None
+
+
+def flask_app_option(folder):
+    """What `flask` needs to find a step's app: nothing for app.py, --app PACKAGE for a factory package."""
+    package = factory_package(folder)
+    return ["--app", package] if package and not (Path(folder) / "app.py").is_file() else []
+
+
+def app_source(folder):
+    """The file that makes a step's app: app.py, or the factory package's __init__.py (step 08 on)."""
+    folder = Path(folder)
+    package = None if (folder / "app.py").is_file() else factory_package(folder)
+    return folder / package / "__init__.py" if package else folder / "app.py"
+
+
+def wsgi_target(folder):
+    """What gunicorn is told to serve: "app:app", or "taskman:create_app()" for a factory package."""
+    source = app_source(folder)
+    return "app:app" if source.name == "app.py" else f"{source.parent.name}:create_app()"
+
+
+def import_line(folder):
+    """A line of Python that binds `app` to the step's app, run inside its folder (a subprocess's -c)."""
+    source = app_source(folder)
+    return "from app import app" if source.name == "app.py" else f"from {source.parent.name} import create_app; app = create_app()"
+
+
+# A step is a folder with app.py (the Flask object app) or with a package that has create_app().
+STEPS = sorted(path.name for path in (ROOT / "steps").iterdir()
+               if (path / "app.py").is_file())
 
 
 def resolve_step(name):
@@ -483,7 +521,8 @@ def command_run(args):
     python = ensure_venv()
     step = resolve_step(args.step)
     print(f"Starting {step} on http://127.0.0.1:{args.port}/  (Ctrl+C stops it)", flush=True)
-    command = [str(python), "-m", "flask", "run", "--host", "127.0.0.1", "--port", str(args.port)]
+    command = [str(python), "-m", "flask", *flask_app_option(ROOT / "steps" / step), "run",
+               "--host", "127.0.0.1", "--port", str(args.port)]
     if args.debug:
         command.append("--debug")
     try:

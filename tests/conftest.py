@@ -16,6 +16,7 @@ import pytest
 sys.dont_write_bytecode = sys.dont_write_bytecode or not sys.pycache_prefix
 
 from support import ROOT, STEPS, Forms, TaskActions, load_app_module, step_title  # noqa: E402
+from tutorial import flask_app_option  # noqa: E402
 
 TESTS = Path(__file__).resolve().parent
 
@@ -230,10 +231,16 @@ def port():
 
 
 @pytest.fixture
-def clean_env(tmp_path):
-    """An environment for a subprocess that writes no bytecode and keeps its database in tmp_path."""
+def clean_env(tmp_path, request):
+    """An environment for a subprocess that writes no bytecode and keeps its database in tmp_path.
+    In a step made as a package (08 on), FLASK_APP names it, so `flask run` finds it as it finds app.py."""
     database = str(tmp_path / "tasks.db")
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", FLASK_DATABASE=database,
                APP_DATABASE=database, APP_SECRET=TEST_SECRET)
     env.pop("FLASK_DEBUG", None)
+    env.pop("FLASK_APP", None)
+    if step_of(request.node):
+        env.update(FLASK_APP=" ".join(flask_app_option(request.getfixturevalue("app_dir"))[1:]))
+        if not env["FLASK_APP"]:
+            env.pop("FLASK_APP")
     return env

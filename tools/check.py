@@ -35,7 +35,8 @@ for path in (ROOT, ROOT / "tests"):
         sys.path.insert(0, str(path))
 
 import tutorial  # noqa: E402
-from tutorial import IGNORED_NAMES, STEPS, folder_files, resolve_step, student_language  # noqa: E402
+from tools import grade  # noqa: E402
+from tutorial import IGNORED_NAMES, STEPS, factory_package, folder_files, resolve_step, student_language  # noqa: E402
 
 # Rewritten test modules are cached here between checks (never beside the tests): a warm check skips that work.
 PYCACHE = ROOT / ".venv" / "pycache-check"
@@ -123,6 +124,13 @@ PROBLEMS = {
     "import": {
         "zh": "导入 app.py 时出错，所以一项检查都运行不了：\n{where}\n{error}\n改好它，再检查。",
         "en": "Importing app.py failed, so no check can run:\n{where}\n{error}\nFix it, then check again.",
+    },
+    "no-factory": {
+        "zh": "{folder} 里没有应用工厂。从第 08 步起，应用由一个包来创建：一个文件夹（taskman/），里面的 __init__.py "
+              "定义 create_app(test_config=None) 并返回应用，这样 flask --app taskman run、gunicorn 和检查才能找到它。",
+        "en": "There is no application factory in {folder}. From step 08 on, a package makes the app: a folder "
+              "(taskman/) whose __init__.py defines create_app(test_config=None) and returns the app, so that "
+              "`flask --app taskman run`, gunicorn and the checks find it.",
     },
     "missing-files": {
         "zh": "这一步需要的文件在 {folder} 里找不到：{files}。页面会用到它们（render_template、url_for('static', ...)）。"
@@ -225,14 +233,17 @@ def structural_problem(step, folder, display=None):
                               "message": error.msg, "code": (error.text or "").strip()}
         except UnicodeDecodeError:
             continue
-    if not (folder / "app.py").is_file():
+    factory_step = factory_package(ROOT / "steps" / step) is not None
+    if factory_step and not factory_package(folder):
+        return "no-factory", {"folder": shown}
+    if not factory_step and not (folder / "app.py").is_file():
         for source in sources:
             names = flask_objects(source)
             if names:
                 return "other-module", {"folder": shown, "module": source.relative_to(folder).as_posix(),
                                         "name": names[0]}
         return "no-app-py", {"folder": shown}
-    names = flask_objects(folder / "app.py")
+    names = [] if factory_step else flask_objects(folder / "app.py")
     if names and "app" not in names:
         return "other-name", {"name": names[0]}
     missing = [name for name in needed_files(step) if not (folder / name).is_file()]
@@ -354,7 +365,8 @@ def run_suite(step, folder, language, fast=False, tests=None, copied=False):
     # Compiled and assertion-rewritten modules are kept in PYCACHE, outside the repository, between checks.
     sys.pycache_prefix, sys.dont_write_bytecode = str(PYCACHE), False
     coach_fuzzing()
-    args = [str(tests or ROOT / "tests" / step), "--app-dir", str(copy), "--rootdir", str(ROOT),
+    # --app-dir=PATH in one word: pytest would otherwise read PATH as a folder to collect (and load its tests/conftest.py).
+    args = [str(tests or ROOT / "tests" / step), f"--app-dir={copy}", "--rootdir", str(ROOT),
             "-c", str(ROOT / "pytest.ini"), "--basetemp", str(Path(copy).parent / "pytest"),
             "-p", "no:unraisableexception", "-p", "no:threadexception", "--tb=short", "-q"]
     if fast:
@@ -482,6 +494,8 @@ def render(result, language):
     else:
         tests = sum(c["passed"] + c["failed"] + c["skipped"] for c in concepts)
         lines += ["", say(language, "all_pass", count=len(concepts), tests=tests)]
+    if result.get("grading"):
+        lines += ["", grade.render(result["grading"], language).rstrip("\n")]
     if result.get("repository_changes"):
         lines += ["", say(language, "repo")] + [f"  {line}" for line in result["repository_changes"][:5]]
     return "\n".join(lines) + "\n"
@@ -504,10 +518,21 @@ def check(step, folder, language, fast=False):
         if problem:
             result.update(structural=list(problem), concepts=[], passed=False, output="")
             return result
-        tests, code, output, changes = run_suite(step, copy, language, fast, copied=True)
+        # Step 08 on: the suite grades the student's own tests (tests/NN/test_your_tests.py) and leaves the result
+        # here, for the report; tools/grade.py runs it again only if the suite did not.
+        graded = Path(copy).parent / "grade.json"
+        os.environ[grade.RESULT_VARIABLE] = str(graded)
+        try:
+            tests, code, output, changes = run_suite(step, copy, language, fast, copied=True)
+        finally:
+            os.environ.pop(grade.RESULT_VARIABLE, None)
+        grading = json.loads(graded.read_text(encoding="utf-8")) if graded.is_file() else None
     concepts = concepts_of(tests, step)
     result.update(structural=None, concepts=concepts, exit=code, output=output, repository_changes=changes,
                   passed=code == 0 and not any(c["failed"] for c in concepts) and bool(concepts))
+    if grade.applies(step):  # step 08 on: the student's own tests too, against seeded bugs (tools/grade.py)
+        result["grading"] = dict(grading or grade.grade(step, folder), display=str(folder))
+        result["passed"] = result["passed"] and result["grading"]["passed"]
     return result
 
 

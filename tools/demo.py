@@ -19,7 +19,7 @@ import sqlite3
 
 from tools.servers import python, start, stop
 from tools.site import css_rule, html_element, jinja_block, lexer_for, python_definition, text_range
-from tools.steps import ROOT, StepApp, resolve_step
+from tools.steps import ROOT, StepApp, flask_app_option, resolve_step
 
 
 class Exchange:
@@ -85,7 +85,7 @@ class Server:
         self.url = f"http://127.0.0.1:{port}/"
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", FLASK_DATABASE=database, APP_DATABASE=database,
                    APP_ENV="development")
-        command = [python(), "-m", "flask", "run", "--host", "127.0.0.1", "--port", str(port)]
+        command = [python(), "-m", "flask", *flask_app_option(folder), "run", "--host", "127.0.0.1", "--port", str(port)]
         self.process = start(command, self.url, cwd=folder, env=env)
 
     def stop(self):

@@ -148,7 +148,7 @@ def form_fields(step):
     """The names of the form controls in the course's step's templates."""
     names = set()
     for name in folder_files(ROOT / "steps" / step):
-        if name.startswith("templates/"):
+        if name.startswith("templates/") or "/templates/" in name:  # taskman/templates/ in a package (08 on)
             names.update(re.findall(r'\bname="([A-Za-z0-9_-]+)"', (ROOT / "steps" / step / name).read_text(
                 encoding="utf-8")))
     return names

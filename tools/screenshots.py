@@ -21,7 +21,7 @@ from pathlib import Path
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from tools.steps import ROOT, STEPS, environment, load_app_module, resolve_step
+from tools.steps import ROOT, STEPS, app_source, environment, load_app_module, resolve_step
 from tutorial import SAMPLE_TASKS
 
 SCREENSHOTS = ROOT / "docs" / "assets" / "screenshots"
@@ -55,12 +55,12 @@ def number(step):
 
 def has_stylesheet(step):
     """Whether the step has a stylesheet of its own (from step 03 on)."""
-    return any((ROOT / "steps" / step / "static").glob("*.css"))
+    return any((app_source(ROOT / "steps" / step).parent / "static").glob("*.css"))
 
 
 def has_database(step):
     """Whether the step keeps its tasks in SQLite (from step 05 on)."""
-    return (ROOT / "steps" / step / "schema.sql").is_file()
+    return (app_source(ROOT / "steps" / step).parent / "schema.sql").is_file()
 
 
 def is_task_manager(step):
@@ -112,13 +112,13 @@ class StepServer:
         self.app.config["DATABASE"] = str(self.database)
         if tasks:
             with contextlib.closing(sqlite3.connect(self.database)) as db:
-                db.executescript((self.app_dir / "schema.sql").read_text(encoding="utf-8"))
+                db.executescript((app_source(self.app_dir).parent / "schema.sql").read_text(encoding="utf-8"))
                 db.executemany("INSERT INTO tasks (summary, done) VALUES (?, ?)", tasks)
                 db.commit()
 
     def main_page(self):
         """The page a student looks at most: the task dashboard where there is one, else the home page."""
-        return "/tasks" if "tasks" in self.app.view_functions else "/"
+        return "/tasks" if "/tasks" in {rule.rule for rule in self.app.url_map.iter_rules()} else "/"
 
     def stop(self):
         """Stop serving and wait for the thread."""

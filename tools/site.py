@@ -53,7 +53,7 @@ import tutorial  # noqa: E402
 from tools import sitecache  # noqa: E402
 from tools.expects import render_expects  # noqa: E402
 from tools.forms import parse  # noqa: E402
-from tools.steps import STEPS, StepApp, folder_diff, folder_files, previous_step  # noqa: E402
+from tools.steps import STEPS, StepApp, flask_app_option, folder_diff, folder_files, previous_step  # noqa: E402
 
 # Chinese text: CJK ideographs, kana, CJK and full-width punctuation, and the quotes and dashes Chinese uses.
 CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’—…·"
@@ -464,7 +464,8 @@ def render_cli(steps, step, arguments):
         output = result.output.replace(app.database, os.path.join("instance", "tasks.db"))
     finally:
         app.close()
-    return block("cli", f"steps/{step}", fence(f"$ flask {arguments}\n{output}", "console"))
+    typed = " ".join(["flask", *flask_app_option(steps / step), arguments])  # flask --app taskman ... from step 08 on
+    return block("cli", f"steps/{step}", fence(f"$ {typed}\n{output}", "console"))
 
 
 def render_command(line):

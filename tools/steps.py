@@ -5,10 +5,12 @@ import itertools
 import os
 import sys
 import tempfile
+import types
 from pathlib import Path
 
 # tutorial.py is the one place that lists the steps and says which files belong to one.
-from tutorial import ROOT, STEPS, folder_diff, folder_files, resolve_step  # noqa: F401
+from tutorial import (ROOT, STEPS, app_source, factory_package, flask_app_option, folder_diff,  # noqa: F401
+                      folder_files, resolve_step)
 
 _counter = itertools.count()
 
@@ -38,28 +40,58 @@ def load_app_module(app_dir):
     """Import app_dir/app.py under a new module name, so every test gets fresh module state.
 
     The folder is put first on sys.path while it loads, so a step that is split over
-    several modules can import its siblings.
+    several modules can import its siblings. A step made as a package with an application
+    factory (step 08 on: taskman/__init__.py with create_app) is imported the same way, under a
+    new name, and create_app() makes its app: the module returned has it as `app` all the same.
     """
     app_dir = Path(app_dir).resolve()
     app_py = app_dir / "app.py"
-    if not app_py.is_file():
+    package = None if app_py.is_file() else factory_package(app_dir)
+    if not app_py.is_file() and package is None:
         raise FileNotFoundError(
             f"There is no app.py in {app_dir}. Every step keeps its Flask app in app.py, "
-            "as an object named app, so that `flask run` finds it."
+            "as an object named app, so that `flask run` finds it "
+            "(from step 08 on, in a package whose __init__.py has create_app())."
         )
     name = f"course_app_{next(_counter)}"
-    spec = importlib.util.spec_from_file_location(name, app_py)
+    if package is None:
+        spec = importlib.util.spec_from_file_location(name, app_py)
+    else:
+        init = app_dir / package / "__init__.py"
+        spec = importlib.util.spec_from_file_location(name, init, submodule_search_locations=[str(init.parent)])
     module = importlib.util.module_from_spec(spec)
     # Flask finds the templates and static folders through the module registered here.
     sys.modules[name] = module
     sys.path.insert(0, str(app_dir))
     try:
         spec.loader.exec_module(module)
+        if package is not None:
+            module.app = module.create_app()
     finally:
         sys.path.remove(str(app_dir))
     if not hasattr(module, "app"):
         raise AttributeError(f"{app_py} defines no object named app: write app = Flask(__name__).")
     return module
+
+
+def endpoint(app, view):
+    """The endpoint of a view function by its name: "tasks" in steps 05-07, "tasks.tasks" once blueprints
+    put their name in front (step 08 on)."""
+    names = [name for name in app.view_functions if name == view or name.endswith("." + view)]
+    if not names:
+        raise LookupError(f"The app has no view function named {view}.")
+    return names[0]
+
+
+def module_defining(module, name):
+    """The module of a loaded step that defines `name`: app.py itself, or the package's submodule
+    (taskman.auth for validate_signup in step 08)."""
+    if name in vars(module):
+        return module
+    for value in list(vars(module).values()):
+        if isinstance(value, types.ModuleType) and value.__name__.startswith(module.__name__ + ".") and name in vars(value):
+            return value
+    raise LookupError(f"No module of {module.__name__} defines {name}.")
 
 
 def previous_step(step):

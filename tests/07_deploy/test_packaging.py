@@ -3,9 +3,12 @@ import configparser
 import importlib.metadata
 import json
 import re
+import shlex
 
 import pytest
 from packaging.requirements import Requirement
+
+from tutorial import wsgi_target
 
 pytestmark = pytest.mark.concept("packaging: Docker, systemd and pinned requirements", "packaging",
                                  zh="打包：Docker、systemd 和固定版本的依赖")
@@ -56,7 +59,7 @@ def test_the_database_lives_on_a_volume(app_dir):
 def test_the_container_starts_gunicorn_with_its_settings(app_dir):
     command = arguments_of(app_dir, "CMD")[-1]
     # The exec form, a JSON list, makes gunicorn the container's main process (it gets the stop signal).
-    assert json.loads(command) == ["gunicorn", "-c", "gunicorn.conf.py", "app:app"]
+    assert json.loads(command) == ["gunicorn", "-c", "gunicorn.conf.py", wsgi_target(app_dir)]
 
 
 def test_inside_the_container_gunicorn_listens_on_every_interface_of_the_container(app_dir):
@@ -85,7 +88,7 @@ def test_systemd_runs_gunicorn_as_its_own_user_with_an_environment_file(app_dir)
     service = unit(app_dir)["Service"]
     assert service.get("User") not in (None, "", "root")
     assert service.get("EnvironmentFile")
-    assert service["ExecStart"].split()[1:] == ["-c", "gunicorn.conf.py", "app:app"]
+    assert shlex.split(service["ExecStart"])[1:] == ["-c", "gunicorn.conf.py", wsgi_target(app_dir)]
     assert service["ExecStart"].split()[0].endswith("/gunicorn")
     assert service.get("WorkingDirectory")
     assert service.get("Restart") in ("on-failure", "always")

@@ -1,6 +1,8 @@
 """ProxyFix trusts exactly one proxy, nginx: its X-Forwarded-For, -Proto and -Host, and nothing more."""
 import pytest
-from flask import request, url_for
+from flask import current_app, request, url_for
+
+from support import endpoint
 
 pytestmark = pytest.mark.concept("trusting exactly one proxy", "proxy-fix", zh="只信任一层代理")
 
@@ -14,7 +16,7 @@ def seen(app):
     @app.route("/_what_the_app_sees")
     def what_the_app_sees():
         return {"remote_addr": request.remote_addr, "scheme": request.scheme, "host": request.host,
-                "is_secure": request.is_secure, "external_url": url_for("tasks", _external=True)}
+                "is_secure": request.is_secure, "external_url": url_for(endpoint(current_app, "tasks"), _external=True)}
 
     client = app.test_client()
 

@@ -16,6 +16,7 @@ import pytest
 
 from support import require_program
 from support.servers import python, read_output, running
+from tutorial import app_source, wsgi_target
 
 pytestmark = pytest.mark.concept("gunicorn and nginx in front of the app", "gunicorn-and-nginx",
                                  zh="应用前面的 gunicorn 和 nginx")
@@ -64,11 +65,11 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def gunicorn_command(*options):
+def gunicorn_command(app_dir, *options):
     """The command that starts gunicorn with the step's gunicorn.conf.py (and no control socket in $HOME)."""
     if os.name == "nt":
         pytest.skip("gunicorn runs on Linux and macOS; on Windows, use Docker or WSL")
-    return [python(), "-m", "gunicorn", "-c", "gunicorn.conf.py", "--no-control-socket", *options, "app:app"]
+    return [python(), "-m", "gunicorn", "-c", "gunicorn.conf.py", "--no-control-socket", *options, wsgi_target(app_dir)]
 
 
 def nginx_site(app_dir, listen, upstream, location="/static/"):
@@ -254,7 +255,7 @@ class Deployment:
 
     def start(self):
         """Start gunicorn, then nginx; each is ready once it answers its home page (which needs no database)."""
-        command = gunicorn_command("--access-logformat", ACCESS_LOG_FORMAT)
+        command = gunicorn_command(self.app_dir, "--access-logformat", ACCESS_LOG_FORMAT)
         self.gunicorn = self.stack.enter_context(
             running(command, f"http://127.0.0.1:{self.gunicorn_port}/", cwd=self.app_dir, env=self.env)
         )
@@ -440,7 +441,7 @@ def test_nginx_serves_the_static_files_itself(deployment, app_dir):
     for name, mimetype in (("style.css", "text/css"), ("confirm.js", "application/javascript")):
         reply = deployment.get(f"/static/{name}")
         assert reply.status == 200
-        assert reply.body == (app_dir / "static" / name).read_bytes()
+        assert reply.body == (app_source(app_dir).parent / "static" / name).read_bytes()
         assert reply.headers["Content-Type"] == mimetype
         assert reply.headers["X-Content-Type-Options"] == "nosniff"
     assert deployment.get("/tasks").status == 200
@@ -464,8 +465,8 @@ TRAVERSALS = [
 
 def leaked(reply, app_dir):
     """What of the server's files a reply gives away, if anything."""
-    found = [name for name in ("app.py", "gunicorn.conf.py")
-             if (app_dir / name).read_text(encoding="utf-8").splitlines()[0] in reply.text]
+    found = [path.name for path in (app_source(app_dir), app_dir / "gunicorn.conf.py")
+             if path.read_text(encoding="utf-8").splitlines()[0] in reply.text]
     if "{% block" in reply.text:
         found.append("a template")
     if "root:x:0:0" in reply.text:
@@ -481,6 +482,7 @@ def test_no_path_leads_out_of_the_static_folder(deployment, app_dir):
     陷阱 7：`location /static/` 和 `alias .../static/` 的末尾斜杠一致，所以没有请求能读到 `static/` 之外的文件（源代码、模板、系统文件）。
     """
     for path in TRAVERSALS:
+        path = path.replace("app.py", app_source(app_dir).name)  # the file beside static/: taskman/__init__.py in 08
         reply = deployment.get(path)
         if reply.status in (301, 302, 307, 308):  # a redirect is fine if where it leads is refused too
             path = f"{path} -> {reply.headers['Location']}"
@@ -502,9 +504,9 @@ def test_the_off_by_slash_mistake_would_give_the_source_away(app_dir, tmp_path, 
     with running(nginx_command(nginx, tmp_path, main), f"http://localhost:{port}/static/style.css",
                  cwd=tmp_path, env=dict(os.environ)):
         visitor = Visitor(port)
-        reply = visitor.send("GET", "/static../app.py")
+        reply = visitor.send("GET", f"/static../{app_source(app_dir).name}")
         visitor.close()
-    assert reply.status == 200 and leaked(reply, app_dir) == ["app.py"]
+    assert reply.status == 200 and leaked(reply, app_dir) == [app_source(app_dir).name]
 
 
 @pytest.mark.concept("backups and restore", "backup", zh="备份与恢复")
@@ -532,23 +534,17 @@ def test_a_backup_taken_while_visitors_write_holds_every_task_acknowledged_befor
 def test_gunicorn_without_app_secret_exits_at_once_with_one_line(app_dir, clean_env):
     """preload_app: the master imports app.py once, sees no secret and stops. Without it every worker
     would fail, be replaced and fail again, forever."""
-    env = dict(clean_env)
+    env = dict(clean_env, GUNICORN_BIND=f"127.0.0.1:{free_port()}")
     env.pop("APP_SECRET")
-    output = gunicorn_refusing_to_start(app_dir, env, "without APP_SECRET (set preload_app = True)")
-    assert len(output) == 1 and "APP_SECRET" in output[0], "\n".join(output)
-
-
-def gunicorn_refusing_to_start(app_dir, env, why):
-    """Start gunicorn (in production: no APP_ENV) and expect it to stop at once; return what it printed, by line."""
-    env = dict(env, GUNICORN_BIND=f"127.0.0.1:{free_port()}")
     env.pop("APP_ENV", None)
     try:
-        result = subprocess.run(gunicorn_command(), cwd=app_dir, env=env, capture_output=True, text=True,
+        result = subprocess.run(gunicorn_command(app_dir), cwd=app_dir, env=env, capture_output=True, text=True,
                                 timeout=20)
     except subprocess.TimeoutExpired as error:
-        pytest.fail(f"gunicorn kept running {why}:\n{error.stderr}")
+        pytest.fail(f"gunicorn kept running without APP_SECRET (set preload_app = True):\n{error.stderr}")
     assert result.returncode != 0
-    return (result.stdout + result.stderr).strip().splitlines()
+    output = (result.stdout + result.stderr).strip().splitlines()
+    assert len(output) == 1 and "APP_SECRET" in output[0], "\n".join(output)
 
 
 def raw_request(port, method, path, headers, body=None, encode_chunked=False):
@@ -676,5 +672,13 @@ def test_gunicorn_with_a_database_it_cannot_use_exits_at_once_with_one_line(app_
         bad.mkdir()
     else:
         bad.write_text("not a database " * 300, encoding="utf-8")
-    output = gunicorn_refusing_to_start(app_dir, dict(clean_env, APP_DATABASE=str(bad)), f"with APP_DATABASE={bad}")
+    env = dict(clean_env, GUNICORN_BIND=f"127.0.0.1:{free_port()}", APP_DATABASE=str(bad))
+    env.pop("APP_ENV", None)
+    try:
+        result = subprocess.run(gunicorn_command(app_dir), cwd=app_dir, env=env, capture_output=True, text=True,
+                                timeout=20)
+    except subprocess.TimeoutExpired as error:
+        pytest.fail(f"gunicorn kept running with APP_DATABASE={bad}:\n{error.stderr}")
+    assert result.returncode != 0
+    output = (result.stdout + result.stderr).strip().splitlines()
     assert len(output) == 1 and output[0].startswith("Refusing to start: cannot use the database"), "\n".join(output)

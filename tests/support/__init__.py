@@ -1,5 +1,5 @@
 """Helpers shared by every step's suite: loading a step's app, submitting forms, checking pages."""
-from tools.steps import ROOT, STEPS, load_app_module, step_title
+from tools.steps import ROOT, STEPS, endpoint, load_app_module, module_defining, step_title
 from .forms import Forms
 from .pages import assert_valid_page, crawl, expect_page, links_of, parse, visible_text
 from .tasks import TaskActions
@@ -7,7 +7,7 @@ from .tools import require_program
 from . import fuzz  # noqa: F401,E402  (registers the "thorough" Hypothesis profile before pytest loads it)
 
 __all__ = [
-    "ROOT", "STEPS", "load_app_module", "step_title", "Forms",
+    "ROOT", "STEPS", "endpoint", "load_app_module", "module_defining", "step_title", "Forms",
     "assert_valid_page", "crawl", "expect_page", "links_of", "parse", "require_program", "visible_text",
     "TaskActions",
 ]

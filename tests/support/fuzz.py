@@ -142,7 +142,7 @@ def check_stored(app, app_module):
                 indexed = [row[0] for row in db.execute("SELECT id FROM tasks_search_docsize ORDER BY id")]
                 stored = [row[0] for row in db.execute("SELECT id FROM tasks ORDER BY id")]
                 assert indexed == stored, f"the search index holds the tasks {indexed}, the table {stored}"
-    if "signup" in {rule.endpoint for rule in app.url_map.iter_rules()}:
+    if "/signup" in {rule.rule for rule in app.url_map.iter_rules()}:
         users = stored_users(app_module)
         names = [user["username"].lower() for user in users]
         assert len(names) == len(set(names)), f"one name has two accounts: {names}"

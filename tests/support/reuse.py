@@ -1,0 +1,31 @@
+"""Run another step's test module in this step's suite, when the behaviour it checks has not changed.
+
+    globals().update(reused("07_deploy", "test_counts"))
+
+brings the module's tests and fixtures into the suite that calls it (step 08 runs most of step 07's
+suite this way). Their own concept markers are dropped, so the calling module's `pytestmark` names the
+concept, in the calling step's page.
+"""
+import importlib.util
+import itertools
+
+from tools.steps import ROOT
+
+_counter = itertools.count()
+
+
+def reused(step, module, leave_out=()):
+    """{name: object} of tests/<step>/<module>.py, loaded afresh, without the tests named in leave_out."""
+    path = ROOT / "tests" / step / f"{module}.py"
+    spec = importlib.util.spec_from_file_location(f"reused_{step}_{module}_{next(_counter)}", path)
+    loaded = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(loaded)
+    found = {}
+    for name, value in vars(loaded).items():
+        if name.startswith("__") or name == "pytestmark" or name in leave_out:
+            continue
+        marks = getattr(value, "pytestmark", None) if name.startswith("test_") else None
+        if isinstance(marks, list):
+            value.pytestmark = [mark for mark in marks if mark.name != "concept"]
+        found[name] = value
+    return found

@@ -1,0 +1,295 @@
+"""Grade a student's own tests (step 08 on) with seeded bugs: `python tutorial.py check 08` runs it after the suite.
+
+    python -m tools.grade 08 --app-dir PATH [--lang zh|en]
+
+1. run_tests()  the student's tests (PATH/tests) against their own app, in a temporary copy, with coverage:
+                they must pass, and must leave the app's real database (instance/) alone;
+2. mutants      each seeded bug (BUGS) is applied to a fresh copy of the folder, and the student's tests run
+                against it, several at once: a bug that no test notices is "missed";
+3. render()     the report: the coverage, each missed bug as a hint in the student's words (never its patch),
+                and the time taken.
+
+A seeded bug is a regular expression and its replacement in one of the step's files. A folder written
+differently from the course's (the pattern is not found) has that bug left out, and the report says so.
+"""
+import argparse
+import concurrent.futures
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tutorial import IGNORED_NAMES, factory_package, resolve_step, student_language  # noqa: E402
+
+# The copies and the tests' databases go to a RAM disk where there is one: SQLite's commits then wait for no disk.
+SCRATCH = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+# tools/check.py names a file here: the suite's grading (tests/08_package/test_your_tests.py) writes its result to it.
+RESULT_VARIABLE = "COURSE_GRADE_RESULT"
+# A run of the student's tests that takes longer than this is stopped (and counts as noticing the bug).
+TIMEOUT = 120
+
+
+def bug(name, file, pattern, replacement, zh, en, count=1):
+    """A seeded bug: in `file` ({package} for the app's package), `pattern` becomes `replacement`;
+    zh and en say, in a student's words, what a test should have noticed."""
+    return {"name": name, "file": file, "pattern": pattern, "replacement": replacement, "count": count,
+            "hint": {"zh": zh, "en": en}}
+
+
+# Step 08's seeded bugs: mistakes a student makes, each one that a good test of the step notices.
+BUGS = {
+    "08_package": [
+        bug("forgotten commit", "{package}/tasks.py",
+            r"(INSERT INTO tasks[^\n]*\n\s*)db\.commit\(\)", r"\1pass",
+            "添加任务时忘了提交（commit）：新任务在这次请求结束时就丢了。你的测试里有没有在添加之后，用另一个请求把任务读回来？",
+            "Adding a task forgets to commit: the new task is gone when the request ends. Does a test read the task "
+            "back, with another request, after adding it?"),
+        bug("missing CSRF check", "{package}/__init__.py",
+            r"\n    return app\n", '\n    app.config["WTF_CSRF_ENABLED"] = False\n    return app\n',
+            "应用不再检查 CSRF 令牌：别的网站伪造的表单也会被接受。有没有一个测试提交不带 csrf_token 的表单，并期望它被拒绝（400）？",
+            "The app no longer checks the CSRF token: a form forged by another site is accepted. Does a test submit a "
+            "form without its csrf_token and expect it to be refused (400)?"),
+        bug("silent redirect on a missing id", "{package}/tasks.py",
+            r"\n\s*if cursor\.rowcount == 0:\n\s*abort\(404[^\n]*", "", count=0,
+            zh="切换或删除一个不存在的任务时，应用不再回答 404，而是悄悄重定向，像成功了一样。有没有一个测试对不存在的 id 提交表单？",
+            en="Toggling or deleting a task that does not exist no longer answers 404: it redirects quietly, as if it "
+               "had worked. Does a test post to an id that does not exist?"),
+        bug("count off by one", "{package}/templates/tasks.html",
+            r"\{\{ done \}\}</strong>", "{{ done + 1 }}</strong>",
+            "仪表盘上“已完成”的数字多算了一个。有没有一个测试在完成几个任务后检查页面上的计数？",
+            "The dashboard counts one done task too many. Does a test check the counts on the page after marking "
+            "some tasks done?"),
+        bug("purge deletes every task", "{package}/tasks.py",
+            r"DELETE FROM tasks WHERE done = 1", "DELETE FROM tasks",
+            "“清除已完成”把未完成的任务也删掉了。有没有一个测试在清除之后检查未完成的任务还在？",
+            "Removing the done tasks removes the pending ones too. Does a test check that a pending task is still "
+            "there after the purge?"),
+        bug("toggle does nothing", "{package}/tasks.py",
+            r"SET done = NOT done", "SET done = done",
+            "点“完成”不再改变任务的状态（页面照样重定向，也照样显示“Task updated.”）。有没有一个测试在切换之后检查任务真的完成了？",
+            "Marking a task done no longer changes it (the page still redirects and says \"Task updated.\"). Does a "
+            "test check the task is done after toggling it?"),
+        bug("no limit on a summary's length", "{package}/tasks.py",
+            r"if len\(summary\) > MAX_SUMMARY:", "if False:",
+            "太长的任务摘要不再被拒绝。有没有一个测试提交超过 300 个字符的摘要，并期望 400？",
+            "A summary that is too long is no longer refused. Does a test submit one of more than 300 characters "
+            "and expect 400?"),
+        bug("an empty summary is stored", "{package}/tasks.py",
+            r"if not summary:", "if summary is None:",
+            "空的任务摘要不再被拒绝，一个空任务被存了下来。有没有一个测试提交空的（或只有空格的）摘要？",
+            "An empty summary is no longer refused: an empty task is stored. Does a test submit an empty (or "
+            "all-spaces) summary?"),
+        bug("no redirect after adding", "{package}/tasks.py",
+            r'(flash\("Task added\.", "success"\)\n\s*)return redirect\(url_for\("tasks\.tasks"\)\)',
+            r'\1return render_dashboard()',
+            "添加任务后不再重定向（Post/Redirect/Get）：刷新页面会再提交一次。有没有一个测试检查添加之后的回答是 302，去往 /tasks？",
+            "Adding a task no longer redirects (Post/Redirect/Get): reloading the page submits it again. Does a test "
+            "check that adding answers 302 to /tasks?"),
+        bug("errors outside the layout", "{package}/__init__.py",
+            r"\n\s*app\.register_error_handler\(HTTPException, show_error\)", "",
+            "404 之类的错误页不再用网站的布局（没有导航），只是 Flask 的纯文本页。有没有一个测试打开不存在的页面并检查它的内容？",
+            "A 404 (or any error) is no longer shown in the site's layout (no navigation), only Flask's plain page. "
+            "Does a test open a page that does not exist and check what it shows?"),
+        bug("connection left open", "{package}/db.py",
+            r"\n\s*app\.teardown_appcontext\(close_db\)", "",
+            "每个请求的数据库连接不再在请求结束时关闭。有没有一个测试检查连接在应用上下文结束后已经关闭？",
+            "A request's database connection is no longer closed when the request ends. Does a test check that the "
+            "connection is closed once the app context ends?"),
+        bug("init-db says nothing", "{package}/db.py",
+            r'click\.echo\(f"Initialized', 'str(f"Initialized',
+            "flask init-db 不再打印任何东西。有没有一个测试用 runner 运行这个命令并检查它的输出？",
+            "flask init-db no longer prints anything. Does a test run the command with the runner and check what "
+            "it prints?"),
+    ],
+}
+
+TEXT = {
+    "zh": {
+        "head": "你自己的测试（{folder}/tests）",
+        "none": "没有找到你的测试：在 {folder} 里建一个 tests 文件夹，写上 conftest.py 和 test_*.py（见页面上的“写测试”）。",
+        "fail": "你的测试在你自己的应用上没有全部通过（pytest 退出码 {code}）。先让它们通过，再来看埋下的错误：\n{output}",
+        "coverage": "覆盖率：你的测试运行到了 {package} 里 {percent}% 的代码（行和分支）。没有运行到的行，任何错误都不会被发现。",
+        "real_db": "你的测试写进了应用真正的数据库（{path}）：让 app 夹具把 DATABASE 设为 tmp_path 里的文件。",
+        "caught": "埋下的 {total} 个错误，你的测试发现了 {caught} 个。",
+        "all": "每一个都被至少一个测试发现了。做得好！",
+        "missed": "这些错误没有任何测试发现（给你的提示，不是答案）：",
+        "skipped": "这些错误在你的代码里找不到可以埋的位置，所以没有检查：{names}",
+        "time": "用时 {seconds:.0f} 秒（{runs} 次测试运行，{workers} 个同时进行）。",
+    },
+    "en": {
+        "head": "Your own tests ({folder}/tests)",
+        "none": "No tests of yours were found: make a tests folder in {folder}, with conftest.py and test_*.py files "
+                "(the page's \"Writing tests\").",
+        "fail": "Your tests do not all pass on your own app (pytest exited with {code}). Make them pass first, then "
+                "the seeded bugs are checked:\n{output}",
+        "coverage": "Coverage: your tests reach {percent}% of {package} (its lines and branches). A line no test reaches "
+                    "could hold any bug unnoticed.",
+        "real_db": "Your tests wrote into the app's real database ({path}): let the app fixture set DATABASE to a "
+                   "file in tmp_path.",
+        "caught": "Your tests noticed {caught} of the {total} seeded bugs.",
+        "all": "Every one was noticed by at least one test. Well done!",
+        "missed": "No test noticed these (hints, not answers):",
+        "skipped": "These bugs found no place in your code to be seeded, so they were not checked: {names}",
+        "time": "Time: {seconds:.0f} s ({runs} test runs, {workers} at a time).",
+    },
+}
+
+
+def applies(step):
+    """Whether this step grades the student's own tests."""
+    return step in BUGS
+
+
+def copy_folder(folder, target):
+    """A copy of the student's folder without caches, environments and databases."""
+    shutil.copytree(folder, target, ignore=shutil.ignore_patterns(*IGNORED_NAMES, "*.pyc", "*.db", "*.sqlite*",
+                                                                  ".coverage*"))
+    return Path(target)
+
+
+def seed(copy, seeded):
+    """Apply a seeded bug to the copy; False when its pattern is not found there."""
+    path = copy / seeded["file"].format(package=factory_package(copy) or "")
+    if not path.is_file():
+        return False
+    text = path.read_text(encoding="utf-8")
+    changed, count = re.subn(seeded["pattern"], seeded["replacement"], text, count=seeded["count"])
+    if not count:
+        return False
+    path.write_text(changed, encoding="utf-8")
+    return True
+
+
+def test_environment():
+    """The environment the student's tests run in: the course's Python, none of the course's settings."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith(("APP_", "FLASK_"))}
+    env.update(PYTHONDONTWRITEBYTECODE="1", PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
+    return env
+
+
+def run_tests(copy, extra=(), stop_at_first=False, **env):
+    """Run the student's tests inside `copy` (python -m pytest, so the package imports): (exit code, output)."""
+    command = [sys.executable, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider", "--basetemp",
+               str(copy.parent / "pytest"), "-o", "addopts=", "--tb=line", *extra]
+    if stop_at_first:
+        command.append("-x")
+    try:
+        result = subprocess.run(command, cwd=copy, env=dict(test_environment(), **env), capture_output=True, text=True,
+                                timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return -1, "timeout"
+    return result.returncode, result.stdout + result.stderr
+
+
+def run_mutant(folder, seeded):
+    """The student's tests against a copy of the folder with one seeded bug: "caught", "missed" or "skipped"."""
+    with tempfile.TemporaryDirectory(prefix="flask-course-mutant-", dir=SCRATCH, ignore_cleanup_errors=True) as tmp:
+        copy = copy_folder(folder, Path(tmp) / "app")
+        if not seed(copy, seeded):
+            return "skipped"
+        code, _ = run_tests(copy, stop_at_first=True)
+        return "missed" if code == 0 else "caught"
+
+
+def grade(step, folder, workers=None):
+    """Grade the student's tests in `folder`: the result as data (render() turns it into the report)."""
+    started = time.monotonic()
+    folder = Path(folder).resolve()
+    result = {"step": step, "folder": str(folder), "passed": False, "bugs": []}
+    if not (folder / "tests").is_dir() or not list((folder / "tests").glob("test_*.py")):
+        result.update(state="none", seconds=time.monotonic() - started)
+        return result
+    package = factory_package(folder)
+    bugs = BUGS[step]
+    workers = workers or max(2, min(len(bugs), 2 * (os.cpu_count() or 1)))
+    # The tests on the student's own app, and on every mutant, all at once: the mutants' outcomes count
+    # only if the tests pass on the app itself.
+    with tempfile.TemporaryDirectory(prefix="flask-course-grade-", dir=SCRATCH, ignore_cleanup_errors=True) as tmp, \
+            concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        mutants = [pool.submit(run_mutant, folder, seeded) for seeded in bugs]
+        copy = copy_folder(folder, Path(tmp) / "app")
+        report = Path(tmp) / "coverage.json"
+        coverage = ["-p", "pytest_cov", f"--cov={package}", f"--cov-report=json:{report}"] if package else []
+        code, output = run_tests(copy, coverage, COVERAGE_FILE=str(Path(tmp) / ".coverage"))
+        real_database = copy / "instance" / "tasks.db"
+        result["real_database"] = str(real_database.relative_to(copy)) if real_database.exists() else None
+        if report.is_file():
+            totals = json.loads(report.read_text(encoding="utf-8"))["totals"]
+            result["coverage"] = round(totals["percent_covered"], 1)
+        result["package"] = package
+        if code != 0:
+            for mutant in mutants:
+                mutant.cancel()
+        outcomes = [mutant.result() for mutant in mutants if not mutant.cancelled()]
+    if code != 0:
+        result.update(state="failing", code=code, output="\n".join(output.strip().splitlines()[-8:]),
+                      seconds=time.monotonic() - started)
+        return result
+    result["bugs"] = [{"name": seeded["name"], "hint": seeded["hint"], "outcome": outcome}
+                      for seeded, outcome in zip(bugs, outcomes)]
+    missed = [entry for entry in result["bugs"] if entry["outcome"] == "missed"]
+    result.update(state="graded", passed=not missed and not result["real_database"], runs=len(bugs) + 1,
+                  workers=workers, seconds=time.monotonic() - started)
+    return result
+
+
+def render(result, language):
+    """The part of the report about the student's own tests, in `language`."""
+    text = TEXT[language]
+    shown = result.get("display") or result["folder"]
+    lines = [text["head"].format(folder=shown), ""]
+    if result["state"] == "none":
+        return "\n".join(lines + [text["none"].format(folder=shown)]) + "\n"
+    if result.get("coverage") is not None:
+        lines.append(text["coverage"].format(percent=result["coverage"], package=result["package"]))
+    if result.get("real_database"):
+        lines.append(text["real_db"].format(path=result["real_database"]))
+    if result["state"] == "failing":
+        lines.append(text["fail"].format(code=result["code"], output=result["output"]))
+        return "\n".join(lines) + "\n"
+    counted = [entry for entry in result["bugs"] if entry["outcome"] != "skipped"]
+    caught = [entry for entry in counted if entry["outcome"] == "caught"]
+    lines.append(text["caught"].format(caught=len(caught), total=len(counted)))
+    missed = [entry for entry in counted if entry["outcome"] == "missed"]
+    if missed:
+        lines.append(text["missed"])
+        lines += [f"  - {entry['hint'][language]}" for entry in missed]
+    else:
+        lines.append(text["all"])
+    skipped = [entry["name"] for entry in result["bugs"] if entry["outcome"] == "skipped"]
+    if skipped:
+        lines.append(text["skipped"].format(names=", ".join(skipped)))
+    lines.append(text["time"].format(seconds=result["seconds"], runs=result["runs"], workers=result["workers"]))
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m tools.grade", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("step", help="a step that grades its tests (08)")
+    parser.add_argument("--app-dir", metavar="PATH", help="your folder (default: the course's own step)")
+    parser.add_argument("--lang", choices=["zh", "en"], help="the report's language (default: from the locale)")
+    parser.add_argument("--json", metavar="FILE", help="also write the result as JSON to FILE")
+    args = parser.parse_args(argv)
+    step = resolve_step(args.step)
+    if not applies(step):
+        parser.error(f"step {step} does not grade its own tests")
+    folder = Path(args.app_dir).resolve() if args.app_dir else ROOT / "steps" / step
+    result = grade(step, folder)
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    sys.stdout.write(render(result, student_language(args.lang)))
+    return 0 if result["passed"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
