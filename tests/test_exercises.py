@@ -151,3 +151,12 @@ def test_the_page_shows_each_exercise_with_its_hints_collapsed_in_order(step, la
         first_added = next(line for line in exercises.solution_of(found).splitlines()
                            if line.startswith("+") and not line.startswith("+++") and line.strip("+ "))
         assert first_added in part
+
+
+def test_write_solution_gives_back_the_diff_of_a_solved_folder(tmp_path):
+    """Authors write solution.diff from a solved folder: applying it and writing it again changes nothing."""
+    found = exercises.exercise("06_taskman", 1)
+    solved = exercises.step_copy("06_taskman", tmp_path)
+    exercises.apply_diff(exercises.solution_of(found), solved)
+    (tmp_path / "texts").mkdir()
+    assert exercises.write_solution(dict(found, folder=tmp_path / "texts"), solved) == exercises.solution_of(found)

@@ -3,6 +3,7 @@
     python -m tools.exercises 03 1 --app-dir PATH [--lang zh|en] [--verbose]   grade exercise 1 of step 03
     python -m tools.exercises 03 1 --app-dir PATH --hint                        the next hint not yet seen
     python -m tools.exercises verify [--steps 03 04] [--json FILE]              CI: every reference solution
+    python -m tools.exercises 03 1 --write-solution SOLVED                      authors: solution.diff from SOLVED
 
 Where things live:
   exercises/NN_name/K/exercise.toml    the exercise in both languages: title, task, nudge, hint
@@ -307,6 +308,16 @@ def verify(steps=None, step_suite=True):
     return rows
 
 
+def write_solution(found, solved_folder):
+    """Write an exercise's solution.diff from a folder where it is solved: the diff from the course's step,
+    in the form apply_diff reads (a/ and b/ before the paths, /dev/null for a new file)."""
+    from tutorial import folder_diff
+
+    diff = "".join(text for _, _, text in folder_diff(ROOT / "steps" / found["step"], solved_folder, "a", "b"))
+    (found["folder"] / "solution.diff").write_text(diff, encoding="utf-8")
+    return diff
+
+
 def fits(diff, folder):
     """Whether a diff applies to folder (tried on a scratch copy)."""
     with tempfile.TemporaryDirectory(prefix="flask-course-fit-") as tmp:
@@ -332,6 +343,8 @@ def main(argv=None):
     parser.add_argument("--verbose", action="store_true", help="print pytest's whole output too")
     parser.add_argument("--json", metavar="FILE", help="write the result as JSON to FILE")
     parser.add_argument("--steps", nargs="*", default=[], help="with verify: only these steps")
+    parser.add_argument("--write-solution", metavar="SOLVED", help="authors: write solution.diff from a folder "
+                                                                  "where the exercise is solved")
     args = parser.parse_args(argv)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(AttributeError, ValueError):
@@ -351,6 +364,9 @@ def main(argv=None):
         choices = ", ".join(str(e["number"]) for e in exercises_of(step)) or "-"
         print(TEXT[language]["no-exercise"].format(number=step[:2], exercise=args.exercise, choices=choices))
         return 2
+    if args.write_solution:
+        sys.stdout.write(write_solution(found, Path(args.write_solution).resolve()))
+        return 0
     if args.hint:
         if not args.app_dir:
             print(TEXT[language]["no-folder"])
