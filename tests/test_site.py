@@ -12,7 +12,7 @@ import pytest
 
 from support import ROOT, STEPS, parse
 from support.servers import running
-from tools.site import CJK
+from tools.site import CJK, HAN
 
 DOCS = ROOT / "docs"
 SCREENSHOTS = DOCS / "assets" / "screenshots"
@@ -59,14 +59,12 @@ def test_every_step_has_a_page_in_the_navigation():
 
 
 def test_the_site_is_built_in_both_languages(site):
-    # The demo notebooks are bilingual pages built once (mkdocs-static-i18n does not translate notebooks);
-    # the English navigation links to them, which test_each_notebook_is_on_the_site_with_its_outputs checks.
-    pages = {path.relative_to(site).as_posix() for path in site.rglob("index.html")
-             if not path.relative_to(site).as_posix().startswith("notebooks/")}
+    # The demo notebooks too: each is one bilingual notebook, shown in each language's pages and menus.
+    pages = {path.relative_to(site).as_posix() for path in site.rglob("index.html")}
     chinese = {page for page in pages if not page.startswith("en/")}
     english = {page[len("en/"):] for page in pages if page.startswith("en/")}
     assert chinese == english
-    assert {f"steps/{step}/index.html" for step in STEPS} <= chinese
+    assert {f"steps/{step}/index.html" for step in STEPS} | {f"notebooks/{step}/index.html" for step in STEPS} <= chinese
     assert parse((site / "index.html").read_text(encoding="utf-8")).find("html")["lang"].startswith("zh")
     assert parse((site / "en" / "index.html").read_text(encoding="utf-8")).find("html")["lang"] == "en"
 
@@ -74,7 +72,7 @@ def test_the_site_is_built_in_both_languages(site):
 def test_every_code_block_is_generated_from_the_steps(site):
     """A <pre> outside a block the build hook generated would be code copied by hand."""
     for page in site.rglob("*.html"):
-        if page.relative_to(site).parts[0] == "notebooks":
+        if "notebooks" in page.relative_to(site).parts[:2]:
             continue  # a notebook shows the demo's own code, which tests/test_notebooks.py runs
         article = parse(page.read_text(encoding="utf-8")).find("article")
         if article is None:
@@ -277,12 +275,19 @@ def test_serve_serves_both_languages(port):
 
 
 @pytest.mark.parametrize("step", STEPS)
-def test_each_notebook_is_on_the_site_with_its_outputs(site, step):
-    page = (site / "notebooks" / step / "index.html").read_text(encoding="utf-8")
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_each_notebook_is_on_the_site_with_its_outputs(site, step, language):
+    """In each language's folder, with that language's menus, reached by its navigation, switching to the other."""
+    folder, other = (site / "en", site) if language == "en" else (site, site / "en")
+    page = (folder / "notebooks" / step / "index.html").read_text(encoding="utf-8")
     assert f'Demo("{step}")' in page, "the notebook's code is not shown"
     assert "200 OK" in page, "the notebook's outputs are not shown"
-    english_home = (site / "en" / "index.html").read_text(encoding="utf-8")
-    assert f'href="../notebooks/{step}/"' in english_home, "the English navigation does not reach the notebook"
+    assert parse(page).find("html")["lang"].startswith(language)
+    home = (folder / "index.html").read_text(encoding="utf-8")
+    assert f'href="notebooks/{step}/"' in home, f"the {language} navigation does not reach the notebook"
+    switch = [a["href"] for a in parse(page).select("a.md-select__link") if not a.get("hreflang", "").startswith(language)]
+    target = (folder / "notebooks" / step / switch[0]).resolve() / "index.html"
+    assert target == (other / "notebooks" / step / "index.html").resolve(), f"the language switcher leads to {switch}"
 
 
 MARKDOWN_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
@@ -353,3 +358,110 @@ def test_no_line_break_between_chinese_characters(page):
                        f"(or break beside a space): " + "; ".join(f"line {n}: …{a} ⏎ {b}…" for n, a, b in found))
     spaces = cjk_spaces(markdown)
     assert not spaces, f"docs/{page}: spaces between Chinese characters: " + "; ".join(f"line {n}: {text!r}" for n, text in spaces)
+
+
+# Four or more Latin words in a row, spaces and commas between them: an English sentence, or most of one.
+ENGLISH_WORDS = re.compile(r"(?<![\w./-])[A-Za-z][A-Za-z'’-]*(?:[ ,;:]+[A-Za-z][A-Za-z'’-]*){3,}")
+# What is not prose: code and what a program prints (a notebook's cells and outputs too), and whatever
+# the page itself marks as another language (the language switcher's entries).
+NOT_PROSE = "code, pre, kbd, samp, script, style, svg, [lang], [hreflang], .jp-InputArea, .jp-OutputArea"
+# Names that are English words but no English sentence.
+ENGLISH_NAMES = {"Material for MkDocs"}
+
+
+def prose_of(html):
+    """A page's title, description and visible text, without the parts that are not prose."""
+    soup = parse(html)
+    for element in soup.select(f"body :is({NOT_PROSE})"):
+        element.decompose()
+    description = soup.find("meta", attrs={"name": "description"})
+    title = soup.find("title")
+    return " ".join([title.get_text() if title else "", description.get("content", "") if description else "",
+                     soup.body.get_text(" ") if soup.body else ""])
+
+
+def test_prose_finders():
+    page = ('<html><head><title>第 01 步</title></head><body><p>用 <code>flask run --debug now</code> 启动 Flask 的'
+            '开发服务器。This is an English sentence.</p><a hreflang="en">Read it in English now</a></body></html>')
+    assert ENGLISH_WORDS.findall(prose_of(page)) == ["This is an English sentence"]
+    assert ENGLISH_WORDS.findall("见 steps/03_templates/app.py、Flask 和 Material for MkDocs") == []
+
+
+def test_no_english_prose_on_the_chinese_pages(site):
+    """Every Chinese page reads as written in Chinese: its chrome, its generated text and its prose."""
+    found = {}
+    for page in sorted(site.rglob("*.html")):
+        if page.relative_to(site).parts[0] == "en":
+            continue
+        runs = [run for run in ENGLISH_WORDS.findall(prose_of(page.read_text(encoding="utf-8")))
+                if run not in ENGLISH_NAMES]
+        if runs:
+            found[page.relative_to(site).as_posix()] = runs
+    assert not found, f"English on the Chinese pages: {found}"
+
+
+def test_no_chinese_prose_on_the_english_pages(site):
+    """And the other way round: no Chinese word on an English page, but in code or the language switcher."""
+    found = {}
+    for page in sorted((site / "en").rglob("*.html")):
+        words = re.findall(f"\\S*[{HAN}]\\S*", prose_of(page.read_text(encoding="utf-8")))
+        if words:
+            found[page.relative_to(site).as_posix()] = words
+    assert not found, f"Chinese on the English pages: {found}"
+
+
+NUMBERS = {"Two": 2, "Three": 3, "Four": 4, "Five": 5, "Six": 6, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+ANNOUNCED = re.compile(r"(?:\b(Two|Three|Four|Five|Six) [a-z ]+:|(两|三|四|五|六)[个条点件种][^，。：]*：)$")
+
+
+def test_a_list_announced_with_a_number_has_that_many_items(site):
+    """"Three details:" is followed by three items, in each language."""
+    checked, wrong = 0, []
+    for page in sorted(site.rglob("*.html")):
+        for paragraph in parse(page.read_text(encoding="utf-8")).select("article p"):
+            announced = ANNOUNCED.search(paragraph.get_text().strip())
+            listed = paragraph.find_next_sibling()
+            if announced and listed is not None and listed.name in ("ul", "ol"):
+                checked += 1
+                count = len(listed.find_all("li", recursive=False))
+                if count != NUMBERS[announced.group(1) or announced.group(2)]:
+                    wrong.append(f"{page.relative_to(site)}: {announced.group()!r} then {count} items")
+    assert checked and not wrong, wrong
+
+
+def test_windows_readers_are_told_one_way_to_activate_the_environment():
+    """`.venv\\Scripts\\activate` works in PowerShell and in the Command Prompt alike; every page says that one."""
+    commands = {command for path in DOCS.rglob("*.md")
+                for command in re.findall(r"\.venv\\Scripts\\[\w.]+", path.read_text(encoding="utf-8"))}
+    assert commands == {".venv\\Scripts\\activate"}
+
+
+def test_an_exchange_shown_after_a_redirect_follows_it():
+    """The hook refuses to show a GET after a redirect to another address, as if the browser had gone there."""
+    from tools.site import DirectiveError, render_request
+
+    steps = ROOT / "steps"
+    shown = render_request(steps, "06_taskman", '-GET /tasks ; -POST /tasks summary="Milk" ; -GET /tasks ; '
+                                                "POST /tasks/1/toggle ; GET /tasks")
+    assert "Location: /tasks" in shown
+    with pytest.raises(DirectiveError, match="follows a redirect to /tasks"):
+        render_request(steps, "06_taskman", '-GET /tasks ; -POST /tasks summary="Milk" ; -GET /tasks ; '
+                                            "POST /tasks/1/toggle ; GET /tasks/1")
+
+
+def test_no_space_between_chinese_characters_on_the_chinese_pages(site):
+    """What the pages show, generated text included: a space only beside Latin text, never inside Chinese."""
+    found = {}
+    for page in sorted(site.rglob("*.html")):
+        if page.relative_to(site).parts[0] == "en":
+            continue
+        soup = parse(page.read_text(encoding="utf-8"))
+        for element in soup.select(f"body :is({NOT_PROSE})"):
+            element.replace_with("x")
+        for block in soup.select("article :is(p, li, td, th, h1, h2, h3, h4, dt, dd, summary)"):
+            for inner in block.select("ul, ol, p, div, table, details"):
+                inner.replace_with("¶")  # a block inside another is not on the same line
+            spaces = re.findall(f"[{HAN}]\\s+[{HAN}]", block.get_text())
+            if spaces:
+                found.setdefault(page.relative_to(site).as_posix(), []).extend(spaces)
+    assert not found, f"spaces between Chinese characters: {found}"

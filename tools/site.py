@@ -32,6 +32,7 @@ the tests prove that no page shows code that was not generated here.
 """
 import ast
 import contextlib
+import copy
 import difflib
 import json
 import os
@@ -41,7 +42,7 @@ import shlex
 import sqlite3
 import sys
 from http import HTTPStatus
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 import textwrap
 from pathlib import Path
 
@@ -55,8 +56,10 @@ from tools.expects import render_expects  # noqa: E402
 from tools.forms import parse  # noqa: E402
 from tools.steps import STEPS, StepApp, flask_app_option, folder_diff, folder_files, previous_step  # noqa: E402
 
-# Chinese text: CJK ideographs, kana, CJK and full-width punctuation, and the quotes and dashes Chinese uses.
-CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’—…·"
+# Chinese text: CJK ideographs, kana, CJK and full-width punctuation (HAN), and the quotes and dashes
+# Chinese shares with English (CJK, which is HAN and those).
+HAN = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+CJK = HAN + "“”‘’—…·"
 
 # A directive may be indented (inside a content tab, say): what it generates is indented the same.
 DIRECTIVE = re.compile(r"^( *)\{\{ (diff|file|excerpt|request|cli|command|tree|pitfalls|bench|expects|exercises)((?: .*)?) \}\}[ \t]*$",
@@ -71,9 +74,10 @@ WORDS = {
     "zh": {"added": "新增", "removed": "删除", "changed": "修改", "diff": "差异", "whole": "完整文件",
            "no_changes": "与上一步相比没有文件变化。",
            "added_shown": "新文件，全文见[本页上文]({link})。", "first": "这是第一步：下面是它的全部文件。",
+           "permalink": "本节的永久链接",
            "pitfall": "陷阱 {number}：{title}", "pitfall_tests": "{sentence}（{tests}）",
            "pitfall_and": "、", "pitfall_colon": "：",
-           "bench_head": ["步骤", "任务数", "仪表盘 请求/秒", "p50 毫秒", "p99 毫秒", "/healthz 请求/秒",
+           "bench_head": ["步骤", "任务数", "仪表盘每秒请求数", "p50 毫秒", "p99 毫秒", "/healthz 每秒请求数",
                           "仪表盘 ÷ /healthz", "07 ÷ 06"],
            "bench_python": "这个页面慢到 wrk 测不了（它只统计在测量时间内完成的请求）：由 Python 负载生成器测量，"
                            "每个连接至少发出一个请求。",
@@ -95,6 +99,7 @@ WORDS = {
     "en": {"added": "added", "removed": "removed", "changed": "changed", "diff": "Diff", "whole": "Whole file",
            "no_changes": "No file changed since the step before.",
            "added_shown": "A new file, shown whole [earlier on this page]({link}).", "first": "This is the first step: here are all its files.",
+           "permalink": "Permanent link",
            "pitfall": "Pitfall {number}: {title}", "pitfall_tests": "{sentence} ({tests})",
            "pitfall_and": ", ", "pitfall_colon": ": ",
            "bench_head": ["Step", "Tasks", "Dashboard req/s", "p50 ms", "p99 ms", "/healthz req/s",
@@ -414,12 +419,15 @@ def render_request(steps, step, spec):
     """Make real requests to the step's app and show each exchange as HTTP."""
     app = StepApp(steps, step)
     app.app.jinja_env.bytecode_cache = sitecache.template_bytecode()  # its templates compiled once per process
-    shown = []
+    shown, redirected_to = [], None
     try:
         for part in spec.split(" ; "):
             words = shlex.split(part)
             hidden = words[0].startswith("-")
             method, url = words[0].lstrip("-").upper(), words[1]
+            # A GET shown right after a redirect reads as the browser following it: it must go where it leads.
+            if redirected_to and not hidden and method == "GET" and url != redirected_to:
+                raise DirectiveError(f"GET {url} follows a redirect to {redirected_to}: show GET {redirected_to}")
             form = dict(word.split("=", 1) for word in words[2:])
             if method == "POST" and app.token:
                 form = {"csrf_token": app.token, **form}
@@ -430,6 +438,9 @@ def render_request(steps, step, spec):
             if response.status_code >= 500:
                 raise DirectiveError(f"{method} {url} answered {response.status_code}")
             fix_creation_times(app.database)
+            location = urlsplit(response.headers.get("Location", ""))
+            redirected_to = (location.path + (f"?{location.query}" if location.query else "")
+                             if not hidden and response.status_code in (301, 302, 303, 307, 308) else None)
             if hidden:
                 continue
             body = urlencode({k: "…" if k == "csrf_token" else v for k, v in form.items()}, safe="…")
@@ -617,7 +628,7 @@ def render_bench(root, part, words):
 
 
 HOOK_DIGEST = sitecache.digest(__file__)
-WORDED = {"diff", "pitfalls", "bench"}
+WORDED = {"diff", "pitfalls", "bench", "expects", "exercises"}  # the directives whose text is in the page's language
 _digests = {}  # this build's digests of the files the directives read (on_config empties it at every build)
 
 
@@ -661,7 +672,7 @@ def expand(markdown, steps, language, page_uri="index.md"):
             anchored.add((step, path))
         # What a directive makes depends only on the files it reads: kept by tools/sitecache.py, it is made
         # again, while `python tutorial.py serve` runs, only when one of them (or this hook) changes.
-        # Only the diff, the pitfalls and the bench say words of the page's language (and only the pitfalls link to
+        # Only the WORDED directives say words of the page's language (and only the pitfalls link to
         # other pages); the rest is the same on every page.
         key = ("directive", HOOK_DIGEST, verb, argument, language if verb in WORDED else "",
                page_uri if verb == "pitfalls" else "", anchor,
@@ -711,6 +722,8 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
 def on_page_content(html, page, config, files, **kwargs):
     """Give back the spaces of the lines that fence() protected from Markdown, and the HTML of raw_html()."""
     html = RAW_HTML_FOUND.sub(lambda match: sitecache.html_of(match.group(1)), html)
+    # Python-Markdown's toc titles every heading's link "Permanent link", whatever the page's language.
+    html = html.replace('title="Permanent link"', f'title="{WORDS[language_of(page)]["permalink"]}"')
     return BLANK_LINE_FOUND.sub(lambda match: " " * int(match.group(1)), html)
 
 
@@ -744,18 +757,41 @@ def _cache_notebook(page, config, files, **kwargs):
     return page
 
 
-
-
 # mkdocs-jupyter's notebook template asks other hosts for MathJax and Mermaid, which the demo notebooks do not
 # use: the script that loads MathJax (with an empty src), its configuration, and the module that imports Mermaid.
 NOTEBOOK_SCRIPTS = re.compile(r'<script src="">\s*</script>|<script type="text/x-mathjax-config">.*?</script>'
                               r'|<script type="module">(?:(?!</script>).)*?\.jp-Mermaid.*?</script>', re.S)
 
 
+# A demo notebook says everything in both languages (tools/notebooks.py): a title or heading as
+# "English · 中文", each paragraph once in English and once in Chinese. Each language's page of it
+# keeps its own: the half of each such heading, and the paragraphs of its language.
+NOTEBOOK_MARKDOWN = re.compile(r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)', re.S)
+NOTEBOOK_PARAGRAPH = re.compile(r"<p>.*?</p>\n?", re.S)
+BILINGUAL_TEXT = re.compile(r">([^<>·]*) · ([^<>·]*)<")
+
+
+def notebook_in_language(html, language):
+    """A demo notebook's page with only the given language's half of its bilingual text."""
+    def paragraph(match):
+        chinese = re.search(f"[{CJK}]", re.sub(r"<[^>]+>", "", match.group()))
+        return match.group() if bool(chinese) == (language == "zh") else ""
+
+    def heading(match):
+        english, chinese = match.groups()
+        if not (re.search("[A-Za-z]", english) and re.search(f"[{CJK}]", chinese)):
+            return match.group()
+        return ">" + (chinese if language == "zh" else english) + "<"
+
+    html = NOTEBOOK_MARKDOWN.sub(lambda m: m.group(1) + NOTEBOOK_PARAGRAPH.sub(paragraph, m.group(2)) + m.group(3),
+                                 html)
+    return BILINGUAL_TEXT.sub(heading, html)
+
+
 def on_post_page(html, page, config, **kwargs):
-    """A notebook's page loads no script from another host."""
+    """A notebook's page loads no script from another host, and reads in its page's language."""
     if page.file.src_uri.endswith(".ipynb"):
-        html = NOTEBOOK_SCRIPTS.sub("", html)
+        html = notebook_in_language(NOTEBOOK_SCRIPTS.sub("", html), language_of(page))
     return search_in_own_language(html, page, config)
 
 
@@ -812,9 +848,10 @@ def search_in_own_language(html, page, config):
         return html
 
     def rebase(match):
+        # Material resolves the index and each result against this base: a folder, so with its final "/".
         settings = json.loads(match.group(2))
-        if not settings["base"].endswith("/" + folder.rstrip("/")):
-            settings["base"] = posixpath.join(settings["base"], folder.rstrip("/"))
+        if not settings["base"].endswith("/" + folder):
+            settings["base"] = posixpath.join(settings["base"], folder)
         return match.group(1) + json.dumps(settings) + match.group(3)
 
     return SEARCH_CONFIG.sub(rebase, html, count=1)
@@ -853,10 +890,25 @@ def _notebooks_are_pages(files, config, **kwargs):
     mkdocs-jupyter marks each .ipynb file as a page, but the i18n plugin runs last and makes
     plain File objects again, which mkdocs would copy as raw JSON (mkdocs-static-i18n issue #198).
     This runs after both and marks them again, so mkdocs-jupyter renders them with their outputs.
+
+    The i18n plugin also leaves such a file where the default language has it (notebooks/...) in every
+    language's build, so the English build wrote its notebook pages over the Chinese ones. Each language's
+    build puts them in its own folder instead (en/notebooks/...): the same bilingual notebook, shown in
+    each language's navigation, menus and switcher.
     """
+    i18n = config.plugins.get("i18n")
+    language = getattr(i18n, "current_language", None)
+    folder = language_folders(config).get(str(language), "") if i18n else ""
     for file in files:
         if file.src_uri.endswith(".ipynb"):
             file.is_documentation_page = lambda: True
+            if folder and not file.dest_uri.startswith(folder):
+                default = copy.copy(file)  # the default language's page, for the language switcher
+                file.dest_uri = folder + file.dest_uri
+                file.url = file._get_url()
+                file.abs_dest_path = os.path.normpath(os.path.join(config.site_dir, file.dest_uri))
+                file.locale = file.locale_alternate_of = language
+                file.alternates = {**getattr(file, "alternates", {}), i18n.default_language: default, language: file}
     return files
 
 
