@@ -162,7 +162,7 @@ def import_line(folder):
 
 # A step is a folder with app.py (the Flask object app) or with a package that has create_app().
 STEPS = sorted(path.name for path in (ROOT / "steps").iterdir()
-               if (path / "app.py").is_file())
+               if (path / "app.py").is_file() or (path.is_dir() and factory_package(path)))
 
 
 def resolve_step(name):

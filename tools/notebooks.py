@@ -183,6 +183,29 @@ DEMOS = {
                  'print(copy.execute("SELECT count(*), sum(done) FROM tasks").fetchone())\n'
                  'copy.close()'),
     ]),
+    "08_package": ("A package, and tests you write", "包与自己写的测试", [
+        ("md", "## The factory · 应用工厂\n\n`create_app()` makes a new app at each call: two apps share no configuration.\n\n"
+               "`create_app()` 每调用一次就创建一个新应用：两个应用不共享配置。"),
+        ("code", 'demo.code("taskman/__init__.py", "create_app")'),
+        ("code", 'create_app = demo.app_under_demo.module.create_app\n'
+                 'config = {"SECRET_KEY": "a-demo-secret-of-32-characters-or-more", "DATABASE": demo.app_under_demo.database}\n'
+                 'first = create_app(dict(config, TESTING=True))\n'
+                 'second = create_app(config)\n'
+                 'first.config["WTF_CSRF_ENABLED"] = False\n'
+                 'print(first is second, first.testing, second.testing, second.config.get("WTF_CSRF_ENABLED"))'),
+        ("md", "## Blueprints · 蓝图\n\nEach endpoint carries its blueprint's name; the URLs are step 07's.\n\n"
+               "每个端点都带着它蓝图的名字；URL 和第 07 步一样。"),
+        ("code", 'sorted(rule.endpoint for rule in demo.app.url_map.iter_rules() if rule.endpoint != "static")'),
+        ("code", 'demo.get("/tasks")'),
+        ("code", 'demo.post("/tasks", summary="Write a test")'),
+        ("code", 'demo.post("/tasks/99/toggle")'),
+        ("md", "## The student's fixtures · 学生的夹具\n\nA new app per test, its database in a temporary folder.\n\n"
+               "每个测试一个新应用，数据库放在临时文件夹里。"),
+        ("code", 'demo.code("tests/conftest.py", "app")'),
+        ("code", 'demo.code("tests/test_tasks.py", "test_a_form_without_its_csrf_token_is_refused")'),
+        ("md", "## The command · 命令"),
+        ("code", 'print(demo.app.test_cli_runner().invoke(args=["init-db"]).output)'),
+    ]),
 }
 
 

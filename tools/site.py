@@ -788,10 +788,32 @@ def notebook_in_language(html, language):
     return BILINGUAL_TEXT.sub(heading, html)
 
 
+STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
+
+
+def notebook_styles_outside(html, page, config):
+    """mkdocs-jupyter puts a notebook's stylesheets (JupyterLab's, some 600 kB) in <style> elements inside the
+    page's <article>, where HTML allows none: they go to one file of the site, linked from the <head>."""
+    start = html.find("<article")
+    css = "\n".join(match.group(1) for match in STYLE.finditer(html, max(start, 0)))
+    if start < 0 or not css:
+        return html
+    name = f"assets/notebook-{sitecache.text_digest(css)[:12]}.css"
+    path = Path(config.site_dir) / name
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(css, encoding="utf-8")
+    link = f'<link rel="stylesheet" href="{"../" * page.url.count("/")}{name}">\n'
+    return html[:start].replace("</head>", link + "</head>", 1) + STYLE.sub("", html[start:])
+
+
 def on_post_page(html, page, config, **kwargs):
-    """A notebook's page loads no script from another host, and reads in its page's language."""
+    """A notebook's page loads no script from another host, keeps its styles in the <head>, and reads in its
+    page's language. A course block nested where md_in_html does not reach keeps no `markdown` attribute."""
     if page.file.src_uri.endswith(".ipynb"):
         html = notebook_in_language(NOTEBOOK_SCRIPTS.sub("", html), language_of(page))
+        html = notebook_styles_outside(html, page, config)
+    html = re.sub(r'(<div class="course-block"[^>]*?) markdown(?=[ >])', r"\1", html)
     return search_in_own_language(html, page, config)
 
 

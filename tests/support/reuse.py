@@ -14,17 +14,18 @@ from tools.steps import ROOT
 _counter = itertools.count()
 
 
-def reused(step, module, leave_out=()):
-    """{name: object} of tests/<step>/<module>.py, loaded afresh, without the tests named in leave_out."""
+def reused(step, module, leave_out=(), keep_concepts=False):
+    """{name: object} of tests/<step>/<module>.py, loaded afresh, without the tests named in leave_out
+    (keep_concepts: with their own concept markers and the module's, when the calling page has those sections)."""
     path = ROOT / "tests" / step / f"{module}.py"
     spec = importlib.util.spec_from_file_location(f"reused_{step}_{module}_{next(_counter)}", path)
     loaded = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(loaded)
     found = {}
     for name, value in vars(loaded).items():
-        if name.startswith("__") or name == "pytestmark" or name in leave_out:
+        if name.startswith("__") or (name == "pytestmark" and not keep_concepts) or name in leave_out:
             continue
-        marks = getattr(value, "pytestmark", None) if name.startswith("test_") else None
+        marks = getattr(value, "pytestmark", None) if name.startswith("test_") and not keep_concepts else None
         if isinstance(marks, list):
             value.pytestmark = [mark for mark in marks if mark.name != "concept"]
         found[name] = value

@@ -9,6 +9,7 @@ import pytest
 
 from .pages import crawl
 from .servers import python, running
+from tutorial import app_source
 
 
 # What `from support.shared_tests import *` brings into a step's suite: the tests every step passes,
@@ -49,7 +50,7 @@ def test_debug_is_off_and_not_switched_on_in_the_code(app, app_dir):
     The interactive debugger runs any Python code for whoever reaches it.
     """
     assert not app.debug
-    for source in app_dir.glob("*.py"):
+    for source in {*app_dir.glob("*.py"), *app_source(app_dir).parent.glob("*.py")}:  # and the package (08 on)
         tree = ast.parse(source.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.keyword) and node.arg == "debug":

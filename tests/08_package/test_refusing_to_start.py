@@ -1,0 +1,10 @@
+"""Step 07's tests of this, run against step 08's package: the behaviour is the same."""
+import pytest
+
+from support.reuse import reused
+
+globals().update(reused("07_deploy", "test_refusing_to_start",
+                        leave_out={"test_starting_without_app_secret_prints_one_line_and_fails"}))
+
+pytestmark = pytest.mark.concept("the task manager from step 07, unchanged", "features-from-step-07",
+                                 zh="第 07 步的任务管理器，保持不变")
