@@ -73,7 +73,8 @@ NAMED_LEXERS = {"Dockerfile": "docker", ".dockerignore": "text", "requirements.t
 WORDS = {
     "zh": {"added": "新增", "removed": "删除", "changed": "修改", "diff": "差异", "whole": "完整文件",
            "no_changes": "与上一步相比没有文件变化。",
-           "added_shown": "新文件，全文见[本页上文]({link})。", "first": "这是第一步：下面是它的全部文件。",
+           "added_shown": "新文件，全文见[本页上文]({link})。",
+           "changed_summary": "差异与完整文件（新增 {added} 行，删除 {removed} 行）", "first": "这是第一步：下面是它的全部文件。",
            "permalink": "本节的永久链接",
            "pitfall": "陷阱 {number}：{title}", "pitfall_tests": "{sentence}（{tests}）",
            "pitfall_and": "、", "pitfall_colon": "：",
@@ -98,7 +99,8 @@ WORDS = {
                           "mkdocs_build": "`mkdocs build`：两种语言的课程网站"}},
     "en": {"added": "added", "removed": "removed", "changed": "changed", "diff": "Diff", "whole": "Whole file",
            "no_changes": "No file changed since the step before.",
-           "added_shown": "A new file, shown whole [earlier on this page]({link}).", "first": "This is the first step: here are all its files.",
+           "added_shown": "A new file, shown whole [earlier on this page]({link}).",
+           "changed_summary": "Diff and whole file ({added} lines added, {removed} removed)", "first": "This is the first step: here are all its files.",
            "permalink": "Permanent link",
            "pitfall": "Pitfall {number}: {title}", "pitfall_tests": "{sentence} ({tests})",
            "pitfall_and": ", ", "pitfall_colon": ": ",
@@ -265,8 +267,8 @@ def file_anchor(path):
 def render_diff(steps, step, words, shown=()):
     """Every file added, removed or changed since the previous step.
 
-    A changed file: tabs, its diff (in its language's colours) and the whole file with its changed lines
-    highlighted. An added file is all new, so its diff would say nothing more than the file: it is shown
+    A changed file: folded, tabs of its diff (in its language's colours) and of the whole file with its
+    changed lines highlighted. An added file is all new, so its diff would say nothing more than the file: it is shown
     whole once, a link to where the page already shows it (`shown`, the paths of its {{ file }} blocks)
     or else folded. A removed file: its diff, folded. So a page grows with what it teaches, not with its files.
     """
@@ -288,8 +290,14 @@ def render_diff(steps, step, words, shown=()):
             highlight = changed_lines(steps, step, path)
             if len(highlight) == len(new.splitlines()):
                 highlight = ()  # every line is new: a highlight would tell nothing
-            body = (f'=== "{words["diff"]}"\n\n{indent(raw_html(diff_html(diff, old, new, lexer)))}\n\n'
+            tabs = (f'=== "{words["diff"]}"\n\n{indent(raw_html(diff_html(diff, old, new, lexer)))}\n\n'
                     f'=== "{words["whole"]}"\n\n{indent(fence(new, lexer, highlight))}\n')
+            # Folded too: the page's sections have taught the changes, this is the reference of every line.
+            lines = diff.split("\n")[2:]
+            counts = {"added": sum(line.startswith("+") for line in lines),
+                      "removed": sum(line.startswith("-") for line in lines)}
+            body = f'??? note "{words["changed_summary"].format(**counts)}"\n\n{indent(tabs)}'
+
         title = f"{path} · {words[status]}"
         sections.append(block("diff", f"steps/{before}/{path} steps/{step}/{path}", body, title, status=status))
     return "\n\n".join(sections) if sections else words["no_changes"]
