@@ -57,3 +57,15 @@ def test_failing_tests_are_said_first_and_no_tests_at_all_too(tmp_path, language
 def test_every_seeded_bug_has_a_hint_in_both_languages_as_a_question():
     for seeded in grade.BUGS["08_package"]:
         assert seeded["hint"]["en"].endswith("?") and seeded["hint"]["zh"].endswith("？"), seeded["name"]
+
+
+def test_a_step_08_folder_without_a_factory_is_told_so_before_any_test_runs(tmp_path):
+    """`check 08` on a folder that still keeps its app in app.py: one paragraph naming create_app, in both languages."""
+    from tools.check import PROBLEMS, structural_problem
+
+    folder = tmp_path / "my_step08"
+    shutil.copytree(ROOT / "steps" / "07_deploy", folder, ignore=shutil.ignore_patterns("__pycache__", "instance", "*.db"))
+    kind, values = structural_problem("08_package", folder)
+    assert kind == "no-factory"
+    assert "create_app(test_config=None)" in PROBLEMS[kind]["en"].format(**values)
+    assert "create_app(test_config=None)" in PROBLEMS[kind]["zh"].format(**values)
