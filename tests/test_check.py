@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from support import ROOT, STEPS
+from tools import check
 from tools.check import render
 
 
@@ -230,3 +231,13 @@ def test_every_concept_has_a_chinese_title():
                     and not any(keyword.arg == "zh" for keyword in node.keywords)):
                 missing.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not missing, f"concept markers without zh=: {missing}"
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_run_that_collected_nothing_is_not_reported_as_passing(language):
+    """A suite pytest could not collect (exit code 2, no concept ran) must not read as "everything passes"."""
+    result = {"step": "05_sqlite", "display": "my_step05", "structural": None, "concepts": [], "exit": 2,
+              "passed": False}
+    report = check.render(result, language)
+    assert check.say(language, "all_pass", count=0, tests=0) not in report
+    assert "--verbose" in report and "2" in report

@@ -58,6 +58,7 @@ TEXT = {
         "more": "还有 {count} 个概念未通过；先改上面这一个，然后再检查一次。",
         "verbose": "完整的 pytest 输出：加上 --verbose。",
         "all_pass": "全部通过：{count} 个概念，{tests} 项检查。做得好！",
+        "not_run": "检查没能运行这一步的测试（pytest 的退出码是 {code}），所以还不能算通过。加上 --verbose 可以看到原因。",
         "structural": "还没有运行任何检查：",
         "repo": "检查往课程仓库里写了文件（这不该发生，请告诉老师）：",
         "watch": "正在监视 {folder}：保存文件后会重新检查。按 Ctrl+C 结束。",
@@ -78,6 +79,8 @@ TEXT = {
         "more": "{count} more concepts fail; fix the one above first, then check again.",
         "verbose": "The whole pytest output: add --verbose.",
         "all_pass": "Everything passes: {count} concepts, {tests} checks. Well done!",
+        "not_run": "The check could not run this step's tests (pytest's exit code was {code}), so nothing counts as passed yet. "
+                   "Add --verbose to see why.",
         "structural": "No check has run yet:",
         "repo": "The check wrote into the course's repository (it should not; please tell your teacher):",
         "watch": "Watching {folder}: every save checks again. Ctrl+C stops.",
@@ -262,6 +265,8 @@ class Collector:
         self.repository_changes = []
 
     def pytest_collection_finish(self, session):
+        if "hypothesis" in sys.modules:  # a fuzz test was collected (only those import Hypothesis)
+            coach_fuzzing()
         for item in session.items:
             marker = item.get_closest_marker("concept")
             title, anchor = marker.args if marker else (item.path.stem, "")
@@ -364,7 +369,6 @@ def run_suite(step, folder, language, fast=False, tests=None, copied=False):
                       HYPOTHESIS_STORAGE_DIRECTORY=str(PYCACHE / "hypothesis"))
     # Compiled and assertion-rewritten modules are kept in PYCACHE, outside the repository, between checks.
     sys.pycache_prefix, sys.dont_write_bytecode = str(PYCACHE), False
-    coach_fuzzing()
     # --app-dir=PATH in one word: pytest would otherwise read PATH as a folder to collect (and load its tests/conftest.py).
     args = [str(tests or ROOT / "tests" / step), f"--app-dir={copy}", "--rootdir", str(ROOT),
             "-c", str(ROOT / "pytest.ini"), "--basetemp", str(Path(copy).parent / "pytest"),
@@ -491,6 +495,9 @@ def render(result, language):
         if len(ranked) > 1:
             lines += ["", say(language, "more", count=len(ranked) - 1)]
         lines.append(say(language, "verbose"))
+    elif not result.get("passed", True) and (result.get("exit") or not concepts):
+        # No test failed, yet the run did not pass: pytest could not collect the suite, or collected nothing.
+        lines += ["", say(language, "not_run", code=result.get("exit"))]
     else:
         tests = sum(c["passed"] + c["failed"] + c["skipped"] for c in concepts)
         lines += ["", say(language, "all_pass", count=len(concepts), tests=tests)]
