@@ -3,6 +3,7 @@
 Each suite lives in tests/NN_name/ and runs against steps/NN_name by default.
 `--app-dir PATH` runs it against a student's own folder instead.
 """
+import functools
 import os
 import subprocess
 import sys
@@ -21,6 +22,14 @@ from tutorial import flask_app_option  # noqa: E402
 TESTS = Path(__file__).resolve().parent
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    """Register the fuzzer's "thorough" profile (support/fuzz.py) before Hypothesis's plugin loads the one that
+    --hypothesis-profile names. Without that option only the fuzz tests import Hypothesis."""
+    if config.getoption("hypothesis_profile", None):
+        import support.fuzz  # noqa: F401
+
+
 def pytest_addoption(parser):
     parser.addoption(
         "--app-dir",
@@ -31,7 +40,13 @@ def pytest_addoption(parser):
 
 def step_of(node):
     """Return the step a test belongs to ("03_templates"), or None for course-wide tests."""
-    folder = Path(node.path).resolve().relative_to(TESTS).parts[0]
+    return step_of_path(str(node.path))
+
+
+@functools.lru_cache(maxsize=None)
+def step_of_path(path):
+    """step_of() for a test file's path (resolved once per file: each test's hooks ask again)."""
+    folder = Path(path).resolve().relative_to(TESTS).parts[0]
     return folder if folder in STEPS else None
 
 

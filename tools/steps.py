@@ -1,4 +1,5 @@
 """Find the steps and load a step's app.py as a fresh module, from the course or a student's folder."""
+import builtins
 import contextlib
 import importlib.util
 import itertools
@@ -13,6 +14,37 @@ from tutorial import (ROOT, STEPS, app_source, factory_package, flask_app_option
                       folder_files, resolve_step)
 
 _counter = itertools.count()
+
+
+def reuse_url_builders():
+    """Make each route's URL builder once per process, not once per app.
+
+    A suite loads the app afresh for every test, and each @app.route makes Werkzeug generate and compile
+    two small functions that build the route's URL (Rule._compile_builder): most of the cost of loading an
+    app. What they compile depends only on the rule's text and parts, so the compiled code is kept by those
+    and executed again into a new function for each rule: every app still gets functions of its own.
+    A rule with defaults, or a Werkzeug without this method, is compiled as before.
+    """
+    from werkzeug.routing.rules import Rule
+
+    original = getattr(Rule, "_compile_builder", None)
+    if original is None or getattr(original, "reused", False) or not hasattr(Rule, "_get_func_code"):
+        return
+    compiled = {}
+
+    def compile_builder(self, append_unknown=True):
+        if self.defaults:
+            return original(self, append_unknown)
+        key = (self.rule, tuple(self._trace), append_unknown)
+        if key not in compiled:
+            function = original(self, append_unknown)
+            compiled[key] = (function.__code__, function.__name__)
+            return function
+        code, name = compiled[key]
+        return types.FunctionType(code, {"__builtins__": builtins}, name)
+
+    compile_builder.reused = True
+    Rule._compile_builder = compile_builder
 
 
 @contextlib.contextmanager
@@ -44,6 +76,7 @@ def load_app_module(app_dir):
     factory (step 08 on: taskman/__init__.py with create_app) is imported the same way, under a
     new name, and create_app() makes its app: the module returned has it as `app` all the same.
     """
+    reuse_url_builders()
     app_dir = Path(app_dir).resolve()
     app_py = app_dir / "app.py"
     package = None if app_py.is_file() else factory_package(app_dir)

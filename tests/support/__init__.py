@@ -4,7 +4,8 @@ from .forms import Forms
 from .pages import assert_valid_page, crawl, expect_page, links_of, parse, visible_text
 from .tasks import TaskActions
 from .tools import require_program
-from . import fuzz  # noqa: F401,E402  (registers the "thorough" Hypothesis profile before pytest loads it)
+# Not `from . import fuzz`: Hypothesis is imported by the fuzz tests alone (tests/conftest.py registers its
+# "thorough" profile when --hypothesis-profile asks for it), so a suite without them starts sooner.
 
 __all__ = [
     "ROOT", "STEPS", "endpoint", "load_app_module", "module_defining", "step_title", "Forms",
