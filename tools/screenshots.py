@@ -143,16 +143,51 @@ def launch(playwright, executable):
     return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
 
 
+# The extent of what a page shows, in page coordinates: its text (a paragraph's box spans the whole width, its
+# words may not), its controls and images, and any box with a border or a background of its own.
+CONTENT_BOX = """() => {
+  let left = Infinity, right = 0, bottom = 0;
+  const add = (box) => {
+    if (!box.width || !box.height) return;
+    left = Math.min(left, box.left + scrollX);
+    right = Math.max(right, box.right + scrollX);
+    bottom = Math.max(bottom, box.bottom + scrollY);
+  };
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    if (!walker.currentNode.textContent.trim()) continue;
+    const range = document.createRange();
+    range.selectNodeContents(walker.currentNode);
+    add(range.getBoundingClientRect());
+  }
+  for (const element of document.body.querySelectorAll("*")) {
+    const style = getComputedStyle(element);
+    if (style.visibility === "hidden") continue;
+    const drawn = /^(IMG|INPUT|BUTTON|SELECT|TEXTAREA|SVG|HR)$/i.test(element.tagName)
+      || style.borderStyle !== "none" && parseFloat(style.borderWidth) > 0
+      || style.backgroundColor !== "rgba(0, 0, 0, 0)";
+    if (drawn) add(element.getBoundingClientRect());
+  }
+  return {left, right, bottom};
+}"""
+MARGIN = 16  # CSS pixels kept around the content
+
+
 def shoot(browser, url, viewport, target):
-    """Save a PNG of url's first screen at this viewport size; return True if the file changed."""
-    context = browser.new_context(viewport=viewport, device_scale_factor=1, locale="en-US",
+    """Save a PNG of url at this viewport size, at device scale 2 (sharp where the site shows it), cropped to the
+    page's content: all of it, down to the last button, and no empty margin; return True if the file changed."""
+    context = browser.new_context(viewport=viewport, device_scale_factor=2, locale="en-US",
                                   timezone_id="UTC", color_scheme="light", reduced_motion="reduce")
     try:
         page = context.new_page()
         response = page.goto(url, wait_until="networkidle")
         if response is None or response.status != 200:
             raise SystemExit(f"{url} answered {response and response.status}; no screenshot taken.")
-        png = page.screenshot(animations="disabled", caret="hide")
+        box = page.evaluate(CONTENT_BOX)
+        left = max(0, int(box["left"]) - MARGIN)
+        clip = {"x": left, "y": 0, "width": min(viewport["width"], int(box["right"]) + MARGIN) - left,
+                "height": int(box["bottom"]) + MARGIN}
+        png = page.screenshot(full_page=True, clip=clip, animations="disabled", caret="hide")
     finally:
         context.close()
     if target.exists() and target.read_bytes() == png:

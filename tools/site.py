@@ -727,9 +727,26 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
         raise PluginError(f"{page.file.src_uri}: {error}") from None
 
 
+SCREENSHOT = re.compile(r'<img (?=[^>]*src="[^"]*/screenshots/([^"/]+\.png)")')
+
+
+def screenshot_size(html, docs):
+    """Give each screenshot its size in CSS pixels, half its pixels (`tutorial.py screenshots` takes them at device
+    scale 2): it is never shown larger than it was taken, and stays sharp."""
+    def sized(match):
+        path = docs / "assets" / "screenshots" / match.group(1)
+        if not path.is_file():
+            return match.group()
+        width, height = (int.from_bytes(path.read_bytes()[offset:offset + 4], "big") for offset in (16, 20))
+        return f'<img width="{width // 2}" height="{height // 2}" '
+
+    return SCREENSHOT.sub(sized, html)
+
+
 def on_page_content(html, page, config, files, **kwargs):
     """Give back the spaces of the lines that fence() protected from Markdown, and the HTML of raw_html()."""
     html = RAW_HTML_FOUND.sub(lambda match: sitecache.html_of(match.group(1)), html)
+    html = screenshot_size(html, Path(config["docs_dir"]))
     # Python-Markdown's toc titles every heading's link "Permanent link", whatever the page's language.
     html = html.replace('title="Permanent link"', f'title="{WORDS[language_of(page)]["permalink"]}"')
     return BLANK_LINE_FOUND.sub(lambda match: " " * int(match.group(1)), html)
