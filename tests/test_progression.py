@@ -10,10 +10,12 @@ from support import ROOT, STEPS
 
 @pytest.mark.parametrize("before, step", list(zip(STEPS, STEPS[1:])), ids=STEPS[1:])
 def test_suite_fails_on_the_previous_step(before, step):
-    """Running tests/<step> against steps/<before> must end with failed tests (exit code 1)."""
+    """Running tests/<step> against steps/<before> must end with failed tests (exit code 1).
+
+    -x stops at the first failure: one is all this test needs, and the rest of the suite would only cost time."""
     command = [
         sys.executable, "-m", "pytest", f"tests/{step}", "--app-dir", str(ROOT / "steps" / before),
-        "-q", "-p", "no:warnings", "--no-header", "-o", "addopts=--import-mode=importlib -p no:cacheprovider",
+        "-q", "-x", "-p", "no:warnings", "--no-header", "-o", "addopts=--import-mode=importlib -p no:cacheprovider",
     ]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr
