@@ -12,7 +12,7 @@ import pytest
 
 from support import ROOT, STEPS
 from tools import exercises
-from tutorial import build_parser, folder_files
+from tutorial import build_parser, factory_package, folder_files
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 # Part 1 (steps 01-07) has its exercises; a step of Part 2 is held to the same once its exercises land.
@@ -59,9 +59,13 @@ def test_an_exercise_has_its_texts_tests_and_solution(found):
 
 
 @pytest.mark.parametrize("step", WITH_EXERCISES)
-def test_each_step_has_an_exercise_on_app_py_and_one_on_a_page_or_form(step):
+def test_each_step_has_an_exercise_on_the_apps_code_and_one_on_a_page_or_form(step):
+    """The app's code: app.py, or from step 08 on the Python modules of the package create_app() is in."""
     touched = [exercises.parse_diff(exercises.solution_of(found)) for found in exercises.exercises_of(step)]
-    assert any(path == "app.py" for diff in touched for path, _ in diff), step
+    package = factory_package(ROOT / "steps" / step)
+    code = [path for diff in touched for path, _ in diff
+            if path == "app.py" or (package and path.startswith(f"{package}/") and path.endswith(".py"))]
+    assert code, f"no exercise of {step} changes the app's Python code"
     pages = [path for diff in touched for path, hunks in diff
              if path.endswith(".html") or any("<form" in line or "<a " in line
                                                for _, new in hunks for line in new)]

@@ -175,11 +175,17 @@ def check_exercise(found, folder, language):
     folder = Path(folder).resolve()
     result = {"step": found["step"], "folder": str(folder), "display": str(folder), "language": language,
               "exercise": found["number"]}
-    problem = check.structural_problem(found["step"], folder)
-    if problem:
-        result.update(structural=list(problem), concepts=[], passed=False, output="")
+    if not folder.is_dir():
+        result.update(structural=["no-folder", {"folder": str(folder)}], concepts=[], passed=False, output="")
         return result
-    tests, code, output, changes = check.run_suite(found["step"], folder, language, tests=tests_of(found))
+    # In a temporary copy, as the step's check does: importing the app to look at it writes its database.
+    with check.temporary_copy(folder) as copy:
+        problem = check.structural_problem(found["step"], copy, display=str(folder))
+        if problem:
+            result.update(structural=list(problem), concepts=[], passed=False, output="")
+            return result
+        tests, code, output, changes = check.run_suite(found["step"], copy, language, tests=tests_of(found),
+                                                       copied=True)
     concepts = check.concepts_of(tests, found["step"])
     result.update(structural=None, concepts=concepts, exit=code, output=output, repository_changes=changes,
                   passed=code == 0 and not any(c["failed"] for c in concepts) and bool(concepts))

@@ -46,7 +46,8 @@ def test_the_rules_hold_for_a_test_config_too(app_module, tmp_path, monkeypatch)
 
 def test_each_blueprint_brings_its_routes(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    assert set(app.blueprints) == {"pages", "tasks", "auth"}
+    # The step's three blueprints; one of the student's own (exercise 1's stats) may come beside them.
+    assert {"pages", "tasks", "auth"} <= set(app.blueprints)
     assert {"pages.index", "pages.health", "pages.docs", "tasks.tasks", "tasks.add_task", "tasks.toggle_task",
             "tasks.delete_task", "tasks.purge_done", "tasks.task_detail", "tasks.search", "tasks.api_tasks",
             "auth.login", "auth.signup"} <= endpoints
