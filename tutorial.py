@@ -165,13 +165,19 @@ STEPS = sorted(path.name for path in (ROOT / "steps").iterdir()
                if (path / "app.py").is_file() or (path.is_dir() and factory_package(path)))
 
 
+def in_language(zh, en):
+    """The text for this command line's reader: --lang when given, else the locale (see student_language)."""
+    return en if student_language(requested_language(sys.argv[1:])) == "en" else zh
+
+
 def resolve_step(name):
     """Turn "3", "03" or "03_templates" into the folder name "03_templates"."""
     for step in STEPS:
         number = step.split("_")[0]
         if name in (step, number) or (name.isdigit() and int(name) == int(number)):
             return step
-    raise SystemExit(f"There is no step {name!r}. The steps are: {', '.join(STEPS)}")
+    raise SystemExit(in_language(f"没有第 {name} 步。课程的步骤有：{'、'.join(STEPS)}",
+                                 f"There is no step {name!r}. The steps are: {', '.join(STEPS)}"))
 
 
 # The file in a student's folder that remembers which exercise hints they have seen (tools/exercises.py).
@@ -570,15 +576,18 @@ def command_diff(args):
     old_step = resolve_step(args.step)
     if args.app_dir:
         if args.other:
-            raise SystemExit("Give either a second step or --app-dir, not both.")
+            raise SystemExit(in_language("请给出第二个步骤或 --app-dir，不要两个都给。",
+                                         "Give either a second step or --app-dir, not both."))
         new, new_label = Path(args.app_dir).resolve(), "yours"
         if not new.is_dir():
-            raise SystemExit(f"--app-dir {args.app_dir}: there is no such folder.")
+            raise SystemExit(in_language(f"--app-dir {args.app_dir}：没有这个文件夹。",
+                                         f"--app-dir {args.app_dir}: there is no such folder."))
     elif args.other:
         new_step = resolve_step(args.other)
         new, new_label = ROOT / "steps" / new_step, new_step
     else:
-        raise SystemExit("Name two steps (diff 04 05) or a step and your folder (diff 05 --app-dir PATH).")
+        raise SystemExit(in_language("请给出两个步骤（diff 04 05），或者一个步骤和你的文件夹（diff 05 --app-dir PATH）。",
+                                     "Name two steps (diff 04 05) or a step and your folder (diff 05 --app-dir PATH)."))
     colour = wants_colour(args.color, sys.stdout)
     found = False
     for path, status, diff in folder_diff(ROOT / "steps" / old_step, new, old_step, new_label):

@@ -49,6 +49,13 @@ def test_app_dir_needs_a_step():
     assert "--app-dir needs a step" in result.stderr
 
 
+@pytest.mark.parametrize("language, words", [("zh", "没有第 99 步"), ("en", "There is no step '99'")])
+def test_a_step_that_does_not_exist_is_named_in_the_students_language(language, words):
+    result = run_tutorial("check", "99", "--lang", language)
+    assert result.returncode != 0
+    assert words in result.stderr and "01_hello" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_app_dir_must_exist(tmp_path):
     result = run_tutorial("test", "03", "--app-dir", str(tmp_path / "missing"))
     assert result.returncode != 0
