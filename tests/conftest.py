@@ -143,6 +143,14 @@ def tasks(app, client, forms):
     return TaskActions(app, client, forms)
 
 
+@pytest.fixture(scope="session")
+def course_site(tmp_path_factory):
+    """The course site as `mkdocs build --strict` makes it, built once per run for every test that reads it."""
+    from support.site_build import build
+
+    return build(ROOT, tmp_path_factory.mktemp("site"))
+
+
 def pytest_collection_modifyitems(config, items):
     """Mark the slow kinds of test by where they live; with --app-dir, insist on a single step.
 

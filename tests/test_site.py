@@ -12,28 +12,17 @@ import pytest
 
 from support import ROOT, STEPS, parse
 from support.servers import running
+from support.site_build import build
 from tools.site import CJK, HAN
 
 DOCS = ROOT / "docs"
 SCREENSHOTS = DOCS / "assets" / "screenshots"
 
 
-def build(project, destination, **environment):
-    """Run `mkdocs build --strict` for the project folder into destination (with these environment variables,
-    COURSE_SITE_URL say); fail with its output."""
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(destination)],
-        cwd=project, capture_output=True, text=True, timeout=300,
-        env={**__import__("os").environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1", **environment},
-    )
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
-    return destination
-
-
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The site, built once for this module into a temporary folder."""
-    return build(ROOT, tmp_path_factory.mktemp("site"))
+def site(course_site):
+    """The site, built once for the whole run into a temporary folder (tests/conftest.py)."""
+    return course_site
 
 
 def step_page(site, step, language):

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from support import ROOT, require_program
-from test_site import build
+from support.site_build import build
 
 SUB_PATH = "/course/"
 

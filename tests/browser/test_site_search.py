@@ -12,7 +12,6 @@ import threading
 
 import pytest
 
-from test_site import build
 
 # (language, word, a page it must find): English words in several forms, Chinese words.
 WORDS = [
@@ -48,9 +47,9 @@ SEARCH = """async (queries) => {
 
 
 @pytest.fixture(scope="module")
-def site_url(tmp_path_factory):
+def site_url(course_site):
     """The built site, served on 127.0.0.1 by the standard library's file server."""
-    site = build(__import__("support").ROOT, tmp_path_factory.mktemp("site"))
+    site = course_site
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
