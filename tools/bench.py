@@ -581,13 +581,20 @@ def setup_cost(course):
     return "\n".join(lines)
 
 
-def measure_course(log=print):
-    """The course's own speed, as a student meets it, in a fresh clone of this repository."""
-    with tempfile.TemporaryDirectory(prefix="bench-clone-") as folder:
+@contextlib.contextmanager
+def fresh_clone(prefix):
+    """A fresh clone of this repository's last commit in a temporary folder: (its path, the short commit)."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
         clone = Path(folder) / "course"
         subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=clone, capture_output=True,
                                 text=True, check=True).stdout.strip()
+        yield clone, commit
+
+
+def measure_course(log=print):
+    """The course's own speed, as a student meets it, in a fresh clone of this repository."""
+    with fresh_clone("bench-clone-") as (clone, commit):
         python = student_python()
         venv_python = tutorial_venv_python(clone / ".venv")
         test = [python, "tutorial.py", "test", "--", "-q"]
@@ -602,7 +609,7 @@ def measure_course(log=print):
             ("servers_and_browser", 'the rest: `python tutorial.py test -- -m "servers or browser"`',
              test + ["-m", "servers or browser"]),
             ("mkdocs_build", "`mkdocs build` of the site, both languages",
-             [str(venv_python), "-m", "mkdocs", "build", "--strict", "--site-dir", str(Path(folder) / "site")]),
+             [str(venv_python), "-m", "mkdocs", "build", "--strict", "--site-dir", str(clone.parent / "site")]),
         ]
         course = {"date": today(), "commit": commit, "pip_cache": True, "runs": []}
         for key, label, command in steps:
@@ -652,11 +659,7 @@ def seconds_until(url, text, limit):
 def measure_site(log=print, edits=3):
     """`python tutorial.py serve` (mkdocs serve) in a fresh clone: the first build, then, after each one-line
     edit of a step's app.py, the seconds until its page shows the new line."""
-    with tempfile.TemporaryDirectory(prefix="bench-serve-") as folder:
-        clone = Path(folder) / "course"
-        subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=clone, capture_output=True,
-                                text=True, check=True).stdout.strip()
+    with fresh_clone("bench-serve-") as (clone, commit):
         port = free_port()
         url = f"http://127.0.0.1:{port}/steps/05_sqlite/"
         path, line, edited = SERVE_EDITED

@@ -537,14 +537,20 @@ def test_gunicorn_without_app_secret_exits_at_once_with_one_line(app_dir, clean_
     env = dict(clean_env, GUNICORN_BIND=f"127.0.0.1:{free_port()}")
     env.pop("APP_SECRET")
     env.pop("APP_ENV", None)
+    output = gunicorn_refusal(app_dir, env, "without APP_SECRET (set preload_app = True)")
+    assert len(output) == 1 and "APP_SECRET" in output[0], "\n".join(output)
+
+
+def gunicorn_refusal(app_dir, env, started):
+    """Start gunicorn with env, expect it to exit with an error at once, and return the lines it printed.
+    started says what it was started with, for the failure when it keeps running instead."""
     try:
         result = subprocess.run(gunicorn_command(app_dir), cwd=app_dir, env=env, capture_output=True, text=True,
                                 timeout=20)
     except subprocess.TimeoutExpired as error:
-        pytest.fail(f"gunicorn kept running without APP_SECRET (set preload_app = True):\n{error.stderr}")
-    assert result.returncode != 0
-    output = (result.stdout + result.stderr).strip().splitlines()
-    assert len(output) == 1 and "APP_SECRET" in output[0], "\n".join(output)
+        pytest.fail(f"gunicorn kept running {started}:\n{error.stderr}")
+    assert result.returncode != 0, f"gunicorn exited 0 {started}"
+    return (result.stdout + result.stderr).strip().splitlines()
 
 
 def raw_request(port, method, path, headers, body=None, encode_chunked=False):
@@ -674,11 +680,5 @@ def test_gunicorn_with_a_database_it_cannot_use_exits_at_once_with_one_line(app_
         bad.write_text("not a database " * 300, encoding="utf-8")
     env = dict(clean_env, GUNICORN_BIND=f"127.0.0.1:{free_port()}", APP_DATABASE=str(bad))
     env.pop("APP_ENV", None)
-    try:
-        result = subprocess.run(gunicorn_command(app_dir), cwd=app_dir, env=env, capture_output=True, text=True,
-                                timeout=20)
-    except subprocess.TimeoutExpired as error:
-        pytest.fail(f"gunicorn kept running with APP_DATABASE={bad}:\n{error.stderr}")
-    assert result.returncode != 0
-    output = (result.stdout + result.stderr).strip().splitlines()
+    output = gunicorn_refusal(app_dir, env, f"with APP_DATABASE={bad}")
     assert len(output) == 1 and output[0].startswith("Refusing to start: cannot use the database"), "\n".join(output)
