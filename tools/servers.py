@@ -2,12 +2,21 @@
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def read_output(process):
@@ -91,3 +100,144 @@ def stop(process):
 def python():
     """The interpreter running the tests, which has Flask installed."""
     return sys.executable
+
+
+# ---------------------------------------------------------------- gunicorn behind nginx
+
+# What is written around a step's deploy/nginx.conf: everything nginx writes goes into the given folder.
+NGINX_MAIN = """\
+daemon off;
+master_process on;
+worker_processes 1;
+{user}
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log warn;
+events {{
+    worker_connections 512;
+}}
+http {{
+    types {{
+        text/html html;
+        text/css css;
+        application/javascript js;
+    }}
+    default_type application/octet-stream;
+    access_log {tmp}/nginx-access.log;
+    client_body_temp_path {tmp}/client_body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    include {tmp}/taskman.conf;
+}}
+"""
+
+
+def upstream_placeholders(upstreams):
+    """{placeholder: address} for the app servers: {{UPSTREAM}} for the first, {{UPSTREAM_2}} for the second..."""
+    if isinstance(upstreams, str):
+        upstreams = [upstreams]
+    return {"UPSTREAM" if number == 1 else f"UPSTREAM_{number}": address
+            for number, address in enumerate(upstreams, start=1)}
+
+
+def nginx_site(app_dir, listen, upstreams, location="/static/"):
+    """deploy/nginx.conf with its placeholders filled in (and the static location changed, if asked).
+
+    upstreams: where the app servers listen, one address or a list; the first fills {{UPSTREAM}}, the others
+    {{UPSTREAM_2}}, {{UPSTREAM_3}}... (step 10's upstream block has a line for each of two servers).
+    """
+    path = Path(app_dir) / "deploy" / "nginx.conf"
+    assert path.is_file(), "Write nginx's site configuration in deploy/nginx.conf."
+    text = path.read_text(encoding="utf-8")
+    comments = "\n".join(line for line in text.splitlines() if line.lstrip().startswith("#"))
+    values = {"LISTEN": listen, "SERVER_NAME": "localhost", "APP_DIR": Path(app_dir).as_posix(),
+              **upstream_placeholders(upstreams)}
+    for name, value in values.items():
+        assert "{{" + name + "}}" in comments, f"Explain the placeholder {{{{{name}}}}} in a comment of nginx.conf"
+        text = text.replace("{{" + name + "}}", value)
+    assert "{{" not in text, f"nginx.conf has a placeholder the tests do not know: {text}"
+    if location != "/static/":
+        text = text.replace("location /static/ ", f"location {location} ")
+    return text
+
+
+def write_nginx_config(tmp, site):
+    """Write the site and a minimal main configuration around it into tmp; return the main file."""
+    tmp = Path(tmp)
+    for folder in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (tmp / folder).mkdir(exist_ok=True)
+    (tmp / "taskman.conf").write_text(site, encoding="utf-8")
+    # As root, nginx's workers would switch to "nobody", who cannot read the test's private folders.
+    user = "user root;" if hasattr(os, "geteuid") and os.geteuid() == 0 else ""
+    main = tmp / "nginx.conf"
+    main.write_text(NGINX_MAIN.format(tmp=tmp.as_posix(), user=user), encoding="utf-8")
+    return main
+
+
+def nginx_command(nginx, tmp, main):
+    """Run nginx in the foreground with every file it writes in tmp."""
+    return [nginx, "-p", str(tmp), "-e", str(Path(tmp) / "nginx-error.log"), "-c", str(main)]
+
+
+class Deployment:
+    """`servers` gunicorn instances (as if on as many machines), each on a free port of 127.0.0.1 with its own
+    workers, behind one nginx (the step's deploy/nginx.conf, its upstream filled with their addresses).
+
+    command is gunicorn's command line; each instance gets GUNICORN_BIND (and GUNICORN_WORKERS, when
+    workers is given) in its environment, which the step's gunicorn.conf.py reads. upstreams, when given,
+    chooses what fills the upstream placeholders (server numbers, from 0: [0, 0] names the first twice).
+    """
+
+    def __init__(self, app_dir, tmp, env, nginx, command, servers=1, workers=None, upstreams=None):
+        self.app_dir = Path(app_dir)
+        self.tmp = Path(tmp)
+        self.env = dict(env)
+        self.nginx = nginx
+        self.command = command
+        self.workers = workers
+        self.ports = [free_port() for _ in range(servers)]
+        self.upstreams = list(range(servers)) if upstreams is None else upstreams
+        self.port = free_port()
+        self.processes = []
+        self.stack = contextlib.ExitStack()
+
+    def server_env(self, number):
+        """The environment of app server `number` (from 0)."""
+        env = dict(self.env, GUNICORN_BIND=f"127.0.0.1:{self.ports[number]}")
+        if self.workers is not None:
+            env["GUNICORN_WORKERS"] = str(self.workers)
+        return env
+
+    def start(self, timeout=30.0):
+        """Start every gunicorn, then nginx; each is ready once it answers its home page (which needs no database)."""
+        for number, port in enumerate(self.ports):
+            self.processes.append(self.stack.enter_context(
+                running(self.command, f"http://127.0.0.1:{port}/", cwd=self.app_dir, env=self.server_env(number),
+                        timeout=timeout)))
+        site = nginx_site(self.app_dir, f"127.0.0.1:{self.port}",
+                          [f"127.0.0.1:{self.ports[number]}" for number in self.upstreams])
+        self.main_config = write_nginx_config(self.tmp, site)
+        # localhost: the site's server_name; nginx does not answer a request for 127.0.0.1.
+        self.nginx_process = self.stack.enter_context(
+            running(nginx_command(self.nginx, self.tmp, self.main_config), f"http://localhost:{self.port}/",
+                    cwd=self.tmp, env=self.env, timeout=timeout))
+        return self
+
+    def stop(self):
+        """Stop nginx and every gunicorn (SIGINT: gunicorn's quick shutdown; the work is over)."""
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+        self.stack.close()
+
+    def stop_server(self, number=0):
+        """Stop app server `number` (its master and workers) and leave the others and nginx running."""
+        process = self.processes[number]
+        process.terminate()
+        process.wait(timeout=30)
+
+    def output(self, number=None):
+        """Everything app server `number` has printed so far (all of them, one after the other, when None)."""
+        chosen = self.processes if number is None else [self.processes[number]]
+        return "".join(process.output if process.log.closed else read_output(process) for process in chosen)
