@@ -1,145 +1,32 @@
-"""A throwaway PostgreSQL server for the tests: initdb and pg_ctl in a temporary folder, one per test run.
+"""A throwaway PostgreSQL server for the tests (tools/postgres.py), one per test run, as pytest fixtures.
 
-It listens on 127.0.0.1 only, on a free port, and on a Unix socket in its own folder; fsync is off (the data
-is thrown away anyway), and max_connections is set here, not left to the default. PostgreSQL refuses to
-run as root: where the tests run as root, initdb and the server run as the `postgres` system user (or
-`nobody`), who owns the folder. Without PostgreSQL the tests that need it skip, saying so; with CI=true
-they fail (support/tools.py's require_program).
+Without PostgreSQL the tests that need it skip, saying so; with CI=true they fail (require_program).
 
     from support.postgres import postgres, postgres_url  # noqa: F401  (in a conftest.py: the fixtures)
 
-`postgres` is the server (once per session); `postgres_url` a fresh, empty database for each test module,
-as the URL the app reads from DATABASE_URL: postgresql+psycopg://taskman:...@127.0.0.1:PORT/NAME.
+`postgres` is the server (once per session: tools/postgres.py's Cluster); `postgres_url` a fresh, empty
+database for each test module, as the URL the app reads from DATABASE_URL:
+postgresql+psycopg://taskman:PASSWORD@127.0.0.1:PORT/NAME.
 """
-import contextlib
-import glob
-import itertools
-import os
-import secrets
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
-
 import pytest
 
-from tools.servers import free_port
+from tools.postgres import CANDIDATES, Cluster, throwaway_cluster  # noqa: F401
 
 from .tools import require_program
 
 WHY_POSTGRES = ("the tests of step 10 run the app on a real PostgreSQL server, started for the tests "
                 "(apt install postgresql, brew install postgresql)")
-# Two app servers x 4 workers x a pool of 5 (and its overflow) stay well under it; see step 10's config.
-MAX_CONNECTIONS = 100
-USER = "taskman"
-# Where the Debian and Ubuntu packages put the programs (not on PATH), newest version first.
-CANDIDATES = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
-_names = itertools.count(1)
-
-
-def server_user():
-    """The unprivileged user to run PostgreSQL as, when the tests run as root (None otherwise)."""
-    if not hasattr(os, "geteuid") or os.geteuid() != 0:
-        return None
-    import pwd
-
-    for name in ("postgres", "nobody"):
-        with contextlib.suppress(KeyError):
-            return pwd.getpwnam(name)
-    pytest.fail("The tests run as root and there is neither a postgres nor a nobody user to run PostgreSQL as.")
-
-
-class Cluster:
-    """One PostgreSQL server with its data in `folder`, run by the programs beside `initdb`."""
-
-    def __init__(self, initdb, folder):
-        self.bin = Path(initdb).resolve().parent
-        self.folder = Path(folder)
-        self.data = self.folder / "data"
-        self.port = free_port()
-        self.password = secrets.token_hex(16)
-        self.user = server_user()
-
-    def run(self, *command):
-        """Run one of PostgreSQL's programs, as the unprivileged user if we are root; fail with its output."""
-        options = {"user": self.user.pw_uid, "group": self.user.pw_gid, "extra_groups": []} if self.user else {}
-        result = subprocess.run([str(self.bin / command[0]), *command[1:]], capture_output=True, text=True,
-                                timeout=120, cwd=self.folder, **options)
-        if result.returncode != 0:
-            log = self.folder / "server.log"
-            server = log.read_text(errors="replace")[-3000:] if log.is_file() else ""
-            raise RuntimeError(f"{command[0]} failed:\n{result.stdout}{result.stderr}{server}")
-        return result.stdout
-
-    def start(self):
-        """initdb, the settings, then pg_ctl start (which waits until the server accepts connections)."""
-        if self.user:
-            os.chown(self.folder, self.user.pw_uid, self.user.pw_gid)
-        password_file = self.folder / "password"
-        password_file.write_text(self.password, encoding="utf-8")
-        if self.user:
-            os.chown(password_file, self.user.pw_uid, self.user.pw_gid)
-        # Over TCP a password is needed (scram-sha-256); the Unix socket is in a folder only its owner can enter.
-        self.run("initdb", "--pgdata", str(self.data), "--username", USER, "--pwfile", str(password_file),
-                 "--auth-host", "scram-sha-256", "--auth-local", "trust", "--encoding", "UTF8", "--locale", "C",
-                 "--no-sync")
-        password_file.unlink()
-        settings = {"listen_addresses": "'127.0.0.1'", "port": self.port,
-                    "unix_socket_directories": f"'{self.folder.as_posix()}'", "max_connections": MAX_CONNECTIONS,
-                    "fsync": "off", "synchronous_commit": "off", "full_page_writes": "off",
-                    "shared_buffers": "'32MB'", "log_min_messages": "warning"}
-        with open(self.data / "postgresql.conf", "a", encoding="utf-8") as conf:
-            conf.write("\n# The tests' throwaway server (tests/support/postgres.py)\n")
-            conf.writelines(f"{name} = {value}\n" for name, value in settings.items())
-        self.run("pg_ctl", "start", "--pgdata", str(self.data), "--log", str(self.folder / "server.log"),
-                 "--wait", "--timeout", "60")
-        return self
-
-    def stop(self):
-        """Stop the server at once (its data is thrown away), then remove its folder."""
-        if (self.data / "postmaster.pid").is_file():
-            with contextlib.suppress(RuntimeError, subprocess.TimeoutExpired):
-                self.run("pg_ctl", "stop", "--pgdata", str(self.data), "--mode", "immediate", "--wait")
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-    def url(self, database="postgres", driver="postgresql+psycopg"):
-        """The database's URL over TCP, with the password (SQLAlchemy's form; driver="postgresql" for psycopg)."""
-        return f"{driver}://{USER}:{self.password}@127.0.0.1:{self.port}/{database}"
-
-    def sql(self, statement, database="postgres"):
-        """Run one SQL statement with psql over the Unix socket; return what it printed (rows as a|b lines)."""
-        return self.run("psql", "--host", str(self.folder), "--port", str(self.port), "--username", USER,
-                        "--dbname", database, "--no-psqlrc", "--tuples-only", "--no-align",
-                        "--set", "ON_ERROR_STOP=1", "--command", statement)
-
-    def create_database(self, name=None):
-        """A new, empty database (from template0: nothing another test left in template1); returns its name."""
-        name = name or f"test_{next(_names)}"
-        self.sql(f'CREATE DATABASE "{name}" TEMPLATE template0')
-        return name
-
-
-def find_initdb():
-    """initdb's path: on PATH, or where Debian puts it; skip (or, in CI, fail) without it."""
-    return require_program("initdb", *CANDIDATES, why=WHY_POSTGRES)
 
 
 @pytest.fixture(scope="session")
 def postgres():
     """A PostgreSQL server for the whole test run, stopped and removed at its end."""
-    initdb = find_initdb()
-    # Not under pytest's own temporary folder: as root, that one is closed to the postgres user.
-    folder = tempfile.mkdtemp(prefix="tests-postgres-")
-    cluster = Cluster(initdb, folder)
+    initdb = require_program("initdb", *CANDIDATES, why=WHY_POSTGRES)
     try:
-        cluster.start()
+        with throwaway_cluster(initdb) as cluster:
+            yield cluster
     except RuntimeError as error:
-        cluster.stop()
         pytest.fail(f"Could not start PostgreSQL for the tests: {error}", pytrace=False)
-    try:
-        yield cluster
-    finally:
-        cluster.stop()
 
 
 @pytest.fixture(scope="module")
