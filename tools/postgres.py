@@ -49,7 +49,9 @@ def server_user():
 class Cluster:
     """One PostgreSQL server with its data in `folder`, run by the programs beside `initdb`."""
 
-    def __init__(self, initdb, folder):
+    def __init__(self, initdb, folder, durable=False):
+        # durable: fsync and full-page writes on, as in production (the bench); the tests' data need neither.
+        self.durable = durable
         self.bin = Path(initdb).resolve().parent
         self.folder = Path(folder)
         self.data = self.folder / "data"
@@ -83,8 +85,13 @@ class Cluster:
         password_file.unlink()
         settings = {"listen_addresses": "'127.0.0.1'", "port": self.port,
                     "unix_socket_directories": f"'{self.folder.as_posix()}'", "max_connections": MAX_CONNECTIONS,
-                    "fsync": "off", "synchronous_commit": "off", "full_page_writes": "off",
-                    "shared_buffers": "'32MB'", "log_min_messages": "warning"}
+                    "fsync": "off", "full_page_writes": "off", "shared_buffers": "'32MB'",
+                    "log_min_messages": "warning",
+                    # A commit returns before its log record is on disk: a crash may lose the last few
+                    # transactions, never corrupt the others; SQLite's WAL with synchronous=NORMAL (step 07) alike.
+                    "synchronous_commit": "off"}
+        if self.durable:
+            del settings["fsync"], settings["full_page_writes"]
         with open(self.data / "postgresql.conf", "a", encoding="utf-8") as conf:
             conf.write("\n# The tests' throwaway server (tests/support/postgres.py)\n")
             conf.writelines(f"{name} = {value}\n" for name, value in settings.items())
@@ -117,10 +124,10 @@ class Cluster:
 
 
 @contextlib.contextmanager
-def throwaway_cluster(initdb):
+def throwaway_cluster(initdb, durable=False):
     """A PostgreSQL server for the with-block, in a new temporary folder; stopped and removed after it."""
     # Not under pytest's temporary folder: as root, that one is closed to the postgres user.
-    cluster = Cluster(initdb, tempfile.mkdtemp(prefix="postgres-"))
+    cluster = Cluster(initdb, tempfile.mkdtemp(prefix="postgres-"), durable)
     try:
         yield cluster.start()
     finally:

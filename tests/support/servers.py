@@ -8,13 +8,12 @@ import sqlite3
 import threading
 import time
 from contextlib import closing
-from urllib.parse import urlencode
 
 import pytest
 
 from tools import servers as tools_servers
-from tools.servers import (free_port, nginx_command, nginx_site, python, read_output, running, start,  # noqa: F401
-                           stop, wait_for, write_nginx_config)
+from tools.servers import (Reply, Visitor, free_port, nginx_command, nginx_site, python, read_output,  # noqa: F401
+                           running, start, stop, wait_for, write_nginx_config)
 from tutorial import wsgi_target
 
 # gunicorn's access log with the pid of the worker that served each request, and the query string:
@@ -29,81 +28,6 @@ def gunicorn_command(app_dir, *options):
     if os.name == "nt":
         pytest.skip("gunicorn runs on Linux and macOS; on Windows, use Docker or WSL")
     return [python(), "-m", "gunicorn", "-c", "gunicorn.conf.py", "--no-control-socket", *options, wsgi_target(app_dir)]
-
-
-class Reply:
-    """An HTTP response, read in full."""
-
-    def __init__(self, response):
-        self.status = response.status
-        self.headers = response.headers
-        self.body = response.read()
-        self.text = self.body.decode("utf-8", "replace")
-
-    def session_cookie(self):
-        """The session cookie this response sets, as its Set-Cookie header, or None."""
-        for header in self.headers.get_all("Set-Cookie") or []:
-            if header.startswith("session="):
-                return header
-        return None
-
-
-class Visitor:
-    """One browser: its own keep-alive connection to nginx, and its session cookie carried by hand.
-
-    The cookie is Secure, so a real browser would not send it back over plain http: the tests
-    play the part of nginx's TLS, which a real deployment adds.
-    """
-
-    def __init__(self, port):
-        self.port = port
-        self.connection = None
-        self.cookie = None
-        self.token = None
-
-    def send(self, method, path, fields=None):
-        """Send one request and return its Reply; a broken connection raises OSError or HTTPException."""
-        headers = {"Host": "localhost"}
-        body = None
-        if self.cookie:
-            headers["Cookie"] = self.cookie
-        if fields is not None:
-            body = urlencode(fields)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        if self.connection is None:
-            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            self.connection.request(method, path, body=body, headers=headers)
-            reply = Reply(self.connection.getresponse())
-        except (OSError, http.client.HTTPException):
-            self.connection.close()
-            self.connection = None
-            raise
-        return reply
-
-    def keep_cookie(self, reply):
-        """Carry the session cookie a reply sets, as a browser would over https."""
-        header = reply.session_cookie()
-        if header:
-            self.cookie = header.split(";", 1)[0]
-
-    def open_session(self):
-        """Load the dashboard: take its session cookie and the CSRF token of its form."""
-        reply = self.send("GET", "/tasks")
-        assert reply.status == 200, reply.text
-        header = reply.session_cookie()
-        assert header is not None, "The dashboard should set the session cookie (it holds the CSRF token)."
-        assert "Secure" in header and "HttpOnly" in header, header
-        self.keep_cookie(reply)
-        self.token = re.search(r'name="csrf_token" value="([^"]+)"', reply.text).group(1)
-
-    def add(self, summary, path="/tasks"):
-        """Send the dashboard's New task form; return the Reply (302 when the task was stored)."""
-        return self.send("POST", path, {"summary": summary, "csrf_token": self.token})
-
-    def close(self):
-        if self.connection is not None:
-            self.connection.close()
 
 
 class Writers:
