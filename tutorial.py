@@ -730,7 +730,7 @@ def build_parser():
     screenshots.set_defaults(handler=command_tool, tool="screenshots")
 
     bench = commands.add_parser("bench", help="measure steps 06 and 07 under load, and the course's own speed")
-    bench.add_argument("--only", choices=["load", "course", "site", "check"],
+    bench.add_argument("--only", choices=["load", "course", "site", "check", "postgres"],
                        help="run one part of the benchmark (site: `serve` rebuilding the site after an edit)")
     bench.add_argument("--seconds", help="how long each load runs (default 5)")
     bench.add_argument("--output", metavar="PATH", help="write the results there (default bench/results.json)")

@@ -3,6 +3,7 @@
     python tutorial.py bench                    everything, then bench/results.json (under 10 minutes on 2 cores)
     python tutorial.py bench --only load        just the servers under load (about 3 minutes)
     python tutorial.py bench --only check       just `tutorial.py check NN`, warm, on every step (a row each)
+    python tutorial.py bench --only postgres    step 07 on SQLite against step 10 on PostgreSQL, one and two app servers
     python tutorial.py bench --seconds 2        shorter loads, for a quick look
 
 For steps 06 and 07, with 100, 10,000 and 100,000 tasks, gunicorn (4 workers, loopback only) serves
@@ -26,6 +27,13 @@ Targets for step 07, checked and printed: at 100,000 tasks its dashboard serves 
 requests per second of /healthz, its p99 latency stays within 2x of its p99 at 100 tasks, and the
 search's p99 stays within 2x of the dashboard's.
 
+One machine or several (--only postgres): the same write load (visitors adding tasks, POST /tasks) and read
+load (the dashboard, GET /tasks) through nginx, on step 07 (SQLite, one gunicorn) and on step 10
+(PostgreSQL, one and then two gunicorn instances in nginx's upstream, as if on two machines). All of it runs
+on this one machine, so a second app server adds no processor: what it buys is shown by the tests (one
+server killed, nginx keeps serving), and where SQLite is the faster one, the ratios say so. PostgreSQL keeps
+fsync on, with synchronous_commit off as SQLite's WAL with synchronous=NORMAL (the same promise on a crash).
+
 The course's own speed, as a student meets it, in a fresh clone of this repository (its last commit)
 in a temporary folder: the cold set-up (`python tutorial.py test` creating .venv and installing
 everything, pip's cache in use as on a student's second clone, then collecting every test without
@@ -45,7 +53,6 @@ import platform
 import random
 import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -54,9 +61,10 @@ import threading
 import time
 from pathlib import Path
 
-from tools.servers import start, stop
+from tools.servers import free_port, start, stop
 from tools.steps import ROOT, environment, load_app_module
 from tutorial import venv_python as tutorial_venv_python
+from tutorial import wsgi_target
 
 SIZES = (100, 10_000, 100_000)
 STEPS = ("06_taskman", "07_deploy")
@@ -245,13 +253,6 @@ def fill_database(step, path, count):
 
 
 # ---------------------------------------------------------------- the servers and the load
-
-def free_port():
-    """A TCP port on 127.0.0.1 that nothing listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 @contextlib.contextmanager
 def gunicorn(step, database, folder=None):
@@ -690,6 +691,179 @@ def measure_site(log=print, edits=3):
             "rebuild_median": samples[len(samples) // 2]}
 
 
+# ---------------------------------------------------------------- one database for several app servers: 07 and 10
+
+# (id, step, database, app servers): step 07 on SQLite, one gunicorn; step 10 on PostgreSQL, one and two.
+DATABASE_RUNS = (("07_sqlite", "07_deploy", "SQLite", 1), ("10_postgres_1", "10_postgres", "PostgreSQL", 1),
+                 ("10_postgres_2", "10_postgres", "PostgreSQL", 2))
+WRITERS = 8  # visitors writing (then reading) side by side, each on its own keep-alive connection to nginx
+WRITES_PER_SECOND = 40  # each writer adds 40 tasks per second of --seconds (200 at the default 5 s)
+BENCH_PASSWORD = "Bench-Password-2026"
+
+
+def through_nginx(step, servers, folder, env):
+    """The step deployed in folder: `servers` gunicorn instances (WORKERS workers each) behind its nginx.conf.
+
+    With one app server and a step whose upstream names two, both of its lines name the same gunicorn."""
+    from tools.servers import Deployment
+
+    app_dir = STEPS_DIR / step
+    nginx = shutil.which("nginx") or shutil.which("/usr/sbin/nginx")
+    if nginx is None:
+        raise RuntimeError("nginx is not installed (apt install nginx, brew install nginx)")
+    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--no-control-socket",
+               "--timeout", "300", wsgi_target(app_dir)]
+    text = (app_dir / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    upstreams = list(range(servers))
+    if "{{UPSTREAM_2}}" in text and servers == 1:
+        upstreams = [0, 0]
+    return Deployment(app_dir, folder, env, nginx, command, servers=servers, workers=WORKERS, upstreams=upstreams)
+
+
+def visitors_load(port, accounts, seconds):
+    """WRITERS visitors through nginx: first each adds WRITES_PER_SECOND x seconds tasks (POST /tasks), then all
+    load the dashboard (GET /tasks) for `seconds`. With accounts, each signs up first (its tasks are its own)."""
+    from tools.servers import Visitor
+
+    each = max(20, round(WRITES_PER_SECOND * seconds))
+    visitors = [Visitor(port) for _ in range(WRITERS)]
+    for number, visitor in enumerate(visitors):
+        if accounts:
+            visitor.sign_up(f"bench{number}", BENCH_PASSWORD)
+        else:
+            visitor.open_session()
+    results = {"write": [[] for _ in visitors], "read": [[] for _ in visitors]}
+    errors = {"write": [0], "read": [0]}
+    # The visitors and this thread meet at the start of the writes, at their end, and at the start of the reads.
+    barrier = threading.Barrier(WRITERS + 1, timeout=600)
+
+    def work(number, visitor):
+        barrier.wait()
+        for n in range(each):
+            began = time.perf_counter()
+            try:
+                status = visitor.add(f"Bench task {n} of visitor {number}").status
+            except (OSError, http.client.HTTPException):
+                status = None
+            if status == 302:
+                results["write"][number].append((time.perf_counter() - began) * 1000)
+            else:
+                errors["write"][0] += 1
+        barrier.wait()
+        barrier.wait()
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            began = time.perf_counter()
+            try:
+                status = visitor.send("GET", "/tasks").status
+            except (OSError, http.client.HTTPException):
+                status = None
+            if status == 200:
+                results["read"][number].append((time.perf_counter() - began) * 1000)
+            else:
+                errors["read"][0] += 1
+
+    threads = [threading.Thread(target=work, args=(number, visitor)) for number, visitor in enumerate(visitors)]
+    for thread in threads:
+        thread.start()
+    figures, elapsed = {}, {}
+    barrier.wait()
+    began = time.monotonic()
+    barrier.wait()
+    elapsed["write"] = time.monotonic() - began
+    barrier.wait()
+    began = time.monotonic()
+    for thread in threads:
+        thread.join()
+    elapsed["read"] = time.monotonic() - began
+    for name in ("write", "read"):
+        ordered = sorted(latency for mine in results[name] for latency in mine)
+        figures[name] = {"rps": round(len(ordered) / elapsed[name], 1), "requests": len(ordered), "errors": errors[name][0],
+                         "p50_ms": round(percentile(ordered, 50), 2) if ordered else None,
+                         "p99_ms": round(percentile(ordered, 99), 2) if ordered else None}
+    for visitor in visitors:
+        visitor.close()
+    figures["write"]["each"] = each
+    return figures
+
+
+def stored_tasks(run, database):
+    """How many tasks the database holds after the load (SQLite's file, or PostgreSQL's URL)."""
+    if run["database"] == "SQLite":
+        with contextlib.closing(sqlite3.connect(database)) as db:
+            return db.execute("SELECT count(*) FROM tasks").fetchone()[0]
+    import psycopg
+
+    with psycopg.connect(database.replace("postgresql+psycopg://", "postgresql://")) as db:
+        return db.execute("SELECT count(*) FROM tasks").fetchone()[0]
+
+
+def measure_databases(seconds, log=print):
+    """The same write load and read load, through nginx, on step 07 (SQLite, one app server) and step 10
+    (PostgreSQL, one and two app servers), on this one machine; each row's requests per second over 07's."""
+    from tools.postgres import find_initdb, throwaway_cluster
+
+    rows = []
+    initdb = find_initdb()
+    with contextlib.ExitStack() as stack:
+        cluster = None
+        for run_id, step, database, servers in DATABASE_RUNS:
+            run = {"id": run_id, "step": step, "database": database, "servers": servers, "workers": WORKERS}
+            if not (STEPS_DIR / step).is_dir():
+                log(f"  {run_id}: steps/{step} does not exist yet, left out")
+                continue
+            if database == "PostgreSQL" and initdb is None:
+                log(f"  {run_id}: PostgreSQL is not installed (apt install postgresql), left out")
+                continue
+            if database == "PostgreSQL" and cluster is None:
+                cluster = stack.enter_context(throwaway_cluster(initdb, durable=True))
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix=f"bench-{run_id}-"))
+            env = clean_env()
+            env.update(APP_SECRET="benchmark-secret-" + "x" * 32, PYTHONDONTWRITEBYTECODE="1")
+            if database == "SQLite":
+                url = str(Path(folder) / "instance" / "tasks.db")
+                env.update(APP_DATABASE=url)
+            else:
+                url = cluster.url(cluster.create_database())
+                env.update(DATABASE_URL=url)
+                # The operator's step before the servers start: the schema, by the step's migrations.
+                subprocess.run([sys.executable, "-m", "flask", "--app", "taskman", "db", "upgrade"],
+                               cwd=STEPS_DIR / step, env=env, check=True, capture_output=True)
+            deployment = through_nginx(step, servers, folder, env).start(timeout=60)
+            try:
+                # From step 09 on, a visitor needs an account; its tasks are its own.
+                figures = visitors_load(deployment.port, accounts=int(step[:2]) >= 9, seconds=seconds)
+            finally:
+                deployment.stop()
+            run.update(figures)
+            run["stored"] = stored_tasks(run, url)
+            rows.append(run)
+            log(f"  {run_id:<14} writes {figure(run['write']['rps']):>6}/s (p99 {figure(run['write']['p99_ms'])} ms), "
+                f"dashboard {figure(run['read']['rps']):>6}/s (p99 {figure(run['read']['p99_ms'])} ms), "
+                f"{run['stored']:,} tasks stored for {run['write']['requests']:,} acknowledged")
+    base = next((row for row in rows if row["id"] == DATABASE_RUNS[0][0]), None)
+    for row in rows:
+        if base:
+            row["write_over_07"] = ratio(row["write"]["rps"], base["write"]["rps"])
+            row["read_over_07"] = ratio(row["read"]["rps"], base["read"]["rps"])
+    return {"date": today(), "seconds": seconds, "writers": WRITERS, "workers": WORKERS,
+            "load_average": load_average(), "rows": rows}
+
+
+def databases_table(section):
+    """The 07-and-10 figures as a plain-text table, with each row's requests per second over step 07's."""
+    lines = [f"{'run':<14} {'database':<10} {'servers':>7} {'writes/s':>9} {'p99 ms':>7} {'dash req/s':>11} "
+             f"{'p99 ms':>7} {'writes/07':>9} {'dash/07':>8} {'errors':>6}"]
+    for row in section["rows"]:
+        lines.append(f"{row['id']:<14} {row['database']:<10} {row['servers']:>7} {figure(row['write']['rps']):>9} "
+                     f"{figure(row['write']['p99_ms']):>7} {figure(row['read']['rps']):>11} "
+                     f"{figure(row['read']['p99_ms']):>7} {times(row.get('write_over_07')):>9} "
+                     f"{times(row.get('read_over_07')):>8} {row['write']['errors'] + row['read']['errors']:>6}")
+    lines.append(f"({section['writers']} visitors through nginx, {section['workers']} gunicorn workers per app server, "
+                 f"all on this one machine; below 1.00x, SQLite is the faster one)")
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------- the command
 
 def today():
@@ -762,8 +936,9 @@ def load_average():
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python tutorial.py bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", choices=["load", "course", "site", "check"],
-                        help="run one part of the benchmark (site: `tutorial.py serve` rebuilding after an edit)")
+    parser.add_argument("--only", choices=["load", "course", "site", "check", "postgres"],
+                        help="run one part of the benchmark (site: `tutorial.py serve` rebuilding after an edit; "
+                             "postgres: step 07 on SQLite against step 10 on PostgreSQL, through nginx)")
     parser.add_argument("--seconds", type=float, default=5.0, help="how long each load runs (default 5)")
     parser.add_argument("--output", type=Path, default=RESULTS,
                         help=f"the JSON file (default {RESULTS.relative_to(ROOT)}); a half not run is kept from it")
@@ -788,6 +963,9 @@ def main(argv=None):
     if args.only in (None, "check"):
         log("The coach, warm, on an untouched copy of each step (`python tutorial.py check NN --app-dir COPY`):")
         results["check"] = measure_check(log)
+    if args.only in (None, "postgres"):
+        log(f"Step 07 (SQLite, one app server) and step 10 (PostgreSQL, one and two), through nginx, {WRITERS} visitors:")
+        results["postgres"] = measure_databases(args.seconds, log)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
@@ -812,6 +990,9 @@ def main(argv=None):
             log(f"  {row['seconds']:>6.2f} s  check {row['step']}: {'HOLDS' if row['holds'] else 'FAILS'} "
                 f"(target {row['target']:g} s; {row.get('cpu_seconds', 0):.2f} s of CPU)"
                 f"{'' if row['passed'] else '  (the check FAILED)'}")
+    if "postgres" in results:
+        log(f"\nOne database for several app servers (measured {results['postgres']['date']}):")
+        log(databases_table(results["postgres"]))
     log(f"\nWrote {args.output} in {time.monotonic() - began:.0f} s.")
     return 0 if all(verdict["holds"] for verdict in results.get("targets", [])) else 1
 
