@@ -4,14 +4,16 @@
     python -m tools.screenshots 06 07    only these steps
 
 Writes docs/assets/screenshots/<step>.png (desktop, 1280x800) and, for the task manager
-(step 06 on), <step>-phone.png (375x667). Each step is served in this process on 127.0.0.1,
-with a few sample tasks in a temporary database from step 05 on; nothing else is written.
+(step 06 on), <step>-phone.png (375x667); a step with accounts (09 on) also <step>-login.png, its
+sign-in page, and its dashboard is taken signed in as the sample user. Each step is served in this
+process on 127.0.0.1, with a few sample tasks in a temporary database from step 05 on; nothing else is written.
 A file whose picture has not changed is left alone, so a re-run changes nothing.
 
 The browser tests (tests/browser/) use the same StepServer and Chromium settings.
 """
 import argparse
 import contextlib
+import functools
 import shutil
 import sqlite3
 import sys
@@ -63,6 +65,12 @@ def has_database(step):
     return (app_source(ROOT / "steps" / step).parent / "schema.sql").is_file()
 
 
+def has_accounts(step):
+    """Whether the step keeps user accounts with password hashes (step 09 on): its tasks have an owner."""
+    schema = app_source(ROOT / "steps" / step).parent / "schema.sql"
+    return schema.is_file() and "password_hash" in schema.read_text(encoding="utf-8")
+
+
 def is_task_manager(step):
     """Whether the step is the complete task manager: toggle, delete, purge (step 06 and every later one)."""
     return number(step) >= 6
@@ -70,6 +78,19 @@ def is_task_manager(step):
 
 STYLED_STEPS = [step for step in STEPS if has_stylesheet(step)]
 TASK_MANAGER_STEPS = [step for step in STEPS if is_task_manager(step)]
+ACCOUNT_STEPS = [step for step in STEPS if has_accounts(step)]
+
+# The account that owns the sample tasks where tasks have an owner; the browser signs in with it.
+SAMPLE_USER = {"username": "student", "email": "student@example.com", "password": "a sample password"}
+
+
+@functools.cache
+def sample_password_hash():
+    """The sample user's password hash, made once (a slow hash, on purpose), the same in every database:
+    a browser signed in on one database stays signed in when a test switches to another."""
+    from werkzeug.security import generate_password_hash
+
+    return generate_password_hash(SAMPLE_USER["password"])
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -105,15 +126,32 @@ class StepServer:
         self.thread.start()
 
     def use_database(self, path, tasks=()):
-        """Keep the tasks in the SQLite file at path from now on, with these (summary, done) tasks in it."""
+        """Keep the tasks in the SQLite file at path from now on, with these (summary, done) tasks in it.
+
+        Where tasks have an owner (step 09 on), every database starts with the sample user, who owns them.
+        """
         self.database = Path(path)
         if "DATABASE" not in self.app.config:
             return
         self.app.config["DATABASE"] = str(self.database)
-        if tasks:
+        accounts = has_accounts(self.step)
+        if accounts:
+            # The app makes its tables itself (and numbers their version), as `flask init-db` does.
+            made = self.app.test_cli_runner().invoke(args=["init-db"])
+            if made.exit_code:
+                raise RuntimeError(f"init-db failed on {self.database}: {made.output}")
+        if tasks or accounts:
             with contextlib.closing(sqlite3.connect(self.database)) as db:
-                db.executescript((app_source(self.app_dir).parent / "schema.sql").read_text(encoding="utf-8"))
-                db.executemany("INSERT INTO tasks (summary, done) VALUES (?, ?)", tasks)
+                if accounts:
+                    owner = db.execute("INSERT INTO users (username, username_key, email, password_hash)"
+                                       " VALUES (?, ?, ?, ?)",
+                                       (SAMPLE_USER["username"], SAMPLE_USER["username"].lower(),
+                                        SAMPLE_USER["email"], sample_password_hash())).lastrowid
+                    db.executemany("INSERT INTO tasks (summary, done, user_id) VALUES (?, ?, ?)",
+                                   [(summary, done, owner) for summary, done in tasks])
+                else:
+                    db.executescript((app_source(self.app_dir).parent / "schema.sql").read_text(encoding="utf-8"))
+                    db.executemany("INSERT INTO tasks (summary, done) VALUES (?, ?)", tasks)
                 db.commit()
 
     def main_page(self):
@@ -136,6 +174,20 @@ def serving(step, folder, tasks=()):
         yield server
     finally:
         server.stop()
+
+
+def sign_in(page, base="", username=SAMPLE_USER["username"], password=SAMPLE_USER["password"]):
+    """Sign in through the step's own form, as a person does: /login, the two fields, the button.
+
+    base is the server's address (http://127.0.0.1:PORT), or "" in a browser context that has it as base_url.
+    """
+    page.goto(base + "/login")
+    page.get_by_label("Username", exact=True).fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in", exact=True).click()
+    if "/login" in page.url:
+        raise RuntimeError(f"Signing in as {username} failed: still on {page.url}")
 
 
 def launch(playwright, executable):
@@ -173,13 +225,17 @@ CONTENT_BOX = """() => {
 MARGIN = 16  # CSS pixels kept around the content
 
 
-def shoot(browser, url, viewport, target):
+def shoot(browser, url, viewport, target, signed_in_at=None):
     """Save a PNG of url at this viewport size, at device scale 2 (sharp where the site shows it), cropped to the
-    page's content: all of it, down to the last button, and no empty margin; return True if the file changed."""
+    page's content: all of it, down to the last button, and no empty margin; return True if the file changed.
+
+    signed_in_at, a server's address, signs the sample user in there first."""
     context = browser.new_context(viewport=viewport, device_scale_factor=2, locale="en-US",
                                   timezone_id="UTC", color_scheme="light", reduced_motion="reduce")
     try:
         page = context.new_page()
+        if signed_in_at:
+            sign_in(page, signed_in_at)
         response = page.goto(url, wait_until="networkidle")
         if response is None or response.status != 200:
             raise SystemExit(f"{url} answered {response and response.status}; no screenshot taken.")
@@ -202,11 +258,14 @@ def take(browser, step, out):
     with tempfile.TemporaryDirectory(prefix=f"screenshots-{step}-") as folder, \
             serving(step, folder, tasks) as server:
         url = server.url + server.main_page()
-        shots = [(out / f"{step}.png", DESKTOP)]
+        accounts = has_accounts(step)
+        shots = [(out / f"{step}.png", DESKTOP, url, accounts)]
         if is_task_manager(step):
-            shots.append((out / f"{step}-phone.png", PHONE))
-        for target, viewport in shots:
-            yield target, shoot(browser, url, viewport, target)
+            shots.append((out / f"{step}-phone.png", PHONE, url, accounts))
+        if accounts:
+            shots.append((out / f"{step}-login.png", DESKTOP, server.url + "/login", False))
+        for target, viewport, address, signed_in in shots:
+            yield target, shoot(browser, address, viewport, target, server.url if signed_in else None)
 
 
 def main(argv=None):

@@ -6,9 +6,12 @@ On a laptop without Chromium or Playwright they skip; in CI (CI=true) a missing 
     browser         one headless Chromium for the whole run
     server          the step, loaded in-process and served on a free port, one per test module and step
                     (tools/screenshots.py's StepServer; the parameter names the step)
-    fresh_database  an empty database for one test, on the same server
-    page            a fresh tab (own cookies) whose problems are recorded: page.problems, page.dialogs
-    site            {path: content type} of the pages reachable from "/" by following links
+    fresh_database  an empty database for one test, on the same server (with the sample user where
+                    tasks have an owner, step 09 on)
+    page            a fresh tab (own cookies) whose problems are recorded: page.problems, page.dialogs;
+                    where tasks have an owner, signed in as the sample user (anonymous: context.new_page())
+    site            {path: content type} of the pages reachable from "/" by following links (step 09 on:
+                    signed in, and signed out)
     html_pages      the HTML ones among them
     checks          the accessibility checks (Checks, at the end of this file)
 """
@@ -20,7 +23,8 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 
 from support import require_program
-from tools.screenshots import CHROMIUM_NAMES, DESKTOP, SAMPLE_TASKS, StepServer, has_database, launch
+from tools.screenshots import (CHROMIUM_NAMES, DESKTOP, SAMPLE_TASKS, StepServer, has_accounts, has_database, launch,
+                               sign_in)
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -163,9 +167,14 @@ def watch():
 
 
 @pytest.fixture
-def page(context):
-    """A tab in that profile; page.problems and page.dialogs record what went wrong."""
-    return watched(context.new_page())
+def page(context, server):
+    """A tab in that profile; page.problems and page.dialogs record what went wrong. Where tasks have an owner,
+    the sample user is signed in first, so the task pages are theirs."""
+    tab = watched(context.new_page())
+    if has_accounts(server.step):
+        sign_in(tab)
+        tab.problems.take()
+    return tab
 
 
 def crawl(page, start="/", limit=80):
@@ -204,6 +213,11 @@ def site(server, browser, crawled):
         context = browser.new_context(base_url=server.url, viewport=DESKTOP)
         try:
             crawled[server.step] = crawl(context.new_page())
+            if has_accounts(server.step):
+                # What a signed-in person reaches (their tasks), besides what a visitor does (sign in, sign up).
+                signed_in = context.new_page()
+                sign_in(signed_in)
+                crawled[server.step] = {**crawled[server.step], **crawl(signed_in)}
         finally:
             context.close()
     return crawled[server.step]

@@ -1,7 +1,8 @@
 """Every step's pages are usable with a screen reader, with the keyboard and with low vision.
 
 Checked in Chromium on each page reachable from "/", and on the states a form leads to
-(a flash message after adding a task, the error messages of a refused form):
+(a flash message after adding a task, the error messages of a refused form); where tasks have an owner
+(step 09 on), the pages signed in and signed out, the 404 page and the 429 page of too many sign-ins:
 - every link, button and field has an accessible name (what a screen reader announces),
 - Tab reaches every control, and the focused one looks different (its outline or shadow changes),
 - text has a contrast of at least 4.5:1 against its background (3:1 for large text, WCAG 2 AA),
@@ -9,14 +10,18 @@ Checked in Chromium on each page reachable from "/", and on the states a form le
 """
 import pytest
 
-from tools.screenshots import DESKTOP
+from tools.screenshots import DESKTOP, has_accounts, sign_in
 from tools.steps import STEPS
 
 pytestmark = pytest.mark.parametrize("server", STEPS, indirect=True, scope="module")
 
 
-def views(page, html_pages):
-    """Open each page a student can reach, then the states its forms lead to; yield a label for each."""
+def views(page, html_pages, accounts=False):
+    """Open each page a student can reach, then the states its forms lead to; yield a label for each.
+
+    With accounts, the pages are seen signed in as the sample user, then signed out."""
+    if accounts:
+        sign_in(page)
     for path in html_pages:
         page.goto(path)
         yield path
@@ -32,6 +37,16 @@ def views(page, html_pages):
             with page.expect_navigation():
                 field.press("Enter")
             yield "/tasks after sending a blank task (its error message)"
+    if accounts:
+        page.goto("/tasks/999999")
+        yield "/tasks/999999, a task that is not the user's (the 404 page)"
+        page.goto("/tasks")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign out").click()
+        yield "the page after signing out"
+        for path in ("/login", "/signup"):
+            page.goto(path)
+            yield f"{path}, signed out"
     if "/signup" in html_pages:
         page.goto("/signup")
         with page.expect_navigation():
@@ -44,6 +59,16 @@ def views(page, html_pages):
         with page.expect_navigation():
             page.get_by_role("button", name="Sign in").click()
         yield "/login with a wrong password (its error message)"
+    if accounts:
+        for _ in range(30):  # the limits are 5 per account and 20 per address by default
+            page.get_by_label("Username").fill("student")
+            page.get_by_label("Password").fill("not the password")
+            with page.expect_navigation() as sent:
+                page.get_by_role("button", name="Sign in").click()
+            if sent.value.status == 429:
+                break
+        assert sent.value.status == 429, f"30 wrong passwords in a row answered {sent.value.status}, not 429"
+        yield "/login after too many wrong passwords (the 429 page)"
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +85,7 @@ def audit(request, browser, server, html_pages, checks):
     page = context.new_page()
     found = {"names": {}, "contrast": {}, "axe": {} if axe else None, "focus": {}}
     try:
-        for view in views(page, html_pages):
+        for view in views(page, html_pages, has_accounts(server.step)):
             results = {"names": checks.nameless_controls(page), "contrast": checks.low_contrast(page)}
             if axe:
                 results["axe"] = checks.axe_violations(page, axe)

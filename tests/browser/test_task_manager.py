@@ -5,10 +5,9 @@ With the mouse, then with the keyboard alone, then on a phone-sized screen: addi
 the confirmation dialog, removing the done tasks, the counts and the one-time flash messages.
 Each test starts with a database of its own (empty, or the long tasks for the phone).
 """
-import re
-
 import pytest
 
+from support.browser import TaskManager
 from tools.screenshots import PHONE, TASK_MANAGER_STEPS
 
 pytestmark = pytest.mark.parametrize("server", TASK_MANAGER_STEPS, indirect=True, scope="module")
@@ -24,55 +23,6 @@ for (const kind of ["mousedown", "pointerdown", "touchstart"]) {
   }, true);
 }
 """
-
-
-class TaskManager:
-    """The dashboard as a person sees it: what it lists, counts and says (the helpers read, tests act)."""
-
-    def __init__(self, page):
-        self.page = page
-
-    def open(self):
-        response = self.page.goto("/tasks")
-        assert response.status == 200, f"/tasks answered {response.status}"
-
-    def summaries(self):
-        """The tasks' summaries as shown, newest first."""
-        return self.page.locator(".tasks .summary").all_inner_texts()
-
-    def counts(self):
-        """{"total": n, "pending": n, "done": n} as the page shows them."""
-        text = self.page.locator(".counts").inner_text()
-        counts = {name: int(value) for value, name in re.findall(r"(\d+)\s*(total|pending|done)", text)}
-        assert set(counts) == {"total", "pending", "done"}, f"The counts read {text!r}"
-        return counts
-
-    def flashes(self):
-        """The one-time messages (role=status) on the page."""
-        return self.page.get_by_role("status").all_inner_texts()
-
-    def row(self, summary):
-        """The list item of the task with this summary."""
-        return self.page.locator(".tasks li").filter(has=self.page.get_by_role("link", name=summary, exact=True))
-
-    def button(self, name):
-        return self.page.get_by_role("button", name=name, exact=True)
-
-    def field(self):
-        return self.page.get_by_label("New task", exact=True)
-
-    def submit(self, locator):
-        """Click a button and wait for the page it leads to."""
-        with self.page.expect_navigation():
-            locator.click()
-
-    def add(self, summary):
-        self.field().fill(summary)
-        self.submit(self.button("Add"))
-
-    def state(self):
-        """What the page shows now, for comparisons."""
-        return {"tasks": self.summaries(), "counts": self.counts()}
 
 
 @pytest.fixture
