@@ -462,6 +462,8 @@ def render_request(steps, step, spec):
             if "Allow" in response.headers:  # Werkzeug lists the methods from a set, in any order: sort them
                 allowed = sorted(method.strip() for method in response.headers["Allow"].split(","))
                 headers.append(f"Allow: {', '.join(allowed)}")
+            if "Retry-After" in response.headers:  # a 429's seconds to wait, which depend on the build's speed
+                headers.append("Retry-After: …")
             if "Set-Cookie" in response.headers:
                 name = response.headers["Set-Cookie"].split("=", 1)[0]
                 headers.append(f"Set-Cookie: {name}=…")
