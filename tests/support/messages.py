@@ -111,6 +111,69 @@ CAUSES = {
         "en": ("url_for found no such endpoint: {error}",
                "url_for takes the view function's name: check its spelling, or add that route to this step."),
     },
+    # Step 09: accounts.
+    "password-in-clear": {
+        "anchor": "users-table",
+        "zh": ("密码 {password!r} 原样出现在数据库文件里（{where}）：谁拿到这个文件，谁就知道每个人的密码。",
+               "只保存 generate_password_hash(password) 的结果，登录时用 check_password_hash(保存的哈希, 输入的密码) 比较。"),
+        "en": ("The password {password!r} is in the database file as typed ({where}): whoever gets the file knows "
+               "everyone's password.",
+               "Store only generate_password_hash(password), and compare with check_password_hash(stored hash, typed "
+               "password) at sign-in."),
+    },
+    "password-fast-hash": {
+        "anchor": "users-table",
+        "zh": ("保存的是密码的 {name} 摘要：它没有盐而且很快，一台显卡每秒能试几十亿个密码，常见的密码一查表就知道。",
+               "改用 werkzeug.security 的 generate_password_hash(password)：它自带随机的盐，而且故意很慢（scrypt）。"),
+        "en": ("The stored value is the password's {name} digest: unsalted and fast, so a graphics card tries billions "
+               "of guesses a second, and a common password is found in a table at once.",
+               "Use generate_password_hash(password) from werkzeug.security: it adds a random salt and is slow on "
+               "purpose (scrypt)."),
+    },
+    "password-unsalted": {
+        "anchor": "users-table",
+        "zh": ("两个账号用了同一个密码，保存下来的哈希也一模一样：没有盐，破解一个就破解了所有用这个密码的人。",
+               "用 generate_password_hash(password)，不要自己算哈希：它每次都生成一个新的随机盐，同一个密码得到不同的哈希。"),
+        "en": ("Two accounts with the same password got the same stored hash: there is no salt, so cracking one "
+               "cracks everyone who chose that password.",
+               "Use generate_password_hash(password) rather than a hash of your own: it makes a new random salt each "
+               "time, so one password gives different hashes."),
+    },
+    "user-enumeration": {
+        "anchor": "one-message",
+        "zh": ("用户名不存在时和密码错误时，登录页的回答不一样（{difference}）：别人可以借此试出哪些用户名已经注册。",
+               "两种情况都返回 401 和同一句话 \"Wrong username or password.\"，页面其余部分也完全一样。"),
+        "en": ("The sign-in page answers an unknown username differently from a wrong password ({difference}): anyone "
+               "can find out which usernames have accounts.",
+               "Answer both with 401 and the same sentence, \"Wrong username or password.\", and the same page "
+               "otherwise."),
+    },
+    "open-redirect": {
+        "anchor": "safe-next",
+        "zh": ("登录后按 next={next!r} 重定向到了 {location!r}，离开了本站：一个钓鱼链接可以借你的登录页把人送到假网站。",
+               "只接受以一个 / 开头、后面不是 / 或 \\ 的路径（urlsplit 之后 scheme 和 netloc 都为空）；其他一律去 /tasks。"),
+        "en": ("After sign-in, next={next!r} redirected to {location!r}, off this site: a phishing link can use your "
+               "sign-in page to send people to a fake site.",
+               "Accept only a path that starts with one / not followed by / or \\ (no scheme and no netloc after "
+               "urlsplit); anything else goes to /tasks."),
+    },
+    "another-users-task": {
+        "anchor": "ownership",
+        "zh": ("{other} 用 {method} {url} 访问了 {owner} 的任务，回答是 {status}：{what}",
+               "每一条读取或修改任务的 SQL 都要加上 AND user_id = ?（current_user.id）；找不到就 abort(404)，和不存在的 id 一样。"),
+        "en": ("{other} sent {method} {url}, a task of {owner}'s, and got {status}: {what_en}",
+               "Add AND user_id = ? (current_user.id) to every SQL statement that reads or changes tasks; when no row "
+               "matches, abort(404), exactly as for an id that does not exist."),
+    },
+    "logout-by-get": {
+        "anchor": "sign-out",
+        "zh": ("GET /logout 返回了 {status}{signed_out}：别的网站放一张 <img src=\"/logout\"> 就能让访客退出登录。",
+               "只接受 POST：@bp.route(\"/logout\", methods=[\"POST\"])，用一个带 csrf_token 的表单按钮来退出。"),
+        "en": ("GET /logout answered {status}{signed_out_en}: another site's <img src=\"/logout\"> signs the visitor "
+               "out.",
+               "Accept POST only: @bp.route(\"/logout\", methods=[\"POST\"]), signed out by a form's button that "
+               "carries its csrf_token."),
+    },
 }
 
 

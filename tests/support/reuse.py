@@ -30,3 +30,18 @@ def reused(step, module, leave_out=(), keep_concepts=False):
             value.pytestmark = [mark for mark in marks if mark.name != "concept"]
         found[name] = value
     return found
+
+
+def reused_modules(step, modules):
+    """reused() of several test modules of a step, into one namespace: {module: names to leave out}.
+    Two of them bringing a test or a fixture of the same name would hide one: that fails at once."""
+    found, origin = {}, {}
+    for module, leave_out in modules.items():
+        for name, value in reused(step, module, leave_out).items():
+            collected = name.startswith("test_") or type(value).__name__ == "FixtureFunctionDefinition"
+            if collected and name in origin:
+                raise NameError(f"tests/{step}/{module}.py and {origin[name]}.py both define {name}")
+            if collected:
+                origin[name] = module
+            found.setdefault(name, value)
+    return found

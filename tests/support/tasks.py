@@ -15,12 +15,22 @@ TASK_LINK = re.compile(r"^/tasks/\d+$")
 
 
 class TaskActions:
-    """Add, toggle, delete and purge tasks through the pages' forms; read the rows the database holds."""
+    """Add, toggle, delete and purge tasks through the pages' forms; read the rows the database holds.
+
+    From step 09 on a task has an owner: with `owner` set (a user's id), the rows read are that user's and
+    the rows written straight into the database are theirs (support/accounts.py sets it when it signs in).
+    """
+
+    owner = None
 
     def __init__(self, app, client, forms):
         self.app = app
         self.client = client
         self.forms = forms
+
+    def _owned(self):
+        """The WHERE clause and its arguments that keep to the owner's tasks (none before step 09)."""
+        return (" WHERE user_id = ?", (self.owner,)) if self.owner is not None else ("", ())
 
     @property
     def path(self):
@@ -75,7 +85,8 @@ class TaskActions:
             return []
         with closing(sqlite3.connect(self.path)) as db:
             db.row_factory = sqlite3.Row
-            return [dict(row) for row in db.execute("SELECT * FROM tasks ORDER BY id")]
+            where, arguments = self._owned()
+            return [dict(row) for row in db.execute(f"SELECT * FROM tasks{where} ORDER BY id", arguments)]
 
     def count(self):
         """How many tasks the database file holds (0 before the app has created it)."""
@@ -83,7 +94,8 @@ class TaskActions:
             return 0
         with closing(sqlite3.connect(self.path)) as db:
             try:
-                return db.execute("SELECT count(*) FROM tasks").fetchone()[0]
+                where, arguments = self._owned()
+                return db.execute(f"SELECT count(*) FROM tasks{where}", arguments).fetchone()[0]
             except sqlite3.OperationalError:  # no tasks table yet
                 return 0
 
@@ -99,8 +111,10 @@ class TaskActions:
         """Write a task straight into the database (to choose its `created` time); return its id."""
         self.client.get("/tasks")  # the app creates the table on its first request
         with closing(sqlite3.connect(self.path)) as db:
+            owner = ", user_id" if self.owner is not None else ""
             cursor = db.execute(
-                "INSERT INTO tasks (summary, created, done) VALUES (?, ?, ?)", (summary, created, int(done))
+                f"INSERT INTO tasks (summary, created, done{owner}) VALUES (?, ?, ?{owner and ', ?'})",
+                (summary, created, int(done)) + ((self.owner,) if owner else ())
             )
             db.commit()
             return cursor.lastrowid
@@ -113,11 +127,12 @@ class TaskActions:
         self.client.get("/tasks")  # the app creates its tables on its first request
         with closing(sqlite3.connect(self.path)) as db:
             first = db.execute("SELECT coalesce(max(id), 0) FROM tasks").fetchone()[0] + 1
+            owner = ", user_id" if self.owner is not None else ""
             db.executemany(
-                "INSERT INTO tasks (id, summary, done, created)"
-                " VALUES (?, ?, ?, datetime('2024-01-01', ? || ' seconds'))",
+                f"INSERT INTO tasks (id, summary, done, created{owner})"
+                f" VALUES (?, ?, ?, datetime('2024-01-01', ? || ' seconds'){owner and ', ?'})",
                 ((first + n, f"Task number {first + n}", int(done_every > 0 and n % done_every == 0), n)
-                 for n in range(count)),
+                 + ((self.owner,) if owner else ()) for n in range(count)),
             )
             db.commit()
         return list(range(first, first + count))
