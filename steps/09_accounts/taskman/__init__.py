@@ -121,7 +121,9 @@ def sign_in_first():
         return {"error": "Sign in first: the API answers only a signed-in user."}, 401
     # What Flask-Login does without this handler: flash the message, redirect with ?next=.
     flash(login_manager.login_message, login_manager.login_message_category)
-    return redirect(login_url(login_manager.login_view, next_url=request.url))
+    # Only a page is asked for again after sign-in. A form sent without an account (a session that
+    # ended) is not: next would lead a GET to an address that answers POST only (405).
+    return redirect(login_url(login_manager.login_view, next_url=request.url if request.method == "GET" else None))
 
 
 def show_error(error):
