@@ -85,7 +85,6 @@ def create_app(test_config=None):
     app.before_request(refuse_bodies_of_unknown_length)
     app.after_request(add_security_headers)
     app.register_error_handler(HTTPException, show_error)
-    login_manager.unauthorized_handler(sign_in_first)
     # Each blueprint brings its routes; its name goes before each endpoint: url_for("tasks.add_task").
     app.register_blueprint(pages.bp)
     app.register_blueprint(tasks.bp)
@@ -114,6 +113,7 @@ def add_security_headers(response):
     return response
 
 
+@login_manager.unauthorized_handler
 def sign_in_first():
     """Answer a visitor who is not signed in: 401 JSON for the API, the sign-in form for a page."""
     if request.path.startswith("/api/"):

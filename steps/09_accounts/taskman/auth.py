@@ -129,11 +129,16 @@ def failures_since(key, since):
                             (key, since)).fetchone()
 
 
+def account_key(username):
+    """Return the key of the failures counted for this account ("Ada" and "ada" are one)."""
+    return f"account:{username.lower()}"
+
+
 def attempt_keys(username):
     """Return what the sign-in attempts are counted by: the account and the visitor's address, with their limits."""
     config = current_app.config
     # remote_addr is the visitor's address that nginx saw, thanks to ProxyFix (see __init__.py).
-    return [(f"account:{username.lower()}", config["LOGIN_LIMIT"]),
+    return [(account_key(username), config["LOGIN_LIMIT"]),
             (f"address:{request.remote_addr}", config["LOGIN_LIMIT_PER_ADDRESS"])]
 
 
@@ -146,7 +151,7 @@ def seconds_to_wait(username):
         count, first = failures_since(key, now - window)
         if count >= limit:
             wait = max(wait, math.ceil(first + window - now))
-    return max(wait, 0)
+    return wait
 
 
 def record_failure(username):
@@ -155,7 +160,7 @@ def record_failure(username):
     now = time.time()
     db.execute("DELETE FROM login_failures WHERE at <= ?", (now - current_app.config["LOGIN_WINDOW"],))
     db.executemany("INSERT INTO login_failures (key, at) VALUES (?, ?)",
-                   [(key, now) for key, limit in attempt_keys(username)])
+                   [(key, now) for key, _ in attempt_keys(username)])
     db.commit()
 
 
@@ -173,7 +178,7 @@ def login():
         if wait:
             # Checked before the password: past the limit, a right guess is refused too.
             minutes = math.ceil(wait / 60)
-            error = (f"Too many failed sign-ins. Try again in {minutes} minute{'' if minutes == 1 else 's'}.")
+            error = f"Too many failed sign-ins. Try again in {minutes} minute{'' if minutes == 1 else 's'}."
             return (render_template("login.html", error=error, username=username, next=next_path),
                     429, {"Retry-After": str(wait)})
         user = find_account(username, password)
@@ -185,7 +190,7 @@ def login():
         db = get_db()
         # A success forgets the account's failures (not the address's: one right password does not
         # excuse the wrong guesses for other accounts from the same address).
-        db.execute("DELETE FROM login_failures WHERE key = ?", (attempt_keys(username)[0][0],))
+        db.execute("DELETE FROM login_failures WHERE key = ?", (account_key(username),))
         db.commit()
         start_session(user)
         flash(f"Welcome back, {user.username}!", "success")
@@ -195,8 +200,10 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Sign out, then go to the home page. Only a POST, with its CSRF token: a link or an image
-    on another site cannot sign anyone out."""
+    """Sign out, then go to the home page.
+
+    Only a POST, with its CSRF token: a link or an image on another site cannot sign anyone out.
+    """
     logout_user()
     session.clear()
     flash("You are signed out.", "success")
