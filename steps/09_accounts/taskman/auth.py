@@ -130,8 +130,12 @@ def failures_since(key, since):
 
 
 def account_key(username):
-    """Return the key of the failures counted for this account ("Ada" and "ada" are one)."""
-    return f"account:{username.lower()}"
+    """Return the key of the failures counted for this account ("Ada" and "ada" are one).
+
+    No username is longer than 30 characters: a longer name typed in the form is counted by its
+    first 30, so that nobody can fill the table with huge keys.
+    """
+    return f"account:{username.lower()[:30]}"
 
 
 def attempt_keys(username):

@@ -73,3 +73,9 @@ def test_old_failures_are_pruned(app, ada):
     with sqlite3.connect(app.config["DATABASE"]) as db:
         keys = sorted(key for (key,) in db.execute("SELECT key FROM login_failures"))
     assert keys == ["account:ada", "address:127.0.0.1"]
+
+
+def test_a_huge_username_is_counted_by_its_first_30_characters(app, ada):
+    assert ada.login("x" * 100_000, "wrong password").status_code == 401
+    with sqlite3.connect(app.config["DATABASE"]) as db:
+        assert db.execute("SELECT max(length(key)) FROM login_failures").fetchone()[0] == len("account:") + 30
