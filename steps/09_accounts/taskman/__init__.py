@@ -20,7 +20,9 @@ login_manager.login_message = "Please sign in to see that page."
 login_manager.login_message_category = "info"
 # "strong": the session remembers a digest of the visitor's address and browser (User-Agent); a
 # request that brings the cookie from another address or browser is signed out. A stolen cookie is
-# then of little use elsewhere. The price: a phone that changes networks must sign in again.
+# then of less use elsewhere: a hurdle, not a lock, since the thief can copy the User-Agent and write
+# the address in X-Forwarded-For (whose first address Flask-Login reads). The price: a phone that
+# changes networks must sign in again.
 login_manager.session_protection = "strong"
 
 
