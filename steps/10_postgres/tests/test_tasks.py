@@ -1,0 +1,192 @@
+"""The task manager: adding, counting, toggling, deleting, purging, one task, search and JSON.
+
+Each test is signed in as ada (the user fixture); bob, in his own browser, is a second user.
+"""
+import pytest
+
+pytestmark = pytest.mark.usefixtures("user")
+
+
+def summaries(client):
+    return [task["summary"] for task in client.get("/api/tasks").get_json()]
+
+
+def test_adding_a_task_stores_it_and_redirects(client, tasks):
+    response = tasks.add("Buy milk")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/tasks"
+    assert summaries(client) == ["Buy milk"]
+    assert "Task added." in client.get("/tasks").get_data(as_text=True)
+
+
+def test_a_task_survives_a_new_connection(app, client, tasks):
+    tasks.add("Stay")
+    # A new app on the same database: what is not committed would be gone.
+    from taskman import create_app
+    again = create_app({"TESTING": True, "SECRET_KEY": app.secret_key, "DATABASE": app.config["DATABASE"],
+                        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                        "PASSWORD_HASH_METHOD": app.config["PASSWORD_HASH_METHOD"]})
+    other = again.test_client()
+    # ada's signed session cookie, signed with the same secret, is good for the new app too.
+    other.set_cookie("session", client.get_cookie("session").value)
+    assert other.get("/api/tasks").get_json()[0]["summary"] == "Stay"
+
+
+@pytest.mark.parametrize("summary, message", [
+    ("", "A task needs a summary."),
+    ("   ", "A task needs a summary."),
+    ("x" * 301, "A summary has at most 300 characters."),
+])
+def test_a_bad_summary_is_refused(client, tasks, summary, message):
+    response = tasks.add(summary)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert summaries(client) == []
+
+
+def test_a_form_without_its_csrf_token_is_refused(client):
+    response = client.post("/tasks", data={"summary": "Forged"})
+    assert response.status_code == 400
+    assert summaries(client) == []
+
+
+def test_with_csrf_off_a_form_needs_no_token(app, client):
+    # What a test config with WTF_CSRF_ENABLED=False gives up: the check itself is no longer tested.
+    app.config["WTF_CSRF_ENABLED"] = False
+    assert client.post("/tasks", data={"summary": "No token"}).status_code == 302
+    assert summaries(client) == ["No token"]
+
+
+def test_the_counts(client, tasks):
+    for summary in ["One", "Two", "Three"]:
+        tasks.add(summary)
+    tasks.post("/tasks/1/toggle")
+    html = client.get("/tasks").get_data(as_text=True)
+    assert "<strong>3</strong> total" in html
+    assert "<strong>2</strong> pending" in html
+    assert "<strong>1</strong> done" in html
+
+
+def test_toggling_marks_done_then_not_done(client, tasks):
+    tasks.add("Toggle me")
+    assert tasks.post("/tasks/1/toggle").status_code == 302
+    assert client.get("/api/tasks").get_json()[0]["done"] is True
+    tasks.post("/tasks/1/toggle")
+    assert client.get("/api/tasks").get_json()[0]["done"] is False
+
+
+def test_deleting_a_task(client, tasks):
+    tasks.add("Delete me")
+    assert tasks.post("/tasks/1/delete").status_code == 302
+    assert summaries(client) == []
+
+
+def test_purge_deletes_only_the_done_tasks(client, tasks):
+    tasks.add("Done")
+    tasks.add("Pending")
+    tasks.post("/tasks/1/toggle")
+    tasks.post("/tasks/purge")
+    assert summaries(client) == ["Pending"]
+    assert "Removed 1 done task." in client.get("/tasks").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/tasks/9/toggle", "/tasks/9/delete"])
+def test_a_missing_task_is_a_404(tasks, path):
+    assert tasks.post(path).status_code == 404
+
+
+def test_one_task_and_a_missing_one(client, tasks):
+    tasks.add("Read me")
+    assert "Read me" in client.get("/tasks/1").get_data(as_text=True)
+    response = client.get("/tasks/9")
+    assert response.status_code == 404
+    assert "There is no task #9." in response.get_data(as_text=True)
+
+
+def test_pages_of_tasks(client, tasks):
+    for number in range(11):
+        tasks.add(f"Task {number}")
+    assert len(client.get("/api/tasks?page=2").get_json()) == 1
+    assert client.get("/tasks?page=2").status_code == 200
+    assert client.get("/tasks?page=3").status_code == 404
+    assert client.get("/tasks?page=0").status_code == 400
+    assert client.get(f"/tasks?page={2**62}").status_code == 404
+
+
+def test_search(client, tasks):
+    tasks.add("Learn Flask")
+    tasks.add("Buy milk")
+    html = client.get("/search?q=fla").get_data(as_text=True)
+    assert "Learn Flask" in html and "Buy milk" not in html
+    assert "Buy milk" in client.get("/search").get_data(as_text=True)
+
+
+def test_the_counts_are_per_user(client, tasks, bob):
+    for summary in ["One", "Two", "Three"]:
+        tasks.add(summary)
+    tasks.post("/tasks/1/toggle")
+    bob.add("Bob's")
+    html = client.get("/tasks").get_data(as_text=True)
+    assert "<strong>3</strong> total" in html and "<strong>1</strong> done" in html
+    html = bob.get("/tasks").get_data(as_text=True)
+    assert "<strong>1</strong> total" in html and "<strong>0</strong> done" in html
+    bob.post("/tasks/4/delete")
+    assert "<strong>3</strong> total" in client.get("/tasks").get_data(as_text=True)
+
+
+def test_each_user_sees_only_their_own_tasks(client, tasks, bob):
+    tasks.add("Ada's secret")
+    bob.add("Bob's list")
+    assert summaries(client) == ["Ada's secret"]
+    assert [task["summary"] for task in bob.get("/api/tasks").get_json()] == ["Bob's list"]
+    assert "Ada's secret" not in bob.get("/tasks").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("method, path", [
+    ("get", "/tasks/{}"), ("post", "/tasks/{}/toggle"), ("post", "/tasks/{}/delete"),
+])
+def test_another_users_task_is_a_404_like_a_missing_one(client, tasks, bob, method, path):
+    tasks.add("Ada's secret")
+    ada_task = 1
+    theirs = getattr(bob, method)(path.format(ada_task))
+    missing = getattr(bob, method)(path.format(99))
+    assert theirs.status_code == missing.status_code == 404
+    # The same page, but for the number: nothing says that task 1 exists.
+    assert theirs.get_data(as_text=True).replace("#1", "#99") == missing.get_data(as_text=True)
+    # And ada's task is as she left it.
+    assert [(task["summary"], task["done"]) for task in client.get("/api/tasks").get_json()] == [("Ada's secret", False)]
+
+
+def test_search_finds_only_the_users_own_tasks(client, tasks, bob):
+    tasks.add("Learn Flask")
+    bob.add("Flask for Bob")
+    html = bob.get("/search?q=flask").get_data(as_text=True)
+    assert "Flask for Bob" in html and "Learn Flask" not in html
+    assert "1 result " in html
+    assert "Learn Flask" not in bob.get("/search").get_data(as_text=True)
+
+
+def test_purge_leaves_the_other_users_done_tasks(client, tasks, bob):
+    tasks.add("Ada's done")
+    tasks.post("/tasks/1/toggle")
+    bob.add("Bob's done")
+    bob.post("/tasks/2/toggle")
+    bob.post("/tasks/purge")
+    assert summaries(client) == ["Ada's done"]
+    assert bob.get("/api/tasks").get_json() == []
+
+
+def test_a_task_may_have_a_due_date_shown_on_the_dashboard(client, tasks, user):
+    assert tasks.post("/tasks", {"summary": "Hand in the report", "due": "2026-12-31"}).status_code == 302
+    assert tasks.add("No date").status_code == 302
+    page = client.get("/tasks").get_data(as_text=True)
+    assert '<time datetime="2026-12-31">2026-12-31</time>' in page
+    assert [task["due"] for task in client.get("/api/tasks").get_json()] == [None, "2026-12-31"]
+
+
+@pytest.mark.parametrize("due", ["tomorrow", "2026-02-30", "31/12/2026"])
+def test_a_due_date_that_is_not_a_date_is_refused(client, tasks, user, due):
+    response = tasks.post("/tasks", {"summary": "Some day", "due": due})
+    assert response.status_code == 400
+    assert "A due date looks like 2026-12-31." in response.get_data(as_text=True)
+    assert client.get("/api/tasks").get_json() == []
