@@ -206,6 +206,52 @@ DEMOS = {
         ("md", "## The command · 命令"),
         ("code", 'print(demo.app.test_cli_runner().invoke(args=["init-db"]).output)'),
     ]),
+    "09_accounts": ("User accounts", "用户账户", [
+        ("md", "## A page that needs an account · 需要账户的页面\n\n"
+               "A visitor who is not signed in is sent to the sign-in form, with the page asked for in `next`.\n\n"
+               "没有登录的访客会被送到登录表单，`next` 里带着他要的那个页面。"),
+        ("code", 'demo.get("/tasks")'),
+        ("md", "## Two people sign up · 两个人注册\n\n"
+               "Ada signs up (and is signed in), adds a task and signs out; then Grace signs up.\n\n"
+               "Ada 注册（注册后就已登录），添加一个任务，然后退出；接着 Grace 注册。"),
+        ("code", 'demo.code("taskman/auth.py", "signup")'),
+        ("code", 'demo.get("/signup")\n'
+                 'demo.post("/signup", username="ada", email="ada@example.com", password="correct horse battery")'),
+        ("code", 'demo.get("/tasks")\ndemo.post("/tasks", summary="Ada\'s secret plan")'),
+        ("code", 'demo.get("/tasks")\ndemo.post("/logout")'),
+        ("code", 'demo.get("/signup")\n'
+                 'demo.post("/signup", username="grace", email="grace@example.com", password="correct horse battery")'),
+        ("code", 'demo.get("/tasks")\ndemo.post("/tasks", summary="Grace\'s own task")'),
+        ("md", "## Another user's task is not found · 别人的任务就是“不存在”\n\n"
+               "Every query says `AND user_id = ?`: Ada's task 1 answers Grace exactly as task 99, which does not exist.\n\n"
+               "每个查询都带着 `AND user_id = ?`：Ada 的 1 号任务给 Grace 的回答，和不存在的 99 号任务一模一样。"),
+        ("code", 'demo.code("taskman/tasks.py", "find_task")'),
+        ("code", 'demo.get("/tasks/1")'),
+        ("code", 'demo.get("/tasks/99")'),
+        ("code", 'demo.get("/api/tasks")'),
+        ("md", "## The hash, not the password · 存的是哈希，不是密码\n\n"
+               "Both chose the same password; the database holds two different salted scrypt hashes, and neither "
+               "holds the password.\n\n"
+               "两个人选了同一个密码；数据库里是两个不同的、加了盐的 scrypt 哈希，哪一个里面都没有密码本身。"),
+        ("code", 'users = demo.rows("SELECT id, username, password_hash FROM users")\nusers'),
+        ("code", 'hashes = [row[2] for row in users]\n'
+                 'print("different hashes:", hashes[0] != hashes[1])\n'
+                 'print("password in the database file:", b"correct horse battery" in Path(demo.app_under_demo.database).read_bytes())'),
+        ("md", "## A hostile next · 恶意的 next\n\n"
+               "A link that would send the user, once signed in, to another site: the sign-in ignores it and goes to "
+               "the dashboard.\n\n"
+               "一个想在用户登录后把他送到别的网站去的链接：登录时不理会它，转到仪表盘。"),
+        ("code", 'demo.code("taskman/auth.py", "is_safe_path")'),
+        ("code", 'demo.get("/tasks")\ndemo.post("/logout")'),
+        ("code", 'demo.get("/login?next=https://evil.example/")\n'
+                 'demo.post("/login?next=https://evil.example/", username="ada", password="correct horse battery")'),
+        ("md", "## One message · 同一条提示\n\n"
+               "An unknown user and a wrong password get the same answer.\n\n"
+               "用户不存在和密码错误，得到的回答完全一样。"),
+        ("code", 'demo.get("/tasks")\ndemo.post("/logout")\ndemo.get("/login")\n'
+                 'demo.post("/login", username="nobody", password="correct horse battery")'),
+        ("code", 'demo.post("/login", username="ada", password="a wrong password")'),
+    ]),
 }
 
 

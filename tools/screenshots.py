@@ -143,10 +143,11 @@ class StepServer:
         if tasks or accounts:
             with contextlib.closing(sqlite3.connect(self.database)) as db:
                 if accounts:
-                    owner = db.execute("INSERT INTO users (username, username_key, email, password_hash)"
-                                       " VALUES (?, ?, ?, ?)",
-                                       (SAMPLE_USER["username"], SAMPLE_USER["username"].lower(),
-                                        SAMPLE_USER["email"], sample_password_hash())).lastrowid
+                    key = SAMPLE_USER["username"].lower()
+                    db.execute("INSERT OR IGNORE INTO users (username, username_key, email, password_hash)"
+                               " VALUES (?, ?, ?, ?)",
+                               (SAMPLE_USER["username"], key, SAMPLE_USER["email"], sample_password_hash()))
+                    owner = db.execute("SELECT id FROM users WHERE username_key = ?", (key,)).fetchone()[0]
                     db.executemany("INSERT INTO tasks (summary, done, user_id) VALUES (?, ?, ?)",
                                    [(summary, done, owner) for summary, done in tasks])
                 else:
