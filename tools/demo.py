@@ -40,7 +40,10 @@ class Exchange:
         return f"{self.headline()}\n{body}".rstrip()
 
     def _repr_html_(self):
-        """The page rendered in a frame with its own stylesheet, so it looks as it does in a browser."""
+        """The page rendered in a frame with its own stylesheet, so it looks as it does in a browser.
+
+        A picture of the page: the frame is sandboxed, so its scripts neither run nor load (the step's
+        <script src="/static/confirm.js"> would ask the course site, or Jupyter, for a file it does not have)."""
         headline = f"<p><code>{html.escape(self.headline())}</code></p>"
         if self.response.is_json:
             body = json.dumps(self.response.get_json(), indent=2, ensure_ascii=False)
@@ -48,7 +51,7 @@ class Exchange:
         if self.response.mimetype != "text/html" or not self.text:
             return headline
         page = re.sub(r'<link rel="stylesheet"[^>]*>', f"<style>{self.stylesheet}</style>", self.text)
-        return (f'{headline}<iframe title="{html.escape(self.url)}" srcdoc="{html.escape(page)}" '
+        return (f'{headline}<iframe title="{html.escape(self.url)}" srcdoc="{html.escape(page)}" sandbox="" '
                 'style="width: 100%; height: 420px; border: 1px solid #d0d7de;"></iframe>')
 
 
