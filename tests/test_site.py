@@ -477,34 +477,72 @@ def target_of(site, url):
     return path if path.is_file() else None
 
 
+# The default build's site_url (mkdocs.yml, without COURSE_SITE_URL).
+SITE_URL = "http://127.0.0.1:8000/"
+# Other hosts a page may link to (and never load anything from): the theme's credit in the footer. A page may also
+# link to this computer (127.0.0.1, localhost): the addresses of a step's server that a student opens.
+LINKED_HOSTS = {"squidfunk.github.io"}
+LOOPBACK = {"127.0.0.1", "localhost"}
+
+
+def addresses_of(page):
+    """(tag, address, in a frame) for everything a page's elements follow or load: every href and src, each of a
+    srcset's candidates, and what the page inside a srcdoc frame (a notebook's picture of a step's page) loads:
+    stylesheets and images, and scripts unless the frame is sandboxed without allow-scripts."""
+    for tag in page.find_all(True):
+        for attribute in ("href", "src"):
+            if tag.get(attribute) is not None:
+                yield tag, tag[attribute], False
+        for candidate in tag.get("srcset", "").split(","):
+            if candidate.strip():
+                yield tag, candidate.split()[0], False
+        if tag.name == "iframe" and tag.get("srcdoc"):
+            scripts = "sandbox" not in tag.attrs or "allow-scripts" in " ".join(tag.get_attribute_list("sandbox")).split()
+            frame = parse(tag["srcdoc"])
+            for inner in frame.select("link[rel~=stylesheet][href], img[src]" + (", script[src]" if scripts else "")):
+                yield inner, inner.get("href") or inner["src"], True
+
+
 def test_every_link_and_anchor_of_every_page_resolves_without_an_absolute_path(site):
-    """A crawl of the built site, both languages: every link, stylesheet, script and image leads to a file of the
-    site (and every #anchor to an id on its page); none starts with "/", which would break under a sub-path (the
-    404 pages, served at any address, link from site_url's path); nothing is loaded from another host."""
+    """A crawl of the built site, both languages: every address of every element (links, stylesheets, scripts,
+    images, and what a notebook's frames load) leads to a file of the site, and every #anchor to an id on its
+    page; none starts with "/", which would break under a sub-path (the 404 pages, served at any address, link
+    from site_url's path); nothing is loaded from another host, and a link leaves the site only for an https
+    address of LINKED_HOSTS or for this computer. Material's script reads a sitemap.xml beside each
+    <link rel="alternate">: that file is in the site too."""
     pages = built_pages(site)
     ids = {url: {tag["id"] for tag in page.find_all(id=True)} | {tag["name"] for tag in page.find_all("a", attrs={"name": True})}
            for url, page in pages.items()}
     broken, absolute, foreign = [], [], []
     for url, page in pages.items():
-        for tag in page.select("a[href], link[href], script[src], img[src], source[src], iframe[src]"):
-            link = tag.get("href") or tag.get("src")
+        for tag, link, in_frame in addresses_of(page):
+            where = f"{url or '/'}: <{tag.name}>{' in a frame' if in_frame else ''} {link}"
             parts = urlsplit(link)
-            if parts.scheme or parts.netloc:
-                if tag.name != "a" and parts.hostname not in ("127.0.0.1", "localhost"):
-                    foreign.append(f"{url}: <{tag.name}> {link}")
+            if parts.scheme == "data":
                 continue
-            if link.startswith("/") and not url.endswith("404.html"):
-                absolute.append(f"{url}: {link}")
+            if parts.scheme or parts.netloc:
+                linked = tag.name == "a" and not in_frame and (
+                    parts.hostname in LOOPBACK or (parts.scheme == "https" and parts.hostname in LINKED_HOSTS))
+                canonical = tag.name == "link" and "canonical" in tag.get("rel", []) and link == SITE_URL + url
+                if not (linked or canonical):
+                    foreign.append(where)
+                continue
+            if link.startswith("/") and (in_frame or not url.endswith("404.html")):
+                absolute.append(where)
                 continue
             resolved = urlsplit(urljoin("/" + url, link))
             path = resolved.path[1:]
             if target_of(site, path) is None:
-                broken.append(f"{url}: {link}")
+                broken.append(where)
                 continue
+            if tag.name == "link" and "alternate" in tag.get("rel", []):
+                sitemap = urlsplit(urljoin(urljoin("/" + url, link), "sitemap.xml")).path[1:]
+                if target_of(site, sitemap) is None:
+                    broken.append(f"{where} (Material's script reads {sitemap} beside it)")
             anchor = unquote(resolved.fragment)
             if anchor and path in ids and anchor not in ids[path]:
-                broken.append(f"{url}: {link} (no id {anchor!r})")
-    assert not foreign, "loaded from another host:\n" + "\n".join(foreign)
+                broken.append(f"{where} (no id {anchor!r})")
+    assert not foreign, "loaded from another host, or a link to one that the site does not allow:\n" + "\n".join(foreign)
     assert not absolute, "absolute links, which break under a sub-path:\n" + "\n".join(absolute[:30])
     assert not broken, f"{len(broken)} broken links:\n" + "\n".join(broken[:40])
 
@@ -524,20 +562,44 @@ def test_the_language_switcher_leads_to_the_same_page_in_the_other_language(site
     assert not wrong, "\n".join(wrong)
 
 
+def test_every_section_has_the_same_anchor_in_both_languages(site):
+    """The language switcher keeps the address's #anchor (overrides/main.html), so a page's sections (h2 to h6)
+    carry the same ids in Chinese and in English: the docs set each one ({#name} after a heading)."""
+    pages = built_pages(site)
+    different = []
+    for url, page in pages.items():
+        if url.startswith("en/") or url.endswith("404.html"):
+            continue
+        chinese, english = ({tag["id"] for tag in found.select("article :is(h2, h3, h4, h5, h6)[id]")}
+                            for found in (page, pages["en/" + url]))
+        if chinese != english:
+            different.append(f"{url or '/'}: only in Chinese {sorted(chinese - english)}, "
+                             f"only in English {sorted(english - chinese)}")
+    assert not different, "sections whose anchors differ between the languages:\n" + "\n".join(different)
+
+
 def test_the_sitemap_lists_every_page_at_the_site_url(site):
-    """sitemap.xml holds site_url's addresses (no "None./"), one for each page, and each one exists."""
+    """sitemap.xml holds site_url's addresses (no "None./"), one for each page, the demo notebooks too, and each
+    one exists; each names the page in both languages (hreflang), which the pages' <head> does not (tools/site.py)."""
     import xml.etree.ElementTree as ElementTree
 
-    site_url = "http://127.0.0.1:8000/"
+    site_url = SITE_URL
     root = ElementTree.parse(site / "sitemap.xml").getroot()
-    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
     addresses = [loc.text for loc in root.findall("s:url/s:loc", namespace)]
     assert addresses and all(address.startswith(site_url) for address in addresses), addresses[:5]
     missing = [address for address in addresses if target_of(site, address[len(site_url):]) is None]
     assert not missing, missing
-    # mkdocs-static-i18n lists the Markdown pages (with their English alternates), not the notebooks.
-    pages = {url for url in built_pages(site) if not url.endswith("404.html") and "notebooks/" not in url}
-    assert {address[len(site_url):] for address in addresses} >= {url for url in pages if not url.startswith("en/")}
+    pages = {url for url in built_pages(site) if not url.endswith("404.html")}
+    assert sorted(address[len(site_url):] for address in addresses) == sorted(pages)
+    wrong = []
+    for entry in root.findall("s:url", namespace):
+        url = entry.find("s:loc", namespace).text[len(site_url):]
+        chinese = url[len("en/"):] if url.startswith("en/") else url
+        alternates = {link.get("hreflang"): link.get("href") for link in entry.findall("x:link", namespace)}
+        if alternates != {"zh": site_url + chinese, "en": site_url + "en/" + chinese}:
+            wrong.append(f"{url or '/'}: {alternates}")
+    assert not wrong, "pages without both languages' addresses in the sitemap:\n" + "\n".join(wrong)
 
 
 def test_the_404_pages_speak_their_language_and_lead_home(site):

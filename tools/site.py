@@ -815,12 +815,28 @@ def notebook_in_language(html, language):
     return BILINGUAL_TEXT.sub(heading, html)
 
 
-SWITCHER_LINK = re.compile(r'(<(?:a|link rel="alternate") href=")(/[^"]*)(" hreflang=")')
+SWITCHER_LINK = re.compile(r'(<a href=")(/[^"]*)(" hreflang=")')
+
+# Material writes each language of config.extra.alternate twice: a link of the language switcher, and a
+# <link rel="alternate" hreflang> in the <head>. Its script takes every <link rel="alternate"> for the home page
+# of a language and reads the sitemap.xml beside it (new URL("sitemap.xml", link.href)), to send the switcher to
+# the same page there. mkdocs-static-i18n points each one at this page in that language instead, so every page
+# asked for <page>/sitemap.xml and <page in English>/sitemap.xml, two 404s per page (mkdocs-material issue 6582,
+# zensical/ui issue 213). Pointed at the home pages instead, they would let the script choose where the switcher
+# leads by looking the page up in sitemap.xml, whose addresses keep site_url's port: served anywhere else (another
+# port, `mkdocs serve` elsewhere), every switch would land on the other language's home page. So the <head> keeps
+# none: the sitemap gives search engines every page's alternates (xhtml:link), and the switcher is plain links.
+ALTERNATE_LINK = re.compile(r'\n?[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+
+
+def without_alternate_links(html):
+    """The page without the <head>'s <link rel="alternate" hreflang> (see ALTERNATE_LINK)."""
+    return ALTERNATE_LINK.sub("", html)
 
 
 def relative_switcher(html, page, config):
-    """The language switcher's links (and the <head>'s alternates), relative: mkdocs-static-i18n writes the home
-    pages' as absolute paths from site_url ("/", "/en/"), which break when the site moves under another path."""
+    """The language switcher's links, relative: mkdocs-static-i18n writes the home pages' as absolute paths from
+    site_url ("/", "/en/"), which break when the site moves under another path."""
     base = urlsplit(config.site_url or "/").path
     here = "/" + (page.url if page.url.endswith("/") or not page.url else posixpath.dirname(page.url) + "/")
 
@@ -860,7 +876,7 @@ def on_post_page(html, page, config, **kwargs):
         html = notebook_in_language(NOTEBOOK_SCRIPTS.sub("", html), language_of(page))
         html = notebook_styles_outside(html, page, config)
     html = re.sub(r'(<div class="course-block"[^>]*?) markdown(?=[ >])', r"\1", html)
-    html = relative_switcher(html, page, config)
+    html = relative_switcher(without_alternate_links(html), page, config)
     return search_in_own_language(html, page, config)
 
 
@@ -885,6 +901,8 @@ def on_post_template(output, template_name, config, **kwargs):
     """
     i18n = config.plugins.get("i18n")
     language = config.theme.get("language")
+    if template_name == "404.html":
+        output = without_alternate_links(output)
     if template_name != "404.html" or i18n is None or language == i18n.default_language:
         return output
     path = Path(config.site_dir) / language / "404.html"
@@ -978,6 +996,9 @@ def _notebooks_are_pages(files, config, **kwargs):
                 file.abs_dest_path = os.path.normpath(os.path.join(config.site_dir, file.dest_uri))
                 file.locale = file.locale_alternate_of = language
                 file.alternates = {**getattr(file, "alternates", {}), i18n.default_language: default, language: file}
+    if i18n is not None and isinstance(getattr(i18n, "i18n_files_per_language", None), dict):
+        # The sitemap lists each language's pages as the i18n plugin's on_files found them: without the notebooks.
+        i18n.i18n_files_per_language[language] = files.documentation_pages()
     return files
 
 
