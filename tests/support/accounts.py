@@ -90,3 +90,18 @@ def comparable(response, *words):
     for word in sorted((str(word) for word in words), key=len, reverse=True):
         body = re.sub(rf"(?<![\w=]){re.escape(word)}(?!\w)", "…", body)
     return response.status_code, response.mimetype, body
+
+
+def hash_is_slow(stored):
+    """Whether a stored password hash names a method slow enough against guessing (its own description of it):
+    scrypt with N of 2**14 or more, PBKDF2 with 600,000 iterations or more, bcrypt of cost 10 or more, Argon2."""
+    if stored.startswith(("$2a$", "$2b$", "$2y$")):  # bcrypt: $2b$12$...
+        return int(stored.split("$")[2]) >= 10
+    if stored.startswith("$argon2"):
+        return True
+    method = stored.split("$", 1)[0].split(":")
+    if method[0] == "scrypt":  # Werkzeug's scrypt:32768:8:1, or plain "scrypt" for its default
+        return len(method) == 1 or int(method[1]) >= 2**14
+    if method[0] == "pbkdf2":  # pbkdf2:sha256:1000000
+        return len(method) == 3 and int(method[2]) >= 600_000
+    return False
