@@ -14,7 +14,9 @@ def test_suite_fails_on_the_previous_step(before, step):
 
     -x stops at the first failure: one is all this test needs, and the rest of the suite would only cost time."""
     command = [
-        sys.executable, "-m", "pytest", f"tests/{step}", "--app-dir", str(ROOT / "steps" / before),
+        # --app-dir=PATH in one word: pytest would otherwise read PATH as a folder to collect too, and load the conftest.py
+        # of the step's own tests (steps/08_package/tests/ on).
+        sys.executable, "-m", "pytest", f"tests/{step}", f"--app-dir={ROOT / 'steps' / before}",
         "-q", "-x", "-p", "no:warnings", "--no-header", "-o", "addopts=--import-mode=importlib -p no:cacheprovider",
     ]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
