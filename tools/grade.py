@@ -112,6 +112,54 @@ BUGS = {
     ],
 }
 
+# Step 09's: three of step 08's, and mistakes with accounts (the owner's "user_id = ?" made true for everyone with
+# "OR 1", so that the SQL still runs and only ownership is lost). Few enough that grading stays quick: each bug
+# is one more run of the student's tests.
+STILL_SEEDED = ("forgotten commit", "missing CSRF check", "silent redirect on a missing id")
+BUGS["09_accounts"] = [seeded for seeded in BUGS["08_package"] if seeded["name"] in STILL_SEEDED] + [
+    bug("password stored as typed", "{package}/auth.py",
+        r"generate_password_hash\(\s*(\w+)[^)\n]*\)", r"\1", count=0,
+        zh="密码原样存进了数据库，没有哈希（登录时的比较也就失败了）。有没有一个测试注册之后再登录，或者检查数据库里存的不是密码本身？",
+        en="The password is stored as typed, not hashed (so signing in fails too). Does a test sign in after "
+           "signing up, or check that the database does not hold the password itself?"),
+    bug("another user's task opens", "{package}/tasks.py",
+        r"(WHERE id = \? AND )user_id = \?", r"\1(user_id = ? OR 1)", count=0,
+        zh="别人的任务也能打开、切换、删除：查询不再按主人过滤。有没有一个测试让第二个用户去访问第一个用户的任务，并期望 404？",
+        en="Another user's task opens, toggles and deletes: the queries no longer keep to the owner. Does a test "
+           "let a second user try the first one's task and expect 404?"),
+    bug("the dashboard lists everyone's tasks", "{package}/tasks.py",
+        r"(FROM tasks WHERE )user_id = \?( ORDER BY)", r"\1(user_id = ? OR 1)\2",
+        zh="仪表盘列出了所有人的任务。有没有一个测试在两个用户各自添加任务后，检查每个人只看到自己的？",
+        en="The dashboard lists everyone's tasks. Does a test check, after two users added tasks, that each sees "
+           "only their own?"),
+    bug("next leads anywhere", "{package}/auth.py",
+        r"if not is_safe_\w+\(\w+\):", "if False:",
+        zh="登录后的 next 可以指向任何网站（开放重定向）。有没有一个测试用 next=//evil.example 登录，并检查重定向留在本站？",
+        en="After sign-in, next may lead to any site (an open redirect). Does a test sign in with "
+           "next=//evil.example and check that the redirect stays on this site?"),
+    bug("a different message for an unknown user", "{package}/auth.py",
+        r'error="Wrong username or password\.",',
+        'error=("Wrong username or password." if get_db().execute("SELECT 1 FROM users WHERE username_key = ?",'
+        ' (username.lower(),)).fetchone() else "There is no such user."),',
+        zh="用户名不存在时，登录页说的话和密码错误时不一样：别人可以借此试出谁有账号。有没有一个测试比较这两种回答？",
+        en="An unknown username gets another message than a wrong password: anyone can find out who has an "
+           "account. Does a test compare the two answers?"),
+    bug("sign-out by GET", "{package}/auth.py",
+        r'(@bp\.route\("/logout", methods=\[)"POST"\]', r'\1"GET", "POST"]',
+        zh="GET /logout 也能退出登录：别的网站的一张图片就能让人退出。有没有一个测试期望 GET /logout 是 405？",
+        en="GET /logout signs out too: an image on another site signs people out. Does a test expect 405 for "
+           "GET /logout?"),
+    bug("no limit on sign-ins", "{package}/auth.py",
+        r"(seconds_to_wait\([^)\n]*\)\n\s*)if wait:", r"\1if False:",
+        zh="登录失败多少次都不受限制。有没有一个测试在几次失败之后期望 429？",
+        en="Failed sign-ins are no longer limited. Does a test expect 429 after a few failures?"),
+    bug("the session is not renewed", "{package}/auth.py",
+        r"\n\s*session\.clear\(\)(\n\s*login_user\()", r"\1",
+        zh="登录时不再换一个新会话：登录前放进会话的东西登录后还在（会话固定）。有没有一个测试在登录前往会话里放一个值，登录后检查它不见了？",
+        en="Signing in no longer starts a new session: what the session held before is still there (session "
+           "fixation). Does a test put a value in the session before signing in and check it is gone after?"),
+]
+
 TEXT = {
     "zh": {
         "head": "你自己的测试（{folder}/tests）",
