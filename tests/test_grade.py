@@ -55,8 +55,9 @@ def test_failing_tests_are_said_first_and_no_tests_at_all_too(tmp_path, language
 
 
 def test_every_seeded_bug_has_a_hint_in_both_languages_as_a_question():
-    for seeded in grade.BUGS["08_package"]:
-        assert seeded["hint"]["en"].endswith("?") and seeded["hint"]["zh"].endswith("？"), seeded["name"]
+    for step, bugs in grade.BUGS.items():
+        for seeded in bugs:
+            assert seeded["hint"]["en"].endswith("?") and seeded["hint"]["zh"].endswith("？"), (step, seeded["name"])
 
 
 def test_a_step_08_folder_without_a_factory_is_told_so_before_any_test_runs(tmp_path):
