@@ -187,6 +187,17 @@ class Visitor:
         self.keep_cookie(reply)
         self.open_session()
 
+    def sign_in(self, username, password):
+        """Sign in through /login (step 09 on), then open the dashboard."""
+        reply = self.send("GET", "/login")
+        assert reply.status == 200, reply.text
+        self.keep_cookie(reply)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', reply.text).group(1)
+        reply = self.send("POST", "/login", {"username": username, "password": password, "csrf_token": token})
+        assert reply.status == 302, f"Signing in as {username} answered {reply.status}: {reply.text[:500]}"
+        self.keep_cookie(reply)
+        self.open_session()
+
     def add(self, summary, path="/tasks"):
         """Send the dashboard's New task form; return the Reply (302 when the task was stored)."""
         return self.send("POST", path, {"summary": summary, "csrf_token": self.token})

@@ -11,7 +11,7 @@ from contextlib import closing
 from urllib.parse import quote, urlsplit
 
 from .forms import Forms
-from .tasks import TaskActions
+from .tasks import TaskActions, through_sqlalchemy
 
 # A password every rule accepts, and distinctive enough to be searched for in a file, a log or a page.
 PASSWORD = "Quartz-Zebra-918273"
@@ -47,6 +47,9 @@ def sign_out(forms, page="/tasks"):
 
 def user_id(app, username):
     """The id of the account with this name (any case), or None."""
+    found = through_sqlalchemy(app, "SELECT id FROM users WHERE username_key = ?", (username.lower(),))
+    if found is not None:
+        return found[0]["id"] if found else None
     with closing(sqlite3.connect(app.config["DATABASE"])) as db:
         row = db.execute("SELECT id FROM users WHERE username_key = ?", (username.lower(),)).fetchone()
     return row[0] if row else None

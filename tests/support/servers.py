@@ -31,11 +31,16 @@ def gunicorn_command(app_dir, *options):
 
 
 class Writers:
-    """Visitors that add tasks side by side (`each` tasks, or until stopped), retrying a failed request once."""
+    """Visitors that add tasks side by side (`each` tasks, or until stopped), retrying a failed request once.
 
-    def __init__(self, port, count, each=None):
+    accounts: (username, password) pairs that exist (step 09 on); visitor n signs in as accounts[n % len(accounts)],
+    so that several visitors can write as one person at the same time.
+    """
+
+    def __init__(self, port, count, each=None, accounts=None):
         self.port = port
         self.each = each
+        self.accounts = accounts
         self.acknowledged = []  # summaries the app answered 302 for: stored, as far as a visitor knows
         self.failed_once = []   # summaries whose first try failed (then retried once)
         self.lost = []          # summaries that failed twice
@@ -47,7 +52,10 @@ class Writers:
         """Add tasks as visitor `number` until stopped, or until it has added `each`."""
         visitor = Visitor(self.port)
         try:
-            visitor.open_session()
+            if self.accounts:
+                visitor.sign_in(*self.accounts[number % len(self.accounts)])
+            else:
+                visitor.open_session()
             sent = 0
             while not self.stop.is_set() and (self.each is None or sent < self.each):
                 summary = f"visitor {number} task {sent}"

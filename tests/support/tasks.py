@@ -14,6 +14,20 @@ from .pages import parse
 TASK_LINK = re.compile(r"^/tasks/\d+$")
 
 
+def through_sqlalchemy(app, statement, arguments=()):
+    """The rows (as dicts) of one query through the app's Flask-SQLAlchemy engine (step 10 on, on SQLite or
+    PostgreSQL), or None for an app without it, whose database is the file app.config['DATABASE'] names."""
+    extension = app.extensions.get("sqlalchemy")
+    if extension is None:
+        return None
+    with app.app_context():
+        engine = extension.engine
+        if engine.dialect.paramstyle != "qmark":  # psycopg's placeholders are %s
+            statement = statement.replace("?", "%s")
+        with engine.connect() as connection:
+            return [dict(row._mapping) for row in connection.exec_driver_sql(statement, tuple(arguments))]
+
+
 class TaskActions:
     """Add, toggle, delete and purge tasks through the pages' forms; read the rows the database holds.
 
@@ -81,6 +95,10 @@ class TaskActions:
 
     def rows(self):
         """Every task stored in the database file, oldest id first, as dicts."""
+        where, arguments = self._owned()
+        found = through_sqlalchemy(self.app, f"SELECT * FROM tasks{where} ORDER BY id", arguments)
+        if found is not None:
+            return found
         if not os.path.exists(self.path):
             return []
         with closing(sqlite3.connect(self.path)) as db:
@@ -90,6 +108,10 @@ class TaskActions:
 
     def count(self):
         """How many tasks the database file holds (0 before the app has created it)."""
+        where, arguments = self._owned()
+        found = through_sqlalchemy(self.app, f"SELECT count(*) AS n FROM tasks{where}", arguments)
+        if found is not None:
+            return found[0]["n"]
         if not os.path.exists(self.path):
             return 0
         with closing(sqlite3.connect(self.path)) as db:

@@ -1,0 +1,70 @@
+"""No N+1: a request runs a fixed number of SQL statements, whatever the number of tasks (counted with
+SQLAlchemy's before_cursor_execute event), on SQLite and on PostgreSQL."""
+import pytest
+import sqlalchemy
+
+from support.accounts import Account
+
+pytestmark = pytest.mark.concept("no N+1 queries", "n-plus-one", zh="没有 N+1 查询")
+
+# The most statements one request may run: the signed-in user, the page's tasks, their counts, a change.
+MOST = 5
+PAGES = ["/tasks", "/tasks?page=2", "/api/tasks", "/search?q=task", "/search?q="]
+
+
+class Statements:
+    """Every SQL statement the app's engine sends while counting (SQLAlchemy's before_cursor_execute)."""
+
+    def __init__(self, engine):
+        self.sent = []
+        sqlalchemy.event.listen(engine, "before_cursor_execute", self.record)
+
+    def record(self, connection, cursor, statement, parameters, context, executemany):
+        self.sent.append(statement)
+
+    def during(self, action):
+        """The statements sent while action() runs."""
+        self.sent = []
+        action()
+        return list(self.sent)
+
+
+@pytest.fixture(params=["SQLite", "PostgreSQL"])
+def counted(request, app, fresh_import):
+    """(the app, its Statements): step 10's app on SQLite, then on PostgreSQL (its migrations run first)."""
+    if request.param == "PostgreSQL":
+        url = request.getfixturevalue("postgres_url")
+        app = fresh_import(DATABASE_URL=url).app
+        app.config.update(TESTING=True, PASSWORD_HASH_METHOD="pbkdf2:sha256:1000")
+        assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
+    assert "sqlalchemy" in app.extensions, "Attach Flask-SQLAlchemy to the app, so that its statements can be counted."
+    with app.app_context():
+        engine = app.extensions["sqlalchemy"].engine
+    return app, Statements(engine)
+
+
+def test_each_page_runs_as_many_statements_with_40_tasks_as_with_12(counted, request):
+    app, statements = counted
+    person = Account(app, f"counter_{request.node.callspec.id.lower()}")
+    person.add_all(*[f"task {number}" for number in range(12)])
+    few = {page: len(statements.during(lambda page=page: person.page(page))) for page in PAGES}
+    person.add_all(*[f"task {number}" for number in range(12, 40)])
+    many = {page: len(statements.during(lambda page=page: person.page(page))) for page in PAGES}
+    assert many == few, f"Statements per page, 12 tasks: {few}; 40 tasks: {many}"
+    assert max(many.values()) <= MOST, many
+
+
+def test_a_change_runs_a_fixed_number_of_statements(counted, request):
+    app, statements = counted
+    person = Account(app, f"changer_{request.node.callspec.id.lower()}")
+    person.add_all(*[f"task {number}" for number in range(30)])
+    token = person.token()
+    first = person.ids_shown()[0]
+    changes = {
+        "add": lambda: person.client.post("/tasks", data={"summary": "one more", "csrf_token": token}),
+        "toggle": lambda: person.client.post(f"/tasks/{first}/toggle", data={"csrf_token": token}),
+        "delete": lambda: person.client.post(f"/tasks/{first}/delete", data={"csrf_token": token}),
+        "purge": lambda: person.client.post("/tasks/purge", data={"csrf_token": token}),
+    }
+    sent = {name: statements.during(change) for name, change in changes.items()}
+    assert all(len(found) <= MOST for found in sent.values()), {name: len(found) for name, found in sent.items()}
