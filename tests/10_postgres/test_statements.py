@@ -1,32 +1,15 @@
 """No N+1: a request runs a fixed number of SQL statements, whatever the number of tasks (counted with
 SQLAlchemy's before_cursor_execute event), on SQLite and on PostgreSQL."""
 import pytest
-import sqlalchemy
 
 from support.accounts import Account
+from support.statements import Statements
 
 pytestmark = pytest.mark.concept("no N+1 queries", "n-plus-one", zh="没有 N+1 查询")
 
 # The most statements one request may run: the signed-in user, the page's tasks, their counts, a change.
 MOST = 5
 PAGES = ["/tasks", "/tasks?page=2", "/api/tasks", "/search?q=task", "/search?q="]
-
-
-class Statements:
-    """Every SQL statement the app's engine sends while counting (SQLAlchemy's before_cursor_execute)."""
-
-    def __init__(self, engine):
-        self.sent = []
-        sqlalchemy.event.listen(engine, "before_cursor_execute", self.record)
-
-    def record(self, connection, cursor, statement, parameters, context, executemany):
-        self.sent.append(statement)
-
-    def during(self, action):
-        """The statements sent while action() runs."""
-        self.sent = []
-        action()
-        return list(self.sent)
 
 
 @pytest.fixture(params=["SQLite", "PostgreSQL"])
