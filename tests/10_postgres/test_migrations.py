@@ -47,8 +47,10 @@ def test_from_an_empty_postgresql_database_the_migrations_make_every_table(app_d
 
 
 def test_the_due_date_migration_keeps_every_task_down_and_up_again(app_dir, clean_env, empty_postgres, fresh_import):
-    """Pitfall: db.create_all() makes a missing table but never adds a column to one that exists; a migration
-    does, and the tasks already there stay (their due date empty)."""
+    """Pitfall 20: db.create_all() makes a missing table but never adds a column to one that exists; a migration
+    does, and the tasks already there stay (their due date empty).
+
+    陷阱 20：db.create_all() 只建缺少的表，从不给已有的表加列；迁移会加，已有的任务都还在（截止日期为空）。"""
     env = dict(clean_env, DATABASE_URL=empty_postgres)
     flask_db(app_dir, env, "upgrade", FIRST)  # step 09's tables, in PostgreSQL
     on_postgres(empty_postgres, "INSERT INTO users (username, username_key, email) VALUES ('Ada', 'ada', 'a@example.com')")

@@ -62,8 +62,11 @@ def test_database_url_puts_the_same_app_on_postgresql(on_postgres, postgres_url)
 
 @pytest.mark.concept("the connection pool and max_connections", "connection-pool", zh="连接池与 max_connections")
 def test_the_pool_size_comes_from_the_environment(fresh_import, postgres_url, postgres):
-    """Pitfall: each worker of each server keeps its own pool; workers x servers x (pool + overflow) must stay
-    below PostgreSQL's max_connections, so the pool's size is configuration, not a constant in the code."""
+    """Pitfall 21: each worker of each server keeps its own pool; workers x servers x (pool + overflow) must stay
+    below PostgreSQL's max_connections, so the pool's size is configuration, not a constant in the code.
+
+    陷阱 21：每台服务器的每个 worker 都有自己的连接池；worker 数 × 服务器数 × （连接池大小 + 溢出数）必须低于
+    PostgreSQL 的 max_connections，所以连接池的大小是配置，而不是代码里的一个常量。"""
     app = fresh_import(DATABASE_URL=postgres_url, DATABASE_POOL_SIZE="2", DATABASE_MAX_OVERFLOW="1").app
     with app.app_context():
         pool = extension(app).engine.pool
