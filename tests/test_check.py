@@ -84,6 +84,34 @@ def import_error(folder):
     replace(folder / "app.py", "from flask import", "import flask_wtff\nfrom flask import")
 
 
+# Step 09's mistakes with accounts, in the package's taskman/auth.py and taskman/tasks.py.
+def password_in_clear(folder):
+    replace(folder / "taskman" / "auth.py",
+            'return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])',
+            "return password")
+
+
+def task_query_without_its_owner(folder):
+    replace(folder / "taskman" / "tasks.py",
+            '"SELECT id, summary, done, created FROM tasks WHERE id = ? AND user_id = ?", (task_id, current_user.id)',
+            '"SELECT id, summary, done, created FROM tasks WHERE id = ?", (task_id,)')
+
+
+def any_next(folder):
+    replace(folder / "taskman" / "auth.py", '    if not is_safe_path(next_path):\n        next_path = ""\n', "")
+
+
+def two_messages(folder):
+    replace(folder / "taskman" / "auth.py", 'error="Wrong username or password.",',
+            'error="Wrong password." if get_db().execute("SELECT 1 FROM users WHERE username_key = ?", '
+            '(username.lower(),)).fetchone() else "There is no such user.",')
+
+
+def logout_by_get(folder):
+    replace(folder / "taskman" / "auth.py", '@bp.route("/logout", methods=["POST"])',
+            '@bp.route("/logout", methods=["GET", "POST"])')
+
+
 # (name, step, mistake, the first concept's anchor or the structural problem, words its hint must say, lang)
 MISTAKES = [
     ("csrf token left out", "05_sqlite", no_csrf_token, "csrf", ["csrf_token"], "en"),
@@ -100,6 +128,13 @@ MISTAKES = [
     ("server.py with web", "01_hello", server_py_with_web, "other-module", ["server.py", "web", "app.py"], "en"),
     ("Flask object named web", "03_templates", flask_object_named_web, "other-name", ["web", "app = Flask"], "zh"),
     ("import error", "04_forms", import_error, "import", ["app.py, line", "flask_wtff"], "en"),
+    ("password stored in clear", "09_accounts", password_in_clear, "users-table", ["generate_password_hash"], "zh"),
+    ("task query without its owner", "09_accounts", task_query_without_its_owner, "ownership",
+     ["user_id = ?", "404"], "en"),
+    ("redirect to any next", "09_accounts", any_next, "safe-next", ["urlsplit", "/tasks"], "zh"),
+    ("two messages for unknown user and wrong password", "09_accounts", two_messages, "one-message",
+     ["Wrong username or password.", "401"], "en"),
+    ("sign-out by GET", "09_accounts", logout_by_get, "sign-out", ['methods=["POST"]', "csrf_token"], "zh"),
 ]
 
 

@@ -279,7 +279,7 @@ def grade(step, folder, workers=None):
                 mutant.cancel()
         outcomes = [mutant.result() for mutant in mutants if not mutant.cancelled()]
     if code != 0:
-        result.update(state="failing", code=code, output="\n".join(output.strip().splitlines()[-8:]),
+        result.update(state="failing", code=code, output="\n".join(output.strip().splitlines()[-5:]),
                       seconds=time.monotonic() - started)
         return result
     result["bugs"] = [{"name": seeded["name"], "hint": seeded["hint"], "outcome": outcome}

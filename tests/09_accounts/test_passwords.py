@@ -115,7 +115,7 @@ def test_no_page_shows_the_password(app, anonymous):
         assert field is not None and field.get("type") == "password" and not field.get("value")
 
 
-@pytest.mark.concept("password rules, each with its message", "password-rules", zh="密码规则，每条都有提示")
+@pytest.mark.concept("registering an account", "register", zh="注册账号")  # its password rules
 @pytest.mark.parametrize("username, password", [
     ("Grace-Hopper", "Grace-Hopper"), ("Grace-Hopper", "grace-hopper"), ("Grace-Hopper", "GRACE-HOPPER"),
 ])
@@ -136,7 +136,7 @@ def stored_users_count(app):
         return db.execute("SELECT count(*) FROM users").fetchone()[0]
 
 
-@pytest.mark.concept("password rules, each with its message", "password-rules", zh="密码规则，每条都有提示")
+@pytest.mark.concept("registering an account", "register", zh="注册账号")  # its password rules
 @pytest.mark.parametrize("password", ["密码要足够长才安全", "  spaces around  ", "x" * 128, "\u00e9t\u00e9 2024 ok"])
 def test_an_accepted_password_signs_in_exactly_as_typed(app, anonymous, password):
     """Any characters, kept as typed: not trimmed, not lower-cased, not cut short."""
@@ -150,7 +150,7 @@ def test_an_accepted_password_signs_in_exactly_as_typed(app, anonymous, password
     assert sign_in(forms, "ada", password).status_code == 302
 
 
-@pytest.mark.concept("password rules, each with its message", "password-rules", zh="密码规则，每条都有提示")
+@pytest.mark.concept("registering an account", "register", zh="注册账号")  # its password rules
 @pytest.mark.parametrize("password", ["p" * 7, "p" * 129, ""])
 def test_a_password_out_of_bounds_is_refused_with_the_length_message(anonymous, app, password):
     response = register(Forms(anonymous), "grace", password=password)

@@ -1,5 +1,6 @@
 """Signing in and out with Flask-Login: one message for every failure, a new session at sign-in, sign-out as a
-POST with its CSRF token, and the pages that need an account."""
+POST with its CSRF token, and the pages that need an account (one concept for the report, signing in, apart from
+the two mistakes it names on their own: two messages and a sign-out by GET)."""
 import sqlite3
 from contextlib import closing
 from urllib.parse import parse_qs, urlsplit
@@ -84,7 +85,6 @@ def test_an_unknown_user_and_a_wrong_password_get_the_same_answer(app, ada, unkn
     assert first[0] == 401
 
 
-@pytest.mark.concept("a new session at sign-in", "session-renewal", zh="登录时换一个新会话")
 def test_signing_in_sets_a_new_session_cookie(ada, visitor, anonymous):
     anonymous.get("/login")
     before = anonymous.get_cookie("session")
@@ -94,7 +94,6 @@ def test_signing_in_sets_a_new_session_cookie(ada, visitor, anonymous):
     assert before is not None and after is not None and after.value != before.value
 
 
-@pytest.mark.concept("a new session at sign-in", "session-renewal", zh="登录时换一个新会话")
 def test_a_session_fixed_before_sign_in_does_not_carry_the_account(app, ada):
     """Session fixation: an attacker opens the site, keeps the cookie they got and plants it in a victim's browser.
     The victim signs in; the attacker's copy of the cookie must still sign nobody in."""
@@ -109,7 +108,6 @@ def test_a_session_fixed_before_sign_in_does_not_carry_the_account(app, ada):
     assert signed_in_as(attacker) is None
 
 
-@pytest.mark.concept("a new session at sign-in", "session-renewal", zh="登录时换一个新会话")
 def test_what_the_session_held_before_sign_in_is_dropped(ada, anonymous, visitor):
     """The session is renewed, not extended: the CSRF token given before sign-in is refused after it."""
     page = anonymous.get("/login")
@@ -174,7 +172,6 @@ def test_a_session_signed_with_another_secret_signs_nobody_in(app, ada, fresh_im
 NEEDS_AN_ACCOUNT = ["/tasks", "/tasks?page=2", "/tasks/1", "/search", "/search?q=milk&page=1"]
 
 
-@pytest.mark.concept("pages that need an account", "login-required", zh="需要账号的页面")
 @pytest.mark.parametrize("url", NEEDS_AN_ACCOUNT)
 def test_a_page_that_needs_an_account_sends_a_visitor_to_sign_in_and_back(app, ada, anonymous, url):
     ada.add_all("Buy milk")
@@ -189,7 +186,6 @@ def test_a_page_that_needs_an_account_sends_a_visitor_to_sign_in_and_back(app, a
     assert signed.headers["Location"] in (url, f"http://localhost{url}")
 
 
-@pytest.mark.concept("pages that need an account", "login-required", zh="需要账号的页面")
 @pytest.mark.parametrize("url", ["/tasks", "/tasks/1/toggle", "/tasks/1/delete", "/tasks/purge"])
 def test_a_form_sent_without_an_account_changes_nothing(ada, anonymous, url):
     (task,) = ada.add_all("Buy milk")
@@ -205,7 +201,6 @@ def test_a_form_sent_without_an_account_changes_nothing(ada, anonymous, url):
         assert db.execute("SELECT count(*) FROM tasks").fetchone()[0] == 1
 
 
-@pytest.mark.concept("pages that need an account", "login-required", zh="需要账号的页面")
 @pytest.mark.parametrize("url", ["/api/tasks", "/api/tasks?page=2"])
 def test_the_api_answers_a_visitor_without_an_account_401_json(anonymous, url):
     response = anonymous.get(url)
@@ -214,7 +209,6 @@ def test_the_api_answers_a_visitor_without_an_account_401_json(anonymous, url):
     assert isinstance(response.get_json().get("error"), str) and response.get_json()["error"]
 
 
-@pytest.mark.concept("pages that need an account", "login-required", zh="需要账号的页面")
 @pytest.mark.parametrize("url", ["/", "/docs", "/login", "/signup", "/healthz"])
 def test_the_pages_about_the_site_open_without_an_account(anonymous, url):
     assert anonymous.get(url).status_code == 200
