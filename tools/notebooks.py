@@ -252,6 +252,80 @@ DEMOS = {
                  'demo.post("/login", username="nobody", password="correct horse battery")'),
         ("code", 'demo.post("/login", username="ada", password="a wrong password")'),
     ]),
+    "10_postgres": ("PostgreSQL, and several app servers", "PostgreSQL 与多台应用服务器", [
+        ("md", "## The models · 模型\n\n"
+               "The tables are Python classes; SQLAlchemy writes the SQL of the database in use. Here it is SQLite, "
+               "because `DATABASE_URL` is not set: the same code runs on PostgreSQL.\n\n"
+               "数据表是 Python 类；SQLAlchemy 写出所用数据库的 SQL。这里用的是 SQLite，因为没有设置 `DATABASE_URL`："
+               "同样的代码也在 PostgreSQL 上运行。"),
+        ("code", 'demo.code("taskman/models.py", "Task")'),
+        ("code", 'models = demo.app_under_demo.module.models\n'
+                 'with demo.app.app_context():\n'
+                 '    engine = models.db.engine\n'
+                 'print(engine.dialect.name, engine.driver)'),
+        ("md", "## The migrations · 迁移\n\n"
+               "Alembic records in the database which migration it has had. Ada signs up and adds a task with a due "
+               "date; then the second migration goes down (the column goes, the task stays) and up again.\n\n"
+               "Alembic 在数据库里记下它运行到了哪个迁移。Ada 注册并添加一个有截止日期的任务；"
+               "然后第二个迁移先降级（这一列没了，任务还在），再升级回来。"),
+        ("code", 'demo.code("migrations/versions/0002_due_date.py", "upgrade")'),
+        ("code", 'demo.rows("SELECT version_num FROM alembic_version")'),
+        ("code", 'demo.get("/signup")\n'
+                 'demo.post("/signup", username="ada", email="ada@example.com", password="correct horse battery")\n'
+                 'demo.get("/tasks")\n'
+                 'demo.post("/tasks", summary="Hand in the report", due="2026-12-31")'),
+        ("code", 'cli = demo.app.test_cli_runner()\n'
+                 'print(cli.invoke(args=["db", "downgrade", "0001"]))\n'
+                 'print([column for _, column, *rest in demo.rows("PRAGMA table_info(tasks)")])\n'
+                 'demo.rows("SELECT id, summary FROM tasks")'),
+        ("code", 'print(cli.invoke(args=["db", "upgrade"]))\n'
+                 'print([column for _, column, *rest in demo.rows("PRAGMA table_info(tasks)")])\n'
+                 'demo.rows("SELECT id, summary, due FROM tasks")'),
+        ("md", "## The SQL a page runs · 一个页面执行的 SQL\n\n"
+               "An event of SQLAlchemy's engine records every statement sent to the database while the dashboard is "
+               "drawn: the user, the counts row, one page of tasks.\n\n"
+               "SQLAlchemy 引擎的一个事件记下画出仪表盘时发给数据库的每一条语句：用户、计数行、一页任务。"),
+        ("code", 'import sqlalchemy as sa\n\n\n'
+                 'def statements_of(url):\n'
+                 '    """GET url and return the SQL statements it sent to the database, in order."""\n'
+                 '    sent = []\n\n'
+                 '    def record(connection, cursor, statement, parameters, context, executemany):\n'
+                 '        sent.append(" ".join(statement.split()))\n\n'
+                 '    sa.event.listen(engine, "before_cursor_execute", record)\n'
+                 '    try:\n'
+                 '        print(demo.get(url).headline())\n'
+                 '    finally:\n'
+                 '        sa.event.remove(engine, "before_cursor_execute", record)\n'
+                 '    return sent\n\n\n'
+                 'statements_of("/tasks")'),
+        ("md", "## Counting in SQL, not with len() · 用 SQL 计数，而不是 len()\n\n"
+               "Ten thousand more tasks go straight into the database, and the counts row with them. `len()` reads "
+               "every task into Python to count them; `count(*)` counts in the database; the counts row is one row, "
+               "whatever the number of tasks. The dashboard still runs three statements.\n\n"
+               "再往数据库里直接写入一万个任务，计数行也跟着更新。`len()` 为了计数把每个任务都读进 Python；"
+               "`count(*)` 在数据库里计数；计数行只有一行，不管有多少任务。仪表盘仍然只执行三条语句。"),
+        ("code", 'import sqlite3\n'
+                 'from contextlib import closing\n\n'
+                 'with closing(sqlite3.connect(demo.app_under_demo.database)) as db:\n'
+                 '    db.executemany("INSERT INTO tasks (summary, done, user_id) VALUES (?, ?, 1)",\n'
+                 '                   [(f"Task number {n}", n % 3 == 0) for n in range(1, 10_001)])\n'
+                 '    db.execute("UPDATE task_counts SET total = total + 10000, done = done + 3333 WHERE user_id = 1")\n'
+                 '    db.commit()\n'
+                 'demo.rows("SELECT total, done FROM task_counts")'),
+        ("code", 'import time\n\n'
+                 'Task, TaskCount = models.Task, models.TaskCount\n'
+                 'ada_tasks = sa.select(Task).where(Task.user_id == 1)\n'
+                 'with demo.app.app_context():\n'
+                 '    for name, count in [\n'
+                 '            ("len() of every task", lambda: len(models.db.session.scalars(ada_tasks).all())),\n'
+                 '            ("SELECT count(*)", lambda: models.db.session.scalar(\n'
+                 '                sa.select(sa.func.count()).select_from(ada_tasks.subquery()))),\n'
+                 '            ("the counts row", lambda: models.db.session.get(TaskCount, 1).total)]:\n'
+                 '        began = time.perf_counter()\n'
+                 '        number = count()\n'
+                 '        print(f"{name:<20} {number:>6}  {(time.perf_counter() - began) * 1000:7.2f} ms")'),
+        ("code", 'statements_of("/tasks?page=2")'),
+    ]),
 }
 
 

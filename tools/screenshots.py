@@ -60,15 +60,27 @@ def has_stylesheet(step):
     return any((app_source(ROOT / "steps" / step).parent / "static").glob("*.css"))
 
 
+def tables_file(step):
+    """The file that describes the step's tables: schema.sql (steps 05-09), or models.py (Flask-SQLAlchemy, step 10 on)."""
+    folder = app_source(ROOT / "steps" / step).parent
+    return next((path for path in (folder / "schema.sql", folder / "models.py") if path.is_file()), None)
+
+
 def has_database(step):
-    """Whether the step keeps its tasks in SQLite (from step 05 on)."""
-    return (app_source(ROOT / "steps" / step).parent / "schema.sql").is_file()
+    """Whether the step keeps its tasks in a database (SQLite from step 05 on; SQLite or PostgreSQL from step 10)."""
+    return tables_file(step) is not None
 
 
 def has_accounts(step):
     """Whether the step keeps user accounts with password hashes (step 09 on): its tasks have an owner."""
-    schema = app_source(ROOT / "steps" / step).parent / "schema.sql"
-    return schema.is_file() and "password_hash" in schema.read_text(encoding="utf-8")
+    tables = tables_file(step)
+    return tables is not None and "password_hash" in tables.read_text(encoding="utf-8")
+
+
+def has_due_dates(step):
+    """Whether the step's tasks may have a due date (step 10 on: its dashboard's form has a date field)."""
+    tasks = app_source(ROOT / "steps" / step).parent / "templates" / "tasks.html"
+    return tasks.is_file() and 'name="due"' in tasks.read_text(encoding="utf-8")
 
 
 def is_task_manager(step):
@@ -79,9 +91,12 @@ def is_task_manager(step):
 STYLED_STEPS = [step for step in STEPS if has_stylesheet(step)]
 TASK_MANAGER_STEPS = [step for step in STEPS if is_task_manager(step)]
 ACCOUNT_STEPS = [step for step in STEPS if has_accounts(step)]
+DUE_DATE_STEPS = [step for step in STEPS if has_due_dates(step)]
 
 # The account that owns the sample tasks where tasks have an owner; the browser signs in with it.
 SAMPLE_USER = {"username": "student", "email": "student@example.com", "password": "a sample password"}
+# Where tasks have a due date (step 10 on), the sample task that has one: (summary, date).
+SAMPLE_DUE = ("Add a task of your own", "2026-12-31")
 
 
 @functools.cache
@@ -120,7 +135,8 @@ class StepServer:
         with environment(APP_SECRET=SECRET, APP_DATABASE=str(database)):
             self.app = load_app_module(self.app_dir).app
         self.use_database(database)
-        self.server = make_server("127.0.0.1", 0, self.app, threaded=True, request_handler=QuietHandler)
+        # The server calls self (below), which calls the app of the moment: use_database() may make another.
+        self.server = make_server("127.0.0.1", 0, self, threaded=True, request_handler=QuietHandler)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, name=f"serve-{step}", daemon=True)
         self.thread.start()
@@ -128,11 +144,16 @@ class StepServer:
     def use_database(self, path, tasks=()):
         """Keep the tasks in the SQLite file at path from now on, with these (summary, done) tasks in it.
 
-        Where tasks have an owner (step 09 on), every database starts with the sample user, who owns them.
+        Where tasks have an owner (step 09 on), every database starts with the sample user, who owns them, and
+        their counts row; where tasks have a due date (step 10 on), SAMPLE_DUE's task has one.
         """
         self.database = Path(path)
         if "DATABASE" not in self.app.config:
             return
+        if "SQLALCHEMY_DATABASE_URI" in self.app.config and self.app.config["DATABASE"] != str(self.database):
+            # Flask-SQLAlchemy (step 10 on) opens the database the app was made with: a new database, a new app.
+            with environment(APP_SECRET=SECRET, APP_DATABASE=str(self.database)):
+                self.app = load_app_module(self.app_dir).app
         self.app.config["DATABASE"] = str(self.database)
         accounts = has_accounts(self.step)
         if accounts:
@@ -150,10 +171,19 @@ class StepServer:
                     owner = db.execute("SELECT id FROM users WHERE username_key = ?", (key,)).fetchone()[0]
                     db.executemany("INSERT INTO tasks (summary, done, user_id) VALUES (?, ?, ?)",
                                    [(summary, done, owner) for summary, done in tasks])
+                    # Step 09's triggers keep the counts row; from step 10 on the app does, so it is set here.
+                    db.execute("INSERT OR REPLACE INTO task_counts (user_id, total, done)"
+                               " SELECT ?, count(*), coalesce(sum(done), 0) FROM tasks WHERE user_id = ?", (owner, owner))
+                    if db.execute("SELECT 1 FROM pragma_table_info('tasks') WHERE name = 'due'").fetchone():
+                        db.execute("UPDATE tasks SET due = ? WHERE summary = ?", SAMPLE_DUE[::-1])
                 else:
                     db.executescript((app_source(self.app_dir).parent / "schema.sql").read_text(encoding="utf-8"))
                     db.executemany("INSERT INTO tasks (summary, done) VALUES (?, ?)", tasks)
                 db.commit()
+
+    def __call__(self, environ, start_response):
+        """Serve a request with the step's app (WSGI)."""
+        return self.app(environ, start_response)
 
     def main_page(self):
         """The page a student looks at most: the task dashboard where there is one, else the home page."""

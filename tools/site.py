@@ -96,7 +96,16 @@ WORDS = {
                           "fast_tests": "快速部分：`python tutorial.py test -- -m \"not servers and not browser\"`",
                           "servers_and_browser": "其余部分（真实服务器和浏览器）："
                                                  "`python tutorial.py test -- -m \"servers or browser\"`",
-                          "mkdocs_build": "`mkdocs build`：两种语言的课程网站"}},
+                          "mkdocs_build": "`mkdocs build`：两种语言的课程网站"},
+           "bench_postgres_head": ["步骤", "数据库", "应用服务器", "每秒写入", "写入 p99 毫秒", "仪表盘每秒请求数",
+                                   "仪表盘 p99 毫秒", "写入 ÷ 07", "仪表盘 ÷ 07", "存下 / 确认"],
+           "bench_postgres_none": "还没有测量：`bench/results.json` 里没有这一部分。"
+                                  "在装有 nginx 和 PostgreSQL 的机器上运行 `python tutorial.py bench --only postgres`，再提交结果。",
+           "bench_postgres_missing": "这次测量缺少：{runs}（当时这一步还不存在，或者机器上没有 PostgreSQL）。",
+           "bench_postgres_run": "`{step}`（{database}，{servers} 个应用服务器）",
+           "bench_postgres_machine": "测量于 {date}，机器：{os}（{arch}），{cores} 核（{cpu}），Python {python}；"
+                                     "{writers} 个访客同时通过 nginx 访问，每个应用服务器 {workers} 个 gunicorn worker，"
+                                     "每项负载 {seconds} 秒，全部在这一台机器上。低于 1.00× 的比值，说明 SQLite 更快。"},
     "en": {"added": "added", "removed": "removed", "changed": "changed", "diff": "Diff", "whole": "Whole file",
            "no_changes": "No file changed since the step before.",
            "added_shown": "A new file, shown whole [earlier on this page]({link}).",
@@ -127,7 +136,19 @@ WORDS = {
                           "fast_tests": "The fast part: `python tutorial.py test -- -m \"not servers and not browser\"`",
                           "servers_and_browser": "The rest, real servers and the browser: "
                                                  "`python tutorial.py test -- -m \"servers or browser\"`",
-                          "mkdocs_build": "`mkdocs build`: the course site in both languages"}},
+                          "mkdocs_build": "`mkdocs build`: the course site in both languages"},
+           "bench_postgres_head": ["Step", "Database", "App servers", "Writes/s", "Write p99 ms", "Dashboard req/s",
+                                   "Dashboard p99 ms", "Writes ÷ 07", "Dashboard ÷ 07", "Stored / acknowledged"],
+           "bench_postgres_none": "Not measured yet: `bench/results.json` has no such part. Run "
+                                  "`python tutorial.py bench --only postgres` on a machine with nginx and PostgreSQL, "
+                                  "then commit the result.",
+           "bench_postgres_missing": "Missing from this measurement: {runs} (the step did not exist yet, or the "
+                                     "machine had no PostgreSQL).",
+           "bench_postgres_run": "`{step}` ({database}, {servers} app server{plural})",
+           "bench_postgres_machine": "Measured on {date} on {os} ({arch}), {cores} cores ({cpu}), Python {python}: "
+                                     "{writers} visitors at once through nginx, {workers} gunicorn workers per app "
+                                     "server, {seconds} s per load, all on this one machine. Below 1.00×, SQLite is "
+                                     "the faster one."},
 }
 COMMANDS_ALLOWED = {"python", "python3", "py", "flask", "pip", "cd", "gunicorn", "nginx", "sudo", "docker",
                     "systemctl", "sqlite3", "cp", "jupyter", "source", ".venv\\Scripts\\activate", "git"}
@@ -614,8 +635,11 @@ def render_bench(root, part, words):
                  figure(run["seconds"])] for run in course["runs"]]
         body = markdown_table(words["bench_course_head"], rows) + "\n\n" + words["bench_course_date"].format(**course)
         return block("bench", "bench/results.json", body)
+    if part == "postgres":
+        return render_bench_postgres(results, words)
     if part:
-        raise DirectiveError(f"bench knows no {part!r}: write {{{{ bench }}}} or {{{{ bench course }}}}")
+        raise DirectiveError(f"bench knows no {part!r}: write {{{{ bench }}}}, {{{{ bench course }}}} "
+                             f"or {{{{ bench postgres }}}}")
     if "load" not in results:
         raise DirectiveError("bench/results.json has no load part: run `python tutorial.py bench --only load`")
     load, rows = results["load"], []
@@ -635,6 +659,30 @@ def render_bench(root, part, words):
     machine = results.get("machine", {})
     parts.append(words["bench_machine"].format(**{**machine, **load, "seconds": f"{load['seconds']:g}"}))
     return block("bench", "bench/results.json", "\n\n".join(part for part in parts if part))
+
+
+def render_bench_postgres(results, words):
+    """The postgres part of bench/results.json (step 07 on SQLite, step 10 on PostgreSQL with one and two app
+    servers, through nginx): each run's figures and its ratios to 07's; what was not measured is said, not made up."""
+    from tools.bench import DATABASE_RUNS, figure, times
+
+    section = results.get("postgres")
+    if not section or not section.get("rows"):
+        return block("bench", "bench/results.json", words["bench_postgres_none"])
+    rows = [[f"`{row['step']}`", row["database"], str(row["servers"]), figure(row["write"]["rps"]),
+             figure(row["write"]["p99_ms"]), figure(row["read"]["rps"]), figure(row["read"]["p99_ms"]),
+             times(row.get("write_over_07")), times(row.get("read_over_07")),
+             f"{row['stored']:,} / {row['write']['requests']:,}"] for row in section["rows"]]
+    parts = [markdown_table(words["bench_postgres_head"], rows)]
+    measured = {row["id"] for row in section["rows"]}
+    missing = [words["bench_postgres_run"].format(step=step, database=database, servers=servers,
+                                                  plural="" if servers == 1 else "s")
+               for run_id, step, database, servers in DATABASE_RUNS if run_id not in measured]
+    if missing:
+        parts.append(words["bench_postgres_missing"].format(runs=words["pitfall_and"].join(missing)))
+    machine = results.get("machine", {})
+    parts.append(words["bench_postgres_machine"].format(**{**machine, **section, "seconds": f"{section['seconds']:g}"}))
+    return block("bench", "bench/results.json", "\n\n".join(parts))
 
 
 HOOK_DIGEST = sitecache.digest(__file__)
