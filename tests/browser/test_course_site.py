@@ -6,6 +6,8 @@ and served there: every page on a desktop and on a phone, axe-core on every page
   name in a table is never broken across lines.
 - axe-core finds no serious or critical violation on any page.
 - The Nu validator finds no error but the few that Material's own templates make (THEME_ERRORS below).
+- No page asks for a file the site does not have, or for anything from another host; the language switcher
+  leads to the same section of the page in the other language.
 """
 import functools
 import http.server
@@ -74,16 +76,64 @@ def pages_of(site):
                   for path in site.rglob("index.html"))
 
 
+# An address with no page under the sub-path: the Chinese 404 page answers it.
+MISSING = "no-such-page/"
+
+
+class Requests:
+    """Every request a tab makes, page by page, and those that went wrong: failed, answered 400 or more (but the
+    404 of MISSING), or sent anywhere but the site under its sub-path."""
+
+    def __init__(self, tab, url):
+        self.tab, self.url, self.page = tab, url, None
+        self.problems, self.counts, self.in_flight = [], {}, set()
+        tab.on("request", self.sent)
+        tab.on("requestfinished", lambda request: self.in_flight.discard(request))
+        tab.on("requestfailed", self.failed)
+        tab.on("response", self.answered)
+
+    def sent(self, request):
+        self.in_flight.add(request)
+        self.counts[self.page] = self.counts.get(self.page, 0) + 1
+        if not request.url.startswith((self.url, "data:", "blob:")):
+            self.problems.append(f"{self.page}: {request.method} {request.url} leaves the site")
+
+    def failed(self, request):
+        self.in_flight.discard(request)
+        self.problems.append(f"{self.page}: {request.method} {request.url} failed ({request.failure})")
+
+    def answered(self, response):
+        expected = 404 if response.url == self.url + MISSING else 200
+        if response.status >= 400 and response.status != expected:
+            self.problems.append(f"{self.page}: {response.request.method} {response.url} answered {response.status}")
+
+    def open(self, path):
+        """Open a page of the site and wait until it has asked for all it asks for: Material's script starts the
+        search's worker as it starts, so once that has loaded and no request has been in flight for a fifth of a
+        second, what the page's scripts fetch has been asked for too (and the next page cuts none short)."""
+        self.page = "/" + path
+        with self.tab.expect_request_finished(lambda request: "/workers/search." in request.url):
+            response = self.tab.goto(self.url + path)
+        quiet = 0
+        while quiet < 4:
+            self.tab.wait_for_timeout(50)
+            quiet = 0 if self.in_flight else quiet + 1
+        return response
+
+
 @pytest.fixture(scope="module")
-def views(browser, course_site):
-    """{(width, page): what a reader meets}, measured once for every page at 1280 and at 390 px."""
+def visits(browser, course_site):
+    """Every page opened once at 1280 and once at 390 px: {"views": {(width, page): what a reader meets},
+    "requests": the Requests of the 1280 px tab, which opened MISSING too}."""
     url, site = course_site
-    found = {}
+    found, requests = {}, None
     for width in (1280, 390):
         tab = browser.new_page(viewport={"width": width, "height": 900})
         try:
+            if width == 1280:
+                requests = Requests(tab, url)
             for path in pages_of(site):
-                response = tab.goto(url + path)
+                response = requests.open(path) if width == 1280 else tab.goto(url + path)
                 assert response.status == 200, f"{url + path} answered {response.status}"
                 found[(width, path)] = tab.evaluate("""() => ({
                     sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth,
@@ -94,9 +144,18 @@ def views(browser, course_site):
                     broken: [...document.querySelectorAll("article td code")]
                         .filter((code) => code.getClientRects().length > 1).map((code) => code.textContent),
                 })""")
+            if width == 1280:
+                response = requests.open(MISSING)
+                assert response.status == 404, f"{url + MISSING} answered {response.status}"
         finally:
             tab.close()
-    return found
+    return {"views": found, "requests": requests}
+
+
+@pytest.fixture(scope="module")
+def views(visits):
+    """{(width, page): what a reader meets}, measured once for every page at 1280 and at 390 px."""
+    return visits["views"]
 
 
 def test_no_page_scrolls_sideways_on_a_phone(views):
@@ -127,6 +186,46 @@ def test_a_missing_page_is_the_404_page_of_its_language(browser, course_site):
             "the 404 page's stylesheets did not load under the sub-path"
         switcher = tab.evaluate("[...document.querySelectorAll('a[hreflang]')].map((a) => a.href)")
         assert set(switcher) >= {url, url + "en/"}, switcher
+    finally:
+        tab.close()
+
+
+def test_no_page_asks_for_a_missing_file_or_another_host(visits):
+    """Every page of both languages, and a missing address (its 404 page), opened in one tab under the sub-path:
+    each request a page makes, its scripts' too (the theme's, the search's), goes to this server under the
+    sub-path and is answered below 400. (The theme's language selector asked for <page>/sitemap.xml on every
+    page, tools/site.py's ALTERNATE_LINK says why; a notebook's pictures of a step's page for /static/confirm.js.)"""
+    requests = visits["requests"]
+    assert not requests.problems, f"{len(requests.problems)} requests went wrong:\n" + "\n".join(requests.problems)
+    # Each page loads its stylesheets and scripts besides itself: the requests were seen.
+    assert all(count > 2 for count in requests.counts.values()), requests.counts
+
+
+def test_the_language_switcher_leads_to_the_same_section(browser, course_site):
+    """From a section of a page (an address with its #anchor), the switcher leads to the same section of the page in
+    the other language; after a click in the table of contents, to the section chosen (overrides/main.html)."""
+    url, _ = course_site
+    tab = browser.new_page(viewport={"width": 1280, "height": 900})
+
+    def switch_to(language):
+        tab.hover(".md-header .md-select")
+        with tab.expect_navigation():
+            tab.click(f'.md-header a.md-select__link[hreflang="{language}"]')
+
+    def on_screen(anchor):
+        return tab.evaluate("(id) => document.getElementById(id).getBoundingClientRect().top", anchor)
+
+    try:
+        tab.goto(url + "steps/05_sqlite/")
+        first, second = tab.evaluate("[...document.querySelectorAll('article h2[id]')].map((h) => h.id)")[1:3]
+        tab.goto(url + f"steps/05_sqlite/#{first}")
+        switch_to("en")
+        assert tab.url == url + f"en/steps/05_sqlite/#{first}"
+        assert 0 <= on_screen(first) < 200, "the English page is not scrolled to the section"
+        tab.click(f'.md-sidebar--secondary a[href="#{second}"]')
+        switch_to("zh")
+        assert tab.url == url + f"steps/05_sqlite/#{second}"
+        assert 0 <= on_screen(second) < 200, "the Chinese page is not scrolled to the section"
     finally:
         tab.close()
 
