@@ -113,10 +113,11 @@ def pieces():
 
 def test_no_next_put_together_from_the_tricks_leaves_the_site(app, ada):
     """The same, for next values Hypothesis puts together from the pieces of the tricks above."""
-    from hypothesis import HealthCheck, given, settings
+    from hypothesis import given, settings
 
-    @settings(max_examples=80, derandomize=True, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    from support.fuzz import HEALTH_CHECKS  # importing the fuzzer keeps Hypothesis's files out of the repository
+
+    @settings(max_examples=80, derandomize=True, deadline=None, database=None, suppress_health_check=HEALTH_CHECKS)
     @given(pieces())
     def hostile(next):
         response = posted_directly(app, next)
