@@ -20,7 +20,9 @@ login_manager.login_message = "Please sign in to see that page."
 login_manager.login_message_category = "info"
 # "strong": the session remembers a digest of the visitor's address and browser (User-Agent); a
 # request that brings the cookie from another address or browser is signed out. A stolen cookie is
-# then of little use elsewhere. The price: a phone that changes networks must sign in again.
+# then of less use elsewhere: a hurdle, not a lock, since the thief can copy the User-Agent and write
+# the address in X-Forwarded-For (whose first address Flask-Login reads). The price: a phone that
+# changes networks must sign in again.
 login_manager.session_protection = "strong"
 
 
@@ -88,7 +90,6 @@ def create_app(test_config=None):
     app.before_request(refuse_bodies_of_unknown_length)
     app.after_request(add_security_headers)
     app.register_error_handler(HTTPException, show_error)
-    login_manager.unauthorized_handler(sign_in_first)
     # Each blueprint brings its routes; its name goes before each endpoint: url_for("tasks.add_task").
     app.register_blueprint(pages.bp)
     app.register_blueprint(tasks.bp)
@@ -117,6 +118,7 @@ def add_security_headers(response):
     return response
 
 
+@login_manager.unauthorized_handler
 def sign_in_first():
     """Answer a visitor who is not signed in: 401 JSON for the API, the sign-in form for a page."""
     if request.path.startswith("/api/"):
@@ -124,7 +126,9 @@ def sign_in_first():
         return {"error": "Sign in first: the API answers only a signed-in user."}, 401
     # What Flask-Login does without this handler: flash the message, redirect with ?next=.
     flash(login_manager.login_message, login_manager.login_message_category)
-    return redirect(login_url(login_manager.login_view, next_url=request.url))
+    # Only a page is asked for again after sign-in. A form sent without an account (a session that
+    # ended) is not: next would lead a GET to an address that answers POST only (405).
+    return redirect(login_url(login_manager.login_view, next_url=request.url if request.method == "GET" else None))
 
 
 def show_error(error):

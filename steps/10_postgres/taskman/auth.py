@@ -126,11 +126,20 @@ def failures_since(key, since):
                               .where(login_failures.c.key == key, login_failures.c.at > since)).one()
 
 
+def account_key(username):
+    """Return the key of the failures counted for this account ("Ada" and "ada" are one).
+
+    No username is longer than 30 characters: a longer name typed in the form is counted by its
+    first 30, so that nobody can fill the table with huge keys.
+    """
+    return f"account:{username.lower()[:30]}"
+
+
 def attempt_keys(username):
     """Return what the sign-in attempts are counted by: the account and the visitor's address, with their limits."""
     config = current_app.config
     # remote_addr is the visitor's address that nginx saw, thanks to ProxyFix (see __init__.py).
-    return [(f"account:{username.lower()}", config["LOGIN_LIMIT"]),
+    return [(account_key(username), config["LOGIN_LIMIT"]),
             (f"address:{request.remote_addr}", config["LOGIN_LIMIT_PER_ADDRESS"])]
 
 
@@ -143,14 +152,14 @@ def seconds_to_wait(username):
         count, first = failures_since(key, now - window)
         if count >= limit:
             wait = max(wait, math.ceil(first + window - now))
-    return max(wait, 0)
+    return wait
 
 
 def record_failure(username):
     """Remember a failed attempt for the account and the address; forget the attempts older than the window."""
     now = time.time()
     db.session.execute(delete(login_failures).where(login_failures.c.at <= now - current_app.config["LOGIN_WINDOW"]))
-    db.session.execute(insert(login_failures), [{"key": key, "at": now} for key, limit in attempt_keys(username)])
+    db.session.execute(insert(login_failures), [{"key": key, "at": now} for key, _ in attempt_keys(username)])
     db.session.commit()
 
 
@@ -168,7 +177,7 @@ def login():
         if wait:
             # Checked before the password: past the limit, a right guess is refused too.
             minutes = math.ceil(wait / 60)
-            error = (f"Too many failed sign-ins. Try again in {minutes} minute{'' if minutes == 1 else 's'}.")
+            error = f"Too many failed sign-ins. Try again in {minutes} minute{'' if minutes == 1 else 's'}."
             return (render_template("login.html", error=error, username=username, next=next_path),
                     429, {"Retry-After": str(wait)})
         user = find_account(username, password)
@@ -179,7 +188,7 @@ def login():
                                    username=username, next=next_path), 401
         # A success forgets the account's failures (not the address's: one right password does not
         # excuse the wrong guesses for other accounts from the same address).
-        db.session.execute(delete(login_failures).where(login_failures.c.key == attempt_keys(username)[0][0]))
+        db.session.execute(delete(login_failures).where(login_failures.c.key == account_key(username)))
         db.session.commit()
         start_session(user)
         flash(f"Welcome back, {user.username}!", "success")
@@ -189,8 +198,10 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Sign out, then go to the home page. Only a POST, with its CSRF token: a link or an image
-    on another site cannot sign anyone out."""
+    """Sign out, then go to the home page.
+
+    Only a POST, with its CSRF token: a link or an image on another site cannot sign anyone out.
+    """
     logout_user()
     session.clear()
     flash("You are signed out.", "success")

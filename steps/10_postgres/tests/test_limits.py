@@ -70,3 +70,8 @@ def test_old_failures_are_pruned(sql, ada):
     ada.login("ada", "wrong password")
     keys = sorted(key for (key,) in sql("SELECT key FROM login_failures"))
     assert keys == ["account:ada", "address:127.0.0.1"]
+
+
+def test_a_huge_username_is_counted_by_its_first_30_characters(sql, ada):
+    assert ada.login("x" * 100_000, "wrong password").status_code == 401
+    assert sql("SELECT max(length(key)) FROM login_failures") == [(len("account:") + 30,)]
