@@ -737,31 +737,27 @@ def visitors_load(port, accounts, seconds):
     # The visitors and this thread meet at the start of the writes, at their end, and at the start of the reads.
     barrier = threading.Barrier(WRITERS + 1, timeout=600)
 
+    def timed(name, number, request, expected):
+        """Send one request; keep its latency in milliseconds when it answers `expected`, else count an error."""
+        began = time.perf_counter()
+        try:
+            status = request().status
+        except (OSError, http.client.HTTPException):
+            status = None
+        if status == expected:
+            results[name][number].append((time.perf_counter() - began) * 1000)
+        else:
+            errors[name][0] += 1
+
     def work(number, visitor):
         barrier.wait()
         for n in range(each):
-            began = time.perf_counter()
-            try:
-                status = visitor.add(f"Bench task {n} of visitor {number}").status
-            except (OSError, http.client.HTTPException):
-                status = None
-            if status == 302:
-                results["write"][number].append((time.perf_counter() - began) * 1000)
-            else:
-                errors["write"][0] += 1
+            timed("write", number, lambda: visitor.add(f"Bench task {n} of visitor {number}"), 302)
         barrier.wait()
         barrier.wait()
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            began = time.perf_counter()
-            try:
-                status = visitor.send("GET", "/tasks").status
-            except (OSError, http.client.HTTPException):
-                status = None
-            if status == 200:
-                results["read"][number].append((time.perf_counter() - began) * 1000)
-            else:
-                errors["read"][0] += 1
+            timed("read", number, lambda: visitor.send("GET", "/tasks"), 200)
 
     threads = [threading.Thread(target=work, args=(number, visitor)) for number, visitor in enumerate(visitors)]
     for thread in threads:
