@@ -6,52 +6,10 @@ A visitor who is not signed in is sent to the sign-in form, and back to the page
 """
 import pytest
 
-from support.browser import TaskManager
+from support.browser import PASSWORD, TaskManager, sign_out, sign_up, submit
 from tools.screenshots import ACCOUNT_STEPS
 
 pytestmark = pytest.mark.parametrize("server", ACCOUNT_STEPS, indirect=True, scope="module")
-
-PASSWORD = "correct horse battery"
-
-
-def submit(page, button):
-    """Click a button and wait for the page it leads to; return that page's response."""
-    with page.expect_navigation() as sent:
-        page.get_by_role("button", name=button, exact=True).click()
-    return sent.value
-
-
-def sign_up(page, username, email):
-    """Fill in the sign-up form, reached from the sign-in page, and send it."""
-    page.goto("/login")
-    with page.expect_navigation():
-        page.get_by_role("main").get_by_role("link", name="Sign up", exact=True).click()
-    page.get_by_label("Username", exact=True).fill(username)
-    page.get_by_label("E-mail", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    return submit(page, "Sign up")
-
-
-def sign_out(page):
-    """Press the navigation's sign-out button (it names the user signed in)."""
-    with page.expect_navigation() as sent:
-        page.get_by_role("navigation").get_by_role("button", name="Sign out").click()
-    return sent.value
-
-
-@pytest.fixture
-def anonymous(browser, server, watch, fresh_database):
-    """A fresh browser profile for each person, signed in as nobody, on an empty database."""
-    opened = []
-
-    def profile():
-        context = browser.new_context(base_url=server.url, locale="en-US")
-        opened.append(context)
-        return watch(context.new_page())
-
-    yield profile
-    for context in opened:
-        context.close()
 
 
 def test_sign_up_add_a_task_sign_out_and_in_again(anonymous):

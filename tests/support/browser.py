@@ -1,9 +1,38 @@
-"""TaskManager: the task manager's dashboard as a person sees it in Chromium (tests/browser/).
+"""TaskManager: the task manager's dashboard as a person sees it in Chromium (tests/browser/); and a person's
+account there (step 09 on): sign_up, sign_out, submit.
 
-The browser checks of every task manager step use it: the whole session of test_task_manager.py, and two
-people with accounts of their own in test_accounts.py.
+The browser checks of every task manager step use it: the whole session of test_task_manager.py, two
+people with accounts of their own in test_accounts.py, and the due dates of test_due_dates.py (step 10 on).
 """
 import re
+
+# The password of the people who sign up in the browser checks.
+PASSWORD = "correct horse battery"
+
+
+def submit(page, button):
+    """Click a button and wait for the page it leads to; return that page's response."""
+    with page.expect_navigation() as sent:
+        page.get_by_role("button", name=button, exact=True).click()
+    return sent.value
+
+
+def sign_up(page, username, email):
+    """Fill in the sign-up form, reached from the sign-in page, and send it."""
+    page.goto("/login")
+    with page.expect_navigation():
+        page.get_by_role("main").get_by_role("link", name="Sign up", exact=True).click()
+    page.get_by_label("Username", exact=True).fill(username)
+    page.get_by_label("E-mail", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    return submit(page, "Sign up")
+
+
+def sign_out(page):
+    """Press the navigation's sign-out button (it names the user signed in)."""
+    with page.expect_navigation() as sent:
+        page.get_by_role("navigation").get_by_role("button", name="Sign out").click()
+    return sent.value
 
 
 class TaskManager:
@@ -47,9 +76,17 @@ class TaskManager:
         with self.page.expect_navigation():
             locator.click()
 
-    def add(self, summary):
+    def add(self, summary, due=None):
+        """Add a task through the form; with due (2026-12-31), its due date too (step 10 on)."""
         self.field().fill(summary)
+        if due is not None:
+            self.page.get_by_label("Due date (optional)", exact=True).fill(due)
         self.submit(self.button("Add"))
+
+    def due_date(self, summary):
+        """The due date a task's row shows (its <time datetime>), or None when it shows none."""
+        shown = self.row(summary).locator(".due time")
+        return shown.get_attribute("datetime") if shown.count() else None
 
     def state(self):
         """What the page shows now, for comparisons."""
