@@ -74,3 +74,13 @@ def test_the_pool_size_comes_from_the_environment(fresh_import, postgres_url, po
     limit = int(postgres.sql("SHOW max_connections").strip())
     workers, servers = 4, 2
     assert workers * servers * (5 + 5) <= limit, "The defaults of step 10 (pool 5, overflow 5) fit the course's server"
+
+
+@pytest.mark.concept("DATABASE_URL: SQLite or PostgreSQL", "database-url", zh="DATABASE_URL：SQLite 或 PostgreSQL")
+def test_a_nul_character_that_postgresql_cannot_store_is_a_400_not_a_500(on_postgres, postgres_url):
+    """SQLite stores the character NUL in a text, PostgreSQL refuses it: the app refuses it first, with 400."""
+    grace = Account(on_postgres, "grace_on_postgres")
+    response = grace.forms.submit("/tasks", "/tasks", {"summary": "milk\0"})
+    assert response.status_code == 400
+    assert grace.client.get("/search?q=milk%00").status_code == 400
+    assert postgres_rows(postgres_url, "SELECT count(*) FROM tasks WHERE summary LIKE 'milk%'") == [(0,)]

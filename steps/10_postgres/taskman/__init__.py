@@ -88,6 +88,7 @@ def create_app(test_config=None):
     # The database, its migrations and its commands; a SQLite database is brought up to date now (see db.init_app).
     db.init_app(app)
     app.before_request(refuse_bodies_of_unknown_length)
+    app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
     app.register_error_handler(HTTPException, show_error)
     # Each blueprint brings its routes; its name goes before each endpoint: url_for("tasks.add_task").
@@ -105,6 +106,19 @@ def refuse_bodies_of_unknown_length():
     """
     if request.content_length is None and "chunked" in request.headers.get("Transfer-Encoding", "").lower():
         abort(411, "Send the body with a Content-Length header.")
+
+
+def refuse_nul_characters():
+    """Refuse a form or a query string holding the character NUL with 400 Bad Request.
+
+    PostgreSQL's text cannot hold NUL (SQLite's can): the database would fail, a 500, whatever field
+    it is in. No name, summary or search needs it, so it is refused here, before any view reads it.
+    (Not in next, which never reaches the database: is_safe_path() drops a next that holds it.)
+    """
+    fields = [*request.args.items(multi=True), *(request.form.items(multi=True) if request.mimetype.startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")) else [])]
+    if any("\0" in value for name, value in fields if name != "next"):
+        abort(400, "A form or an address must not hold the character NUL.")
 
 
 def add_security_headers(response):

@@ -198,7 +198,7 @@ def search():
     """Search the user's tasks: /search?q=flask&page=1."""
     query = request.args.get("q", "").strip()
     page = page_number()
-    words = query.replace("\0", "").split()
+    words = query.split()
     found = own_tasks().where(*matching(words))
     if not words:
         # No word to look for: every task, counted by the counts row.

@@ -55,3 +55,21 @@ def test_a_chunked_body_is_refused_with_411(client, tasks):
 def test_another_host_is_refused(app, client):
     app.config["TRUSTED_HOSTS"] = ["tasks.example.com"]
     assert client.get("/", headers={"Host": "evil.example.com"}).status_code == 400
+
+
+@pytest.mark.parametrize("path, data", [
+    ("/tasks", {"summary": "a\0b"}),
+    ("/login", {"username": "ada\0", "password": "correct horse"}),
+    ("/signup", {"username": "bob\0", "email": "bob@example.com", "password": "correct horse"}),
+])
+def test_a_form_with_a_nul_character_is_refused_with_400(client, tasks, user, sql, path, data):
+    """PostgreSQL's text cannot hold NUL: refused before the database sees it, never a 500."""
+    response = tasks.post(path, data)
+    assert response.status_code == 400
+    assert "must not hold the character NUL" in response.get_data(as_text=True)
+    assert sql("SELECT count(*) FROM tasks") == [(0,)]
+    assert sql("SELECT count(*) FROM users") == [(1,)]
+
+
+def test_a_search_with_a_nul_character_is_refused_with_400(client, user):
+    assert client.get("/search?q=milk%00").status_code == 400
