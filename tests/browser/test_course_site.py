@@ -80,6 +80,14 @@ def pages_of(site):
 MISSING = "no-such-page/"
 
 
+# Material's search shows its placeholder ("Type to start searching") once its worker is ready.
+SEARCH_READY = """() => {
+  const meta = document.querySelector(".md-search-result__meta");
+  const words = JSON.parse(document.getElementById("__config").textContent).translations;
+  return !meta || meta.textContent.trim() === words["search.result.placeholder"];
+}"""
+
+
 class Requests:
     """Every request a tab makes, page by page, and those that went wrong: failed, answered 400 or more (but the
     404 of MISSING), or sent anywhere but the site under its sub-path."""
@@ -108,12 +116,12 @@ class Requests:
             self.problems.append(f"{self.page}: {response.request.method} {response.url} answered {response.status}")
 
     def open(self, path):
-        """Open a page of the site and wait until it has asked for all it asks for: Material's script starts the
-        search's worker as it starts, so once that has loaded and no request has been in flight for a fifth of a
-        second, what the page's scripts fetch has been asked for too (and the next page cuts none short)."""
+        """Open a page of the site and wait until it has asked for all it asks for (so that the next page cuts none
+        short): until the search says it is ready (its worker, the index and lunr's languages loaded, the slowest of
+        what Material's script asks for as a page starts), and no request has been in flight for a fifth of a second."""
         self.page = "/" + path
-        with self.tab.expect_request_finished(lambda request: "/workers/search." in request.url):
-            response = self.tab.goto(self.url + path)
+        response = self.tab.goto(self.url + path)
+        self.tab.wait_for_function(SEARCH_READY)
         quiet = 0
         while quiet < 4:
             self.tab.wait_for_timeout(50)
