@@ -154,17 +154,40 @@ def run_check(step, folder, language, output, fast=True):
     return dict(json.loads(output.read_text(encoding="utf-8")), returncode=completed.returncode)
 
 
+def cases_read_by(items):
+    """The names of the cases that the selected tests of this file read (a mistake's name, or "clean NN_step"),
+    or None for every case (a selected test reads a case its parameters do not name)."""
+    wanted = set()
+    for item in items:
+        if item.path != Path(__file__) or "results" not in getattr(item, "fixturenames", ()):
+            continue
+        params = item.callspec.params if hasattr(item, "callspec") else {}
+        if "name" in params:
+            wanted.add(params["name"])
+        elif "step" in params:
+            wanted.add(f"clean {params['step']}")
+        else:
+            return None
+    return wanted
+
+
 @pytest.fixture(scope="module")
-def results(tmp_path_factory):
-    """Every case of this file checked once, two at a time: {case name: (result, files before, files after)}."""
+def results(request, tmp_path_factory):
+    """Every case of this file that the selected tests read, checked once, two at a time:
+    {case name: (result, files before, files after)}. (`-k 09` checks step 09's cases only.)"""
     base = tmp_path_factory.mktemp("check")
+    wanted = cases_read_by(request.session.items)
     cases = []
     for name, step, mistake, *_, language in MISTAKES:
+        if wanted is not None and name not in wanted:
+            continue
         folder = base / name.replace(" ", "-").replace("(", "").replace(")", "") / step
         shutil.copytree(ROOT / "steps" / step, folder, ignore=shutil.ignore_patterns("instance", "__pycache__"))
         mistake(folder)
         cases.append((name, step, folder, language))
     for index, step in enumerate(STEPS):  # untouched copies, in Chinese and English by turns
+        if wanted is not None and f"clean {step}" not in wanted:
+            continue
         folder = base / f"clean-{step}" / step
         shutil.copytree(ROOT / "steps" / step, folder, ignore=shutil.ignore_patterns("instance", "__pycache__"))
         cases.append((f"clean {step}", step, folder, "zh" if index % 2 else "en"))
@@ -191,7 +214,7 @@ def first_concept(result):
 
 @pytest.mark.parametrize(("name", "step", "expected", "words", "language"),
                          [(name, step, expected, words, language) for name, step, _, expected, words, language
-                          in MISTAKES], ids=[case[0] for case in MISTAKES])
+                          in MISTAKES], ids=[f"{case[0]} ({case[1]})" for case in MISTAKES])
 def test_a_typical_mistake_gets_its_concept_first_with_its_cause_named(results, name, step, expected, words, language):
     result, before, after = results[name]
     assert result["returncode"] == 1
