@@ -63,7 +63,7 @@ def test_another_persons_task_is_a_404_like_a_task_that_does_not_exist(app, alic
     assert expected.status_code == 404
     same = comparable(answer, theirs) == comparable(expected, nobodys)
     expect(same, "another-users-task", other="bob", owner="alice", method=method, url=url.format(id=theirs),
-           status=answer.status_code, what="回答和不存在的任务不一样，等于证实了这个任务存在。",
+           status=answer.status_code, what="这和不存在的任务得到的回答不一样，等于证实了这个任务存在。",
            what_en="not the answer a task that does not exist gets, so it confirms the task exists.")
     assert every_row(app) == before, "nothing of Alice's changed"
 
