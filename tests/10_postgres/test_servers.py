@@ -129,8 +129,12 @@ def test_one_task_toggled_at_once_on_both_servers_keeps_the_done_count(deploymen
 
 
 def test_a_session_signed_by_one_server_is_good_on_the_other(deployment):
-    """The session is a cookie signed with APP_SECRET, the same on both servers: nothing about it is kept in a
-    server's memory, so whichever server nginx picks knows who is signed in and shows the flashed message."""
+    """Pitfall 24: state kept in a process's memory: the session is a cookie signed with APP_SECRET, the same on
+    both servers, and nothing about it is kept in a server's memory, so whichever server nginx picks knows who is
+    signed in and shows the flashed message.
+
+    陷阱 24：把状态放在进程的内存里：会话是一个用 APP_SECRET 签名的 cookie，两台服务器上的密钥相同，关于它的一切
+    都不放在某台服务器的内存里，所以 nginx 不管选中哪一台，它都知道谁已经登录，也会显示闪现消息。"""
     visitor = Visitor(deployment.port)
     visitor.sign_in("grace", PASSWORD)
     for number in range(12):
