@@ -217,6 +217,30 @@ def test_the_07_page_shows_the_committed_benchmark(site, language):
     assert results["load"]["date"] in text and results["machine"]["cpu"] in text
 
 
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_10_page_shows_the_committed_postgres_benchmark(site, language):
+    """{{ bench postgres }} shows the postgres part of bench/results.json as committed, each run's figures and its
+    ratios to step 07; without that part, the page says it is not measured (and shows no figure)."""
+    from tools.bench import figure, times
+    from tools.site import WORDS
+
+    results = json.loads((ROOT / "bench" / "results.json").read_text(encoding="utf-8"))
+    table = step_page(site, "10_postgres", language).select_one("div.course-block[data-kind=bench]")
+    assert table is not None, f"the {language} page of 10_postgres shows no benchmark"
+    shown = [[cell.get_text(strip=True) for cell in row.find_all("td")] for row in table.select("tbody tr")]
+    section = results.get("postgres") or {}
+    if not section.get("rows"):
+        assert shown == [] and "bench --only postgres" in table.get_text(" ", strip=True)
+        assert WORDS[language]["bench_postgres_none"].split("`")[0] in table.get_text()
+        return
+    expected = [[row["step"], row["database"], str(row["servers"]), figure(row["write"]["rps"]),
+                 figure(row["write"]["p99_ms"]), figure(row["read"]["rps"]), figure(row["read"]["p99_ms"]),
+                 times(row.get("write_over_07")), times(row.get("read_over_07")),
+                 f"{row['stored']:,} / {row['write']['requests']:,}"] for row in section["rows"]]
+    assert shown == expected
+    assert section["date"] in table.get_text(" ", strip=True)
+
+
 def test_chinese_search_finds_chinese_words(site):
     """jieba splits Chinese text into words, so a search for 数据库 finds the pages that use it."""
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))

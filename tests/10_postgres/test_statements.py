@@ -43,17 +43,19 @@ def test_each_page_runs_as_many_statements_with_40_tasks_as_with_12(counted, req
 
 def test_no_page_reads_every_task_to_count_them(counted, request):
     """Pitfall 22: counting with len() on a query: it is one statement, which reads every task of the user into
-    Python; a page's statements on the tasks read one page of them (LIMIT) or count them in SQL (count(*)).
+    Python; a page's statements on the tasks read one page of them (LIMIT), tasks named by their ids, or count
+    them in SQL (count(*)).
 
     陷阱 22：对查询结果用 len() 计数：它只是一条语句，却把这个用户的每个任务都读进 Python；页面对任务表的语句，
-    要么只读一页（LIMIT），要么在 SQL 里计数（count(*)）。"""
+    要么只读一页（LIMIT），要么只读按 id 指明的任务，要么在 SQL 里计数（count(*)）。"""
     app, statements = counted
     person = Account(app, f"reader_{request.node.callspec.id.lower()}")
     person.add_all(*[f"task {number}" for number in range(12)])
+    bounded = ("LIMIT", "COUNT(", "TASKS.ID IN", "TASKS.ID =")
     for page in PAGES:
         every = [statement for statement in statements.during(lambda page=page: person.page(page))
-                 if " tasks" in statement and "LIMIT" not in statement.upper() and "COUNT(" not in statement.upper()]
-        assert not every, f"{page} reads the tasks without LIMIT or count(*): {every}"
+                 if " tasks" in statement and not any(word in statement.upper() for word in bounded)]
+        assert not every, f"{page} reads the tasks without LIMIT, their ids or count(*): {every}"
 
 
 def test_a_change_runs_a_fixed_number_of_statements(counted, request):
