@@ -160,6 +160,69 @@ BUGS["09_accounts"] = [seeded for seeded in BUGS["08_package"] if seeded["name"]
            "fixation). Does a test put a value in the session before signing in and check it is gone after?"),
 ]
 
+# Step 10's: the data layer on Flask-SQLAlchemy and its migrations (a count the app keeps now that step 09's
+# triggers are gone, db.create_all() for migrations, a step 09 database left unstamped, a new column required,
+# NUL let through to the database), step 08's and 09's mistakes written in SQLAlchemy, and two of 09's as they were.
+STILL_SEEDED_IN_10 = ("missing CSRF check", "password stored as typed", "next leads anywhere")
+BUGS["10_postgres"] = [seeded for seeded in BUGS["09_accounts"] if seeded["name"] in STILL_SEEDED_IN_10] + [
+    bug("forgotten commit", "{package}/tasks.py",
+        r"(change_counts\(total=1\)\n\s*)db\.session\.commit\(\)", r"\1pass",
+        "添加任务时忘了 db.session.commit()：请求结束时会话回滚，新任务就丢了。你的测试里有没有在添加之后，用另一个请求把任务读回来？",
+        "Adding a task forgets db.session.commit(): the session is rolled back when the request ends and the new "
+        "task is gone. Does a test read the task back, with another request, after adding it?"),
+    bug("silent redirect on a missing id", "{package}/tasks.py",
+        r"\n\s*if done is None:\n\s*abort\(404[^\n]*", "", count=0,
+        zh="切换或删除一个不存在的任务时，应用不再回答 404，而是悄悄重定向，像成功了一样。有没有一个测试对不存在的 id 提交表单？",
+        en="Toggling or deleting a task that does not exist no longer answers 404: it redirects quietly, as if it "
+           "had worked. Does a test post to an id that does not exist?"),
+    bug("another user's task changes", "{package}/tasks.py",
+        r", Task\.user_id == current_user\.id\)", ")", count=0,
+        zh="别人的任务也能切换、删除、被“清除已完成”删掉：这些语句不再按主人过滤。有没有一个测试让第二个用户去改第一个用户的任务，并期望 404、任务原样不动？",
+        en="Another user's task toggles, deletes and goes with a purge: those statements no longer keep to the "
+           "owner. Does a test let a second user try to change the first one's task, and expect 404 and the task "
+           "unchanged?"),
+    bug("everyone's tasks are listed", "{package}/tasks.py",
+        r"select\(Task\)\.where\(Task\.user_id == current_user\.id\)", "select(Task)",
+        zh="仪表盘、搜索和单个任务的页面显示了所有人的任务：查询任务的起点不再按主人过滤。有没有一个测试在两个用户各自添加任务后，检查每个人只看到自己的？",
+        en="The dashboard, the search and a task's page show everyone's tasks: the query every read starts from "
+           "no longer keeps to the owner. Does a test check, after two users added tasks, that each sees only "
+           "their own?"),
+    bug("a toggle is not counted", "{package}/tasks.py",
+        r"\n\s*change_counts\(done=1 if done else -1\)", "",
+        zh="切换任务后，计数行里“已完成”的数字不再改变：第 09 步由触发器计数，现在得由应用在同一个事务里做。有没有一个测试在完成几个任务后检查页面上的计数？",
+        en="Toggling a task no longer changes the done count in the counts row: step 09's triggers did it, now the "
+           "app must, in the same transaction. Does a test check the counts on the page after marking some tasks "
+           "done?"),
+    bug("db.create_all() instead of the migrations", "{package}/db.py",
+        r"\n(\s*)flask_migrate\.upgrade\(\)", r"\n\1db.create_all()",
+        zh="数据库由 db.create_all() 建表，不再运行迁移：没有 alembic_version，旧数据库也得不到新的列。有没有一个测试检查数据库记下了最新的迁移，或者在旧数据库上启动应用？",
+        en="The tables are made by db.create_all(), not by the migrations: there is no alembic_version, and an old "
+           "database never gets the new column. Does a test check that the database records the newest migration, "
+           "or start the app on an old database?"),
+    bug("a step 09 database is not stamped", "{package}/db.py",
+        r"\n\s*if \"users\" in tables and \"alembic_version\" not in tables:\n\s*flask_migrate\.stamp\([^\n]*\)", "",
+        zh="第 09 步的数据库不再先标记（stamp）为 0001：第一个迁移想再建一次已有的表，应用就启动不了。有没有一个测试在第 09 步的数据库上启动应用，并检查任务都还在？",
+        en="A step 09 database is no longer stamped as revision 0001 first: the first migration tries to make its "
+           "tables again and the app cannot start. Does a test start the app on a step 09 database and check that "
+           "every task is still there?"),
+    bug("step 09's triggers are kept", "migrations/versions/0002_due_date.py",
+        r"for trigger in STEP_09_TRIGGERS:\n\s*op\.execute\([^\n]*\)", "pass",
+        zh="升级第 09 步的数据库时，它的计数触发器留下了：应用也在计数，每个新任务就被算了两次。有没有一个测试在升级后的旧数据库上添加任务，再检查计数？",
+        en="Upgrading a step 09 database keeps its counting triggers: the app counts too, so each new task is "
+           "counted twice. Does a test add a task to an upgraded old database and check the counts?"),
+    bug("the new column is required", "migrations/versions/0002_due_date.py",
+        r"(op\.add_column\([^\n]*)nullable=True", r"\1nullable=False",
+        zh="第二个迁移把截止日期加成了必填的列（NOT NULL），又没有默认值：已有任务的数据库升级不了，没有截止日期的新任务也加不进去。有没有一个测试在有任务的数据库上运行迁移，或者添加一个不带截止日期的任务？",
+        en="The second migration adds the due date as a required column (NOT NULL) without a default: a database "
+           "that holds tasks cannot be upgraded, and a new task without a due date cannot be added. Does a test run "
+           "the migrations on a database that holds tasks, or add a task without a due date?"),
+    bug("NUL reaches the database", "{package}/__init__.py",
+        r"\n\s*app\.before_request\(refuse_nul_characters\)", "",
+        zh="表单或地址里的 NUL 字符不再被拒绝：SQLite 照样存下，PostgreSQL 的 text 却存不了，就是 500。有没有一个测试提交带 \\x00 的摘要，并期望 400、什么也没存？",
+        en="A NUL character in a form or an address is no longer refused: SQLite stores it, PostgreSQL's text "
+           "cannot, a 500. Does a test submit a summary holding \\x00 and expect 400, with nothing stored?"),
+]
+
 TEXT = {
     "zh": {
         "head": "你自己的测试（{folder}/tests）",
