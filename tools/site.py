@@ -105,7 +105,8 @@ WORDS = {
            "bench_postgres_run": "`{step}`（{database}，{servers} 个应用服务器）",
            "bench_postgres_machine": "测量于 {date}，机器：{os}（{arch}），{cores} 核（{cpu}），Python {python}；"
                                      "{writers} 个访客同时通过 nginx 访问，每个应用服务器 {workers} 个 gunicorn worker，"
-                                     "每项负载 {seconds} 秒，全部在这一台机器上。低于 1.00× 的比值，说明 SQLite 更快。"},
+                                     "每项负载 {seconds} 秒，全部在这一台机器上{busy}。低于 1.00× 的比值，说明 SQLite 更快。",
+           "bench_postgres_busy": "（测完时一分钟平均负载为 {load_average}：同时还有别的程序在用这台机器）"},
     "en": {"added": "added", "removed": "removed", "changed": "changed", "diff": "Diff", "whole": "Whole file",
            "no_changes": "No file changed since the step before.",
            "added_shown": "A new file, shown whole [earlier on this page]({link}).",
@@ -147,8 +148,10 @@ WORDS = {
            "bench_postgres_run": "`{step}` ({database}, {servers} app server{plural})",
            "bench_postgres_machine": "Measured on {date} on {os} ({arch}), {cores} cores ({cpu}), Python {python}: "
                                      "{writers} visitors at once through nginx, {workers} gunicorn workers per app "
-                                     "server, {seconds} s per load, all on this one machine. Below 1.00×, SQLite is "
-                                     "the faster one."},
+                                     "server, {seconds} s per load, all on this one machine{busy}. Below 1.00×, SQLite "
+                                     "is the faster one.",
+           "bench_postgres_busy": " (its load average over the last minute was {load_average} at the end: other "
+                                  "programs were using the machine too)"},
 }
 COMMANDS_ALLOWED = {"python", "python3", "py", "flask", "pip", "cd", "gunicorn", "nginx", "sudo", "docker",
                     "systemctl", "sqlite3", "cp", "jupyter", "source", ".venv\\Scripts\\activate", "git"}
@@ -681,7 +684,9 @@ def render_bench_postgres(results, words):
     if missing:
         parts.append(words["bench_postgres_missing"].format(runs=words["pitfall_and"].join(missing)))
     machine = results.get("machine", {})
-    parts.append(words["bench_postgres_machine"].format(**{**machine, **section, "seconds": f"{section['seconds']:g}"}))
+    busy = words["bench_postgres_busy"].format(**section) if section.get("load_average") else ""
+    parts.append(words["bench_postgres_machine"].format(**{**machine, **section, "seconds": f"{section['seconds']:g}",
+                                                           "busy": busy}))
     return block("bench", "bench/results.json", "\n\n".join(parts))
 
 
