@@ -213,7 +213,7 @@ SUMMARIES = st.one_of(st.sampled_from(["Buy milk", "  Buy   milk  ", "", "flask"
 # (who: 0 or 1, what, whose task: 0 their own, 1 the other's, 2 nobody's, which: an index, a summary or word)
 OPERATIONS = st.lists(st.tuples(st.integers(0, 1), st.sampled_from(ACTIONS), st.integers(0, 2), st.integers(0, 50),
                                 SUMMARIES), min_size=1, max_size=25)
-PAIRS = settings(max_examples=25, derandomize=True, deadline=None, database=None, suppress_health_check=HEALTH_CHECKS)
+PAIRS = settings(max_examples=15, derandomize=True, deadline=None, database=None, suppress_health_check=HEALTH_CHECKS)
 # A failing sequence is reported as it was found, not shrunk: each try makes two accounts and replays up to 25
 # operations, and shrinking would replay hundreds (minutes, in a student's check). Its message names who and what.
 NO_SHRINKING = [Phase.explicit, Phase.reuse, Phase.generate]
