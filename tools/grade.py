@@ -34,8 +34,11 @@ from tutorial import IGNORED_NAMES, factory_package, resolve_step, student_langu
 SCRATCH = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
 # tools/check.py names a file here: the suite's grading (tests/08_package/test_your_tests.py) writes its result to it.
 RESULT_VARIABLE = "COURSE_GRADE_RESULT"
-# A run of the student's tests that takes longer than this is stopped (and counts as noticing the bug).
+# A run of the student's tests on a mutant that takes longer than this is stopped (and counts as noticing the bug).
 TIMEOUT = 120
+# The run on the student's own app shares the machine with the mutants' runs: on a busy laptop it may take
+# several times as long as alone, and stopping it would wrongly report the student's tests as failing.
+OWN_APP_TIMEOUT = 600
 
 
 def bug(name, file, pattern, replacement, zh, en, count=1):
@@ -287,7 +290,7 @@ def test_environment():
     return env
 
 
-def run_tests(copy, extra=(), stop_at_first=False, **env):
+def run_tests(copy, extra=(), stop_at_first=False, timeout=TIMEOUT, **env):
     """Run the student's tests inside `copy` (python -m pytest, so the package imports): (exit code, output)."""
     command = [sys.executable, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider", "--basetemp",
                str(copy.parent / "pytest"), "-o", "addopts=", "--tb=line", *extra]
@@ -295,7 +298,7 @@ def run_tests(copy, extra=(), stop_at_first=False, **env):
         command.append("-x")
     try:
         result = subprocess.run(command, cwd=copy, env=dict(test_environment(), **env), capture_output=True, text=True,
-                                timeout=TIMEOUT)
+                                timeout=timeout)
     except subprocess.TimeoutExpired:
         return -1, "timeout"
     return result.returncode, result.stdout + result.stderr
@@ -330,7 +333,7 @@ def grade(step, folder, workers=None):
         copy = copy_folder(folder, Path(tmp) / "app")
         report = Path(tmp) / "coverage.json"
         coverage = ["-p", "pytest_cov", f"--cov={package}", f"--cov-report=json:{report}"] if package else []
-        code, output = run_tests(copy, coverage, COVERAGE_FILE=str(Path(tmp) / ".coverage"))
+        code, output = run_tests(copy, coverage, timeout=OWN_APP_TIMEOUT, COVERAGE_FILE=str(Path(tmp) / ".coverage"))
         real_database = copy / "instance" / "tasks.db"
         result["real_database"] = str(real_database.relative_to(copy)) if real_database.exists() else None
         if report.is_file():
