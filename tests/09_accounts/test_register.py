@@ -71,3 +71,17 @@ def test_taking_a_name_does_not_sign_the_visitor_in_as_its_owner(client, forms, 
     assert response.status_code == 400
     assert other.get("/tasks").status_code == 302
     assert user_id(app, "ada") is not None
+
+
+@pytest.mark.parametrize("field, value", [
+    ("username", "ada\tlovelace"), ("username", "ada\nlovelace"), ("username", "ada\x1b[31m"),
+    ("username", "ada\u2028x"), ("email", "ada\r\n@example.com"), ("email", "ada\x07@example.com"),
+])
+def test_a_name_or_address_with_a_control_character_is_refused_and_nothing_is_stored(client, forms, app_module,
+                                                                                      field, value):
+    """A username is shown on every page and typed to sign in: a tab, a line break or an escape sequence in it
+    (or in the e-mail address) is refused with the form's message, never stored."""
+    fields = dict({"username": "lovelace", "email": "ada@example.com"}, **{field: value})
+    response = register(forms, fields["username"], email=fields["email"])
+    assert response.status_code == 400, f"a sign-up with {field}={value!r} answered {response.status_code}"
+    assert stored_users(app_module) == [], f"a sign-up with {field}={value!r} was stored"

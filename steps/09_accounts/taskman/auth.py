@@ -56,9 +56,12 @@ def validate_signup(username, email, password):
     errors = {}
     if not 3 <= len(username) <= 30:
         errors["username"] = "A username has 3 to 30 characters."
+    elif not username.isprintable():
+        # A name is shown on pages and typed to sign in: no tab, line break or other control character.
+        errors["username"] = "A username has no tabs, line breaks or other control characters."
     elif get_db().execute("SELECT 1 FROM users WHERE username_key = ?", (username.lower(),)).fetchone():
         errors["username"] = "That username is already taken."
-    if email is not None and (len(email) > 254 or not EMAIL_PATTERN.fullmatch(email)):
+    if email is not None and (len(email) > 254 or not EMAIL_PATTERN.fullmatch(email) or not email.isprintable()):
         errors["email"] = "Enter an e-mail address such as ada@example.com."
     problem = validate_password(username, password)
     if problem:

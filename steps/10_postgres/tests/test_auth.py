@@ -25,6 +25,8 @@ def test_sign_up_then_the_name_is_taken(auth):
 
 @pytest.mark.parametrize("field, value, message", [
     ("username", "ab", "A username has 3 to 30 characters."),
+    ("username", "ada\tlovelace", "A username has no tabs, line breaks or other control characters."),
+    ("email", "ada\x01@example.com", "Enter an e-mail address such as ada@example.com."),
     ("email", "ada", "Enter an e-mail address such as ada@example.com."),
     ("password", "short", "A password has 8 to 128 characters."),
     ("password", "x" * 129, "A password has 8 to 128 characters."),
