@@ -112,7 +112,6 @@ import difflib
 import hashlib
 import shutil
 import signal
-import sqlite3
 import subprocess
 import tempfile
 import time
@@ -617,16 +616,27 @@ def command_demo(args):
         copy = Path(folder) / step
         shutil.copytree(ROOT / "steps" / step, copy, ignore=shutil.ignore_patterns(*IGNORED_NAMES, "*.pyc", "*.db"))
         database = Path(folder) / "tasks.db"
-        if (copy / "schema.sql").is_file():
-            with contextlib.closing(sqlite3.connect(database)) as db:
-                db.executescript((copy / "schema.sql").read_text(encoding="utf-8"))
-                db.executemany("INSERT INTO tasks (summary, done) VALUES (?, ?)", SAMPLE_TASKS)
-                db.commit()
+        # The step's own app makes its database (its tables, and the sample user where tasks have an owner),
+        # in .venv's Python: tools/screenshots.py puts the same samples in the site's screenshots.
+        made = subprocess.run([str(python), "-m", "tools.screenshots", step, "--sample-database", str(database)],
+                              cwd=ROOT, env=child_env(), capture_output=True, text=True)
+        if made.returncode:
+            raise SystemExit(in_language("无法为演示准备示例数据库：", "Could not make the demo's sample database: ")
+                             + (made.stderr.strip().splitlines() or [""])[-1])
+        # Its last line is the sample user's name and password (step 09 on); the app may log lines before it.
+        last = (made.stdout.strip().splitlines() or [""])[-1]
+        account = last.split("\t") if "\t" in last else []
         url = f"http://127.0.0.1:{args.port}/"
         print(f"Demo of {step}: a throwaway copy in {copy}\n    {url}\nCtrl+C stops it and deletes the copy.",
               flush=True)
-        env = child_env(FLASK_DATABASE=str(database), APP_DATABASE=str(database), APP_ENV="development")
-        command = [str(python), "-m", "flask", "run", "--host", "127.0.0.1", "--port", str(args.port)]
+        if account:
+            print(in_language("登录：用户名 {0}，密码 {1}", "Sign in as {0}, password: {1}").format(
+                *account), flush=True)
+        # DATABASE_URL empty: step 10 keeps the demo's data in the throwaway SQLite file, whatever the shell says.
+        env = child_env(FLASK_DATABASE=str(database), APP_DATABASE=str(database), DATABASE_URL="",
+                        APP_ENV="development")
+        command = [str(python), "-m", "flask", *flask_app_option(copy), "run", "--host", "127.0.0.1",
+                   "--port", str(args.port)]
         try:
             return subprocess.run(command, cwd=copy, env=env).returncode
         except KeyboardInterrupt:

@@ -134,20 +134,33 @@ def test_diff_of_a_students_folder_ignores_caches_venvs_and_databases(tmp_path):
 
 
 @pytest.mark.servers
-def test_demo_serves_a_throwaway_copy_with_sample_tasks_and_deletes_it(port):
-    """`tutorial.py demo 05`: sample tasks on the dashboard; once stopped, the copy is gone."""
+@pytest.mark.parametrize("step", ["05", "08", "09", "10"])
+def test_demo_serves_a_throwaway_copy_with_sample_tasks_and_deletes_it(port, step):
+    """`tutorial.py demo NN`: sample tasks on the dashboard (from step 09 on, the sample user's, who signs in with
+    the name and password the demo prints); once stopped, the copy is gone."""
+    import http.cookiejar
     import os
     import re
+    import urllib.parse
     import urllib.request
 
-    from support.servers import running
+    from support.servers import read_output, running
 
-    command = [sys.executable, str(ROOT / "tutorial.py"), "demo", "05", "--port", str(port)]
-    url = f"http://127.0.0.1:{port}/tasks"
-    with running(command, url, cwd=ROOT, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}) as demo:
-        with urllib.request.urlopen(url, timeout=5) as response:
+    command = [sys.executable, str(ROOT / "tutorial.py"), "demo", step, "--port", str(port)]
+    base = f"http://127.0.0.1:{port}"
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "LANG": "en_US.UTF-8", "DATABASE_URL": "postgresql://nowhere"}
+    with running(command, f"{base}/", cwd=ROOT, env=env) as demo:
+        account = re.search(r"Sign in as (\S+), password: (.+)", read_output(demo))
+        if int(step) >= 9:
+            assert account, f"the demo of step {step} says whom to sign in as:\n{read_output(demo)}"
+            with browser.open(f"{base}/login", timeout=5) as response:
+                token = re.search(r'name="csrf_token" value="([^"]+)"', response.read().decode("utf-8")).group(1)
+            form = {"csrf_token": token, "username": account.group(1), "password": account.group(2).strip()}
+            browser.open(f"{base}/login", data=urllib.parse.urlencode(form).encode(), timeout=5).close()
+        with browser.open(f"{base}/tasks", timeout=5) as response:
             page = response.read().decode("utf-8")
-    assert "Add a task of your own" in page
+    assert "Add a task of your own" in page, f"the demo's dashboard shows no sample task:\n{demo.output}"
     copy = re.search(r"a throwaway copy in (\S+)", demo.output).group(1)
     assert not Path(copy).exists(), f"the demo left {copy} behind"
     assert not str(copy).startswith(str(ROOT))

@@ -108,6 +108,51 @@ def sample_password_hash():
     return generate_password_hash(SAMPLE_USER["password"])
 
 
+def put_samples(app, step, database, tasks=()):
+    """Keep the app's data in the SQLite file `database`, with these (summary, done) tasks in it (a step
+    without a database, 01-04, is left alone).
+
+    Where tasks have an owner (step 09 on), the database starts with the sample user, who owns them, and
+    their counts row; where tasks have a due date (step 10 on), SAMPLE_DUE's task has one.
+    """
+    if "DATABASE" not in app.config:
+        return
+    app.config["DATABASE"] = str(database)
+    accounts = has_accounts(step)
+    if accounts:
+        # The app makes its tables itself (and numbers their version), as `flask init-db` does.
+        made = app.test_cli_runner().invoke(args=["init-db"])
+        if made.exit_code:
+            raise RuntimeError(f"init-db failed on {database}: {made.output}")
+    if tasks or accounts:
+        with contextlib.closing(sqlite3.connect(database)) as db:
+            if accounts:
+                key = SAMPLE_USER["username"].lower()
+                db.execute("INSERT OR IGNORE INTO users (username, username_key, email, password_hash)"
+                           " VALUES (?, ?, ?, ?)",
+                           (SAMPLE_USER["username"], key, SAMPLE_USER["email"], sample_password_hash()))
+                owner = db.execute("SELECT id FROM users WHERE username_key = ?", (key,)).fetchone()[0]
+                db.executemany("INSERT INTO tasks (summary, done, user_id) VALUES (?, ?, ?)",
+                               [(summary, done, owner) for summary, done in tasks])
+                # Step 09's triggers keep the counts row; from step 10 on the app does, so it is set here.
+                db.execute("INSERT OR REPLACE INTO task_counts (user_id, total, done)"
+                           " SELECT ?, count(*), coalesce(sum(done), 0) FROM tasks WHERE user_id = ?", (owner, owner))
+                if db.execute("SELECT 1 FROM pragma_table_info('tasks') WHERE name = 'due'").fetchone():
+                    db.execute("UPDATE tasks SET due = ? WHERE summary = ?", SAMPLE_DUE[::-1])
+            else:
+                schema = app_source(ROOT / "steps" / step).parent / "schema.sql"
+                db.executescript(schema.read_text(encoding="utf-8"))
+                db.executemany("INSERT INTO tasks (summary, done) VALUES (?, ?)", tasks)
+            db.commit()
+
+
+def sample_database(step, database):
+    """Make the SQLite file `database` as the step's app makes it, with the sample tasks (and user): for `tutorial.py demo`."""
+    with environment(APP_SECRET=SECRET, APP_DATABASE=str(database), DATABASE_URL=""):
+        app = load_app_module(ROOT / "steps" / step).app
+    put_samples(app, step, Path(database), SAMPLE_TASKS if has_database(step) else ())
+
+
 class QuietHandler(WSGIRequestHandler):
     """Werkzeug's request handler without a log line for every request (errors are still logged).
 
@@ -148,38 +193,11 @@ class StepServer:
         their counts row; where tasks have a due date (step 10 on), SAMPLE_DUE's task has one.
         """
         self.database = Path(path)
-        if "DATABASE" not in self.app.config:
-            return
         if "SQLALCHEMY_DATABASE_URI" in self.app.config and self.app.config["DATABASE"] != str(self.database):
             # Flask-SQLAlchemy (step 10 on) opens the database the app was made with: a new database, a new app.
             with environment(APP_SECRET=SECRET, APP_DATABASE=str(self.database)):
                 self.app = load_app_module(self.app_dir).app
-        self.app.config["DATABASE"] = str(self.database)
-        accounts = has_accounts(self.step)
-        if accounts:
-            # The app makes its tables itself (and numbers their version), as `flask init-db` does.
-            made = self.app.test_cli_runner().invoke(args=["init-db"])
-            if made.exit_code:
-                raise RuntimeError(f"init-db failed on {self.database}: {made.output}")
-        if tasks or accounts:
-            with contextlib.closing(sqlite3.connect(self.database)) as db:
-                if accounts:
-                    key = SAMPLE_USER["username"].lower()
-                    db.execute("INSERT OR IGNORE INTO users (username, username_key, email, password_hash)"
-                               " VALUES (?, ?, ?, ?)",
-                               (SAMPLE_USER["username"], key, SAMPLE_USER["email"], sample_password_hash()))
-                    owner = db.execute("SELECT id FROM users WHERE username_key = ?", (key,)).fetchone()[0]
-                    db.executemany("INSERT INTO tasks (summary, done, user_id) VALUES (?, ?, ?)",
-                                   [(summary, done, owner) for summary, done in tasks])
-                    # Step 09's triggers keep the counts row; from step 10 on the app does, so it is set here.
-                    db.execute("INSERT OR REPLACE INTO task_counts (user_id, total, done)"
-                               " SELECT ?, count(*), coalesce(sum(done), 0) FROM tasks WHERE user_id = ?", (owner, owner))
-                    if db.execute("SELECT 1 FROM pragma_table_info('tasks') WHERE name = 'due'").fetchone():
-                        db.execute("UPDATE tasks SET due = ? WHERE summary = ?", SAMPLE_DUE[::-1])
-                else:
-                    db.executescript((app_source(self.app_dir).parent / "schema.sql").read_text(encoding="utf-8"))
-                    db.executemany("INSERT INTO tasks (summary, done) VALUES (?, ?)", tasks)
-                db.commit()
+        put_samples(self.app, self.step, self.database, tasks)
 
     def __call__(self, environ, start_response):
         """Serve a request with the step's app (WSGI)."""
@@ -303,10 +321,20 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m tools.screenshots", description=__doc__.split("\n\n")[0])
     parser.add_argument("steps", nargs="*", help="steps to photograph (default: every step)")
     parser.add_argument("--out", type=Path, default=SCREENSHOTS, help=f"where to write (default: {SCREENSHOTS})")
+    parser.add_argument("--sample-database", type=Path, metavar="PATH",
+                        help="only write the one step's sample database to PATH (for tutorial.py demo), and print"
+                             " the sample user's name and password where the step has accounts")
     args = parser.parse_args(argv)
     steps = [resolve_step(name) for name in args.steps] or STEPS
     # Loading a step's app.py must not leave __pycache__ beside it.
     sys.dont_write_bytecode = True
+    if args.sample_database:
+        if len(args.steps) != 1:
+            raise SystemExit("--sample-database needs one step: python -m tools.screenshots 09 --sample-database PATH")
+        sample_database(steps[0], args.sample_database)
+        if has_accounts(steps[0]):
+            print(SAMPLE_USER["username"], SAMPLE_USER["password"], sep="\t")
+        return 0
     executable = find_chromium()
     if executable is None:
         raise SystemExit(f"No Chromium found ({', '.join(CHROMIUM_NAMES)}): install Debian's chromium package.")
