@@ -2,7 +2,8 @@
 
 Each case copies a reference step into a temporary folder, makes one mistake a student makes, and runs the
 coach on it (`python -m tools.check ... --json`), all cases at once in a few processes; the tests then read
-the results. The servers tests are left out of these runs (--fast): the mistakes are not about them.
+the results. The servers tests and the grading of the step's own tests are left out of these runs (--fast): the mistakes
+are not about them.
 """
 import json
 import os

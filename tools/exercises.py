@@ -270,7 +270,7 @@ def next_hint(found, folder, language):
 def verify(steps=None, step_suite=True):
     """For every exercise of `steps` (default: all): the untouched step fails its check, in both languages,
     and the reference solution passes it (one run: a passing report holds no text from the tests, so it is
-    rendered in both languages); then the step's own check (without the real servers) passes on a folder
+    rendered in both languages); then the step's own check (without the real servers and the grading) passes on a folder
     with the step's solutions applied.
 
     Solutions are applied one after another into one copy per step; one that does not fit on top of the

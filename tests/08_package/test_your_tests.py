@@ -7,7 +7,7 @@ import pytest
 
 from tools import grade
 
-pytestmark = pytest.mark.concept("tests that notice a bug", "graded-tests", zh="能发现错误的测试")
+pytestmark = [pytest.mark.concept("tests that notice a bug", "graded-tests", zh="能发现错误的测试"), pytest.mark.grading]
 
 
 @pytest.fixture(scope="module")
