@@ -233,7 +233,7 @@ DEMOS = {
                "Both chose the same password; the database holds two different salted scrypt hashes, and neither "
                "holds the password.\n\n"
                "两个人选了同一个密码；数据库里是两个不同的、加了盐的 scrypt 哈希，哪一个里面都没有密码本身。"),
-        ("code", 'demo.rows("SELECT id, username, substr(password_hash, 1, 40) || \'…\' AS password_hash FROM users")'),
+        ("code", 'demo.rows("SELECT username, substr(password_hash, 1, 33) || \'…\' AS password_hash FROM users")'),
         ("code", 'hashes = [row[0] for row in demo.rows("SELECT password_hash FROM users")]\n'
                  'print("different hashes:", hashes[0] != hashes[1])\n'
                  'print("password in the database file:", b"correct horse battery" in Path(demo.app_under_demo.database).read_bytes())'),
