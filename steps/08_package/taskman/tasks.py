@@ -1,5 +1,6 @@
 """The task manager: the dashboard, adding, toggling, deleting, purging, one task, search and the JSON API."""
 import math
+import unicodedata
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
@@ -11,6 +12,8 @@ PER_PAGE = 3
 # Ten tasks a page: drawing each task's links and forms is most of what a page view costs.
 TASKS_PER_PAGE = 10
 MAX_SUMMARY = 300
+# Letters that draw nothing at all: the Hangul fillers and the blank Braille pattern.
+BLANK_LETTERS = "\u115f\u1160\u3164\uffa0\u2800"
 # SQLite keeps an id in 64 bits: the int converter refuses a larger one with 404 Not Found,
 # where sqlite3 would fail with OverflowError, a 500.
 MAX_ID = 2**63 - 1
@@ -52,6 +55,24 @@ def find_task(task_id):
     return task
 
 
+def summary_problem(summary):
+    """Return what is wrong with a summary (its words already joined by single spaces), or None."""
+    if not any(unicodedata.category(char)[0] in "LNPS" and char not in BLANK_LETTERS for char in summary):
+        # Only spaces, or characters that draw nothing (a zero-width space, a Hangul filler): it would look empty.
+        return "A task needs a summary."
+    if len(summary) > MAX_SUMMARY:
+        return f"A summary has at most {MAX_SUMMARY} characters."
+    if any(unicodedata.category(char) == "Cc" for char in summary):
+        # Control characters (NUL, escape, ...) are not text, and a page cannot show them.
+        return "A summary has no control characters."
+    return None
+
+
+def typed_back(text, limit):
+    """Return what was typed, to show it again in a form: cut to its limit, without control characters."""
+    return "".join(char for char in text[:limit] if unicodedata.category(char) != "Cc")
+
+
 def render_dashboard(error=None, summary="", page=1):
     """Render one page of the dashboard, with a form error and what was typed if there is one."""
     counts = count_tasks()
@@ -73,10 +94,10 @@ def tasks():
 def add_task():
     """Store a new task from the form, then redirect to the dashboard."""
     summary = " ".join(request.form.get("summary", "").split())
-    if not summary:
-        return render_dashboard("A task needs a summary.", summary), 400
-    if len(summary) > MAX_SUMMARY:
-        return render_dashboard(f"A summary has at most {MAX_SUMMARY} characters.", summary), 400
+    problem = summary_problem(summary)
+    if problem:
+        # What was typed goes back into the form, cut to its limit: a refused megabyte is not sent back whole.
+        return render_dashboard(problem, typed_back(summary, MAX_SUMMARY)), 400
     db = get_db()
     # The ? placeholder sends the summary as data: it can never be read as SQL.
     db.execute("INSERT INTO tasks (summary) VALUES (?)", (summary,))

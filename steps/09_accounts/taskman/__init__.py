@@ -56,11 +56,16 @@ def create_app(test_config=None):
     # How passwords are hashed: Werkzeug's default, scrypt, salted and slow on purpose (see auth.py).
     # A test configuration may choose a cheaper method so that its many sign-ups run fast.
     app.config["PASSWORD_HASH_METHOD"] = "scrypt"
-    # Sign-in attempts: after LOGIN_LIMIT failed attempts for one account, or LOGIN_LIMIT_PER_ADDRESS
-    # from one address, within LOGIN_WINDOW seconds, the sign-in form answers 429 Too Many Requests.
+    # Sign-in attempts: after LOGIN_LIMIT failed attempts for one account from one address, or
+    # LOGIN_LIMIT_PER_ACCOUNT from anywhere, or LOGIN_LIMIT_PER_ADDRESS from one address, within
+    # LOGIN_WINDOW seconds, the sign-in form answers 429 Too Many Requests (why three: auth.py).
     app.config["LOGIN_LIMIT"] = 5
-    app.config["LOGIN_LIMIT_PER_ADDRESS"] = 20
+    app.config["LOGIN_LIMIT_PER_ACCOUNT"] = 50
+    app.config["LOGIN_LIMIT_PER_ADDRESS"] = 100
     app.config["LOGIN_WINDOW"] = 900
+    # Sign-ups: SIGNUP_LIMIT from one address within SIGNUP_WINDOW seconds, then 429 as well.
+    app.config["SIGNUP_LIMIT"] = 10
+    app.config["SIGNUP_WINDOW"] = 3600
     # A test passes its own configuration (a temporary database, TESTING=True): it wins over the environment.
     if test_config is not None:
         app.config.from_mapping(test_config)
@@ -124,8 +129,12 @@ def sign_in_first():
     # What Flask-Login does without this handler: flash the message, redirect with ?next=.
     flash(login_manager.login_message, login_manager.login_message_category)
     # Only a page is asked for again after sign-in. A form sent without an account (a session that
-    # ended) is not: next would lead a GET to an address that answers POST only (405).
-    return redirect(login_url(login_manager.login_view, next_url=request.url if request.method == "GET" else None))
+    # ended) is not: next would lead a GET to an address that answers POST only (405). Nor is an
+    # address too long to send back (auth.MAX_NEXT): nginx would answer 502 for the whole redirect.
+    from .auth import is_safe_path  # here, not at the top: auth.py imports this module
+    wanted = request.full_path.removesuffix("?")
+    next_url = wanted if request.method == "GET" and is_safe_path(wanted) else None
+    return redirect(login_url(login_manager.login_view, next_url=next_url))
 
 
 def show_error(error):

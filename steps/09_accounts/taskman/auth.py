@@ -1,15 +1,19 @@
 """Accounts: signing up, signing in and out, the limit on sign-in attempts, and the create-user command."""
 import functools
+import ipaddress
 import math
 import re
+import secrets
 import sqlite3
 import time
+import unicodedata
 from urllib.parse import urlsplit
 
 import click
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import UserMixin, login_user, logout_user
+from flask_login import UserMixin, current_user, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.urls import iri_to_uri
 
 from . import login_manager
 from .db import get_db
@@ -19,6 +23,15 @@ bp = Blueprint("auth", __name__, cli_group=None)
 
 # The accounts are kept in the database (the users table), where every worker sees them.
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+MAX_USERNAME = 30
+MAX_EMAIL = 254
+# Letters that draw nothing at all: the Hangul fillers and the blank Braille pattern.
+BLANK_LETTERS = "\u115f\u1160\u3164\uffa0\u2800"
+# Alphabets whose letters look alike ("a" in Latin, "а" in Cyrillic): one name uses one of them.
+LOOK_ALIKE_ALPHABETS = {"LATIN", "GREEK", "CYRILLIC"}
+# The longest address that a redirect after sign-in may lead to, written as it is sent (%E4%BB%BB for 任).
+# nginx passes at most 4 KiB of an app's headers: a longer Location would be its 502 Bad Gateway.
+MAX_NEXT = 1000
 
 # Passwords are hashed with Werkzeug's generate_password_hash: Werkzeug comes with Flask, so there
 # is nothing more to install (Flask-Bcrypt needs the bcrypt package, compiled C). Its default, scrypt,
@@ -28,25 +41,52 @@ EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class User(UserMixin):
-    """The signed-in user, as Flask-Login needs one: UserMixin's get_id() returns the id."""
+    """The signed-in user, as Flask-Login needs one."""
 
-    def __init__(self, id, username):
+    def __init__(self, id, username, session_id):
         self.id = id
         self.username = username
+        self.session_id = session_id
+
+    def get_id(self):
+        """What the session cookie holds: the user's session id, not the user's id (see load_user)."""
+        return self.session_id
+
+
+def new_session_id():
+    """Return a new random session id: 128 bits that nobody can guess."""
+    return secrets.token_hex(16)
 
 
 @login_manager.user_loader
-def load_user(user_id):
-    """Return the user whose id the session holds, or None if that account no longer exists."""
-    row = get_db().execute("SELECT id, username FROM users WHERE id = ?", (int(user_id),)).fetchone()
-    return User(row["id"], row["username"]) if row else None
+def load_user(session_id):
+    """Return the user whose session id the cookie holds, or None: signed out, or no such account.
+
+    The cookie is signed, so nobody can forge one, but it cannot be taken back either: a copy of it
+    kept after signing out would stay valid for as long as the secret key. So it holds a session id
+    that the server keeps in the users table and changes at every sign-out (and password change):
+    then the old cookie names nobody. Flask-Login calls this an alternative id.
+    """
+    row = get_db().execute("SELECT id, username, session_id FROM users WHERE session_id = ?",
+                           (session_id,)).fetchone()
+    return User(row["id"], row["username"], row["session_id"]) if row else None
+
+
+def normalized(username):
+    """Return a username as it is stored: NFKC turns look-alike forms ("ａｄａ", "𝐚𝐝𝐚") into plain "ada"."""
+    return unicodedata.normalize("NFKC", username.strip())
+
+
+def username_key(username):
+    """Return what names are compared by: the normalized name, case folded ("Ada", "ADA" and "ａｄａ" are one)."""
+    return unicodedata.normalize("NFKC", normalized(username).casefold())
 
 
 def validate_password(username, password):
     """Return what is wrong with this password for this username, or None."""
     if not 8 <= len(password) <= 128:
         return "A password has 8 to 128 characters."
-    if password.lower() == username.lower():
+    if username_key(password) == username_key(username):
         return "A password must not be the username."
     return None
 
@@ -54,14 +94,22 @@ def validate_password(username, password):
 def validate_signup(username, email, password):
     """Check a sign-up form and return every problem found, by field (email None: not asked)."""
     errors = {}
-    if not 3 <= len(username) <= 30:
-        errors["username"] = "A username has 3 to 30 characters."
+    alphabets = {unicodedata.name(char).split()[0] for char in username if char.isalpha()}
+    # The rules hold for the name as stored, normalized: "İ" is one letter, its case folded key two.
+    if not 3 <= len(username) <= MAX_USERNAME or len(username_key(username)) > MAX_USERNAME:
+        errors["username"] = f"A username has 3 to {MAX_USERNAME} characters."
     elif not username.isprintable():
         # A name is shown on pages and typed to sign in: no tab, line break or other control character.
         errors["username"] = "A username has no tabs, line breaks or other control characters."
-    elif get_db().execute("SELECT 1 FROM users WHERE username_key = ?", (username.lower(),)).fetchone():
+    elif any(char in BLANK_LETTERS for char in username):
+        # Nor a letter that draws nothing: "ada" and "ada" followed by a filler would look the same.
+        errors["username"] = "A username has no invisible letters."
+    elif len(alphabets & LOOK_ALIKE_ALPHABETS) > 1:
+        # "аlice" with a Cyrillic "а" looks like "alice": someone else's name, to the eye.
+        errors["username"] = "A username does not mix Latin, Greek and Cyrillic letters."
+    elif get_db().execute("SELECT 1 FROM users WHERE username_key = ?", (username_key(username),)).fetchone():
         errors["username"] = "That username is already taken."
-    if email is not None and (len(email) > 254 or not EMAIL_PATTERN.fullmatch(email) or not email.isprintable()):
+    if email is not None and (len(email) > MAX_EMAIL or not EMAIL_PATTERN.fullmatch(email) or not email.isprintable()):
         errors["email"] = "Enter an e-mail address such as ada@example.com."
     problem = validate_password(username, password)
     if problem:
@@ -86,14 +134,14 @@ def find_account(username, password):
     An unknown username still costs one hash check, against a dummy hash: if it answered at once,
     the time of the answer would tell who has an account (user enumeration), whatever the message.
     """
-    row = get_db().execute("SELECT id, username, password_hash FROM users WHERE username_key = ?",
-                           (username.lower(),)).fetchone()
+    row = get_db().execute("SELECT id, username, password_hash, session_id FROM users WHERE username_key = ?",
+                           (username_key(username),)).fetchone()
     if row is None or row["password_hash"] is None:
         check_password_hash(dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None
     if not check_password_hash(row["password_hash"], password):
         return None
-    return User(row["id"], row["username"])
+    return User(row["id"], row["username"], row["session_id"])
 
 
 def is_safe_path(target):
@@ -103,10 +151,11 @@ def is_safe_path(target):
     (an open redirect). Browsers read "//evil.example" and "/\\evil.example" as another host, and drop
     tabs and newlines before reading ("/\\t/evil.example"): so one "/", then no "/" or "\\", no
     backslash and no invisible character anywhere, and nothing urlsplit reads as a scheme or host.
+    And not too long to send back in a Location header (MAX_NEXT).
     """
     if not target.startswith("/") or target.startswith(("//", "/\\")):
         return False
-    if "\\" in target or not target.isprintable():
+    if "\\" in target or not target.isprintable() or len(iri_to_uri(target)) > MAX_NEXT:
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
@@ -125,50 +174,76 @@ def start_session(user):
 # Sign-in attempts are limited with a table of failures in the database, not with Flask-Limiter:
 # Flask-Limiter's default storage is each process's memory, so 4 gunicorn workers would allow 4 times
 # the limit, and a store they share means running Redis or Memcached. The database is already shared.
+#
+# Who is held back, and by what: a limit on one account would let any stranger lock its owner out
+# with five wrong passwords; a tight limit on one address would lock out a whole school behind one
+# address. So the tight limit (LOGIN_LIMIT, 5) is for one account from one address: a stranger's
+# guesses hold back the stranger only. The account's own limit (LOGIN_LIMIT_PER_ACCOUNT, 50) stops
+# guessing from many addresses; and one address trying many names meets LOGIN_LIMIT_PER_ADDRESS.
 
-def failures_since(key, since):
-    """Return how many failed attempts this key has made since that time, and when the first was."""
-    return get_db().execute("SELECT count(*), min(at) FROM login_failures WHERE key = ? AND at > ?",
-                            (key, since)).fetchone()
+def visitor_address():
+    """Return the visitor's address as nginx saw it (ProxyFix, in __init__.py), in its one written form.
 
-
-def account_key(username):
-    """Return the key of the failures counted for this account ("Ada" and "ada" are one).
-
-    No username is longer than 30 characters: a longer name typed in the form is counted by its
-    first 30, so that nobody can fill the table with huge keys.
+    Anything that is not an address (a forged, overlong header) counts as one and the same visitor.
     """
-    return f"account:{username.lower()[:30]}"
+    try:
+        return ipaddress.ip_address(request.remote_addr or "").compressed
+    except ValueError:
+        return "unknown"
 
 
 def attempt_keys(username):
-    """Return what the sign-in attempts are counted by: the account and the visitor's address, with their limits."""
+    """Return what the sign-in attempts are counted by, each with its limit.
+
+    A key is never longer than 90 characters: a name typed longer than any username is counted by its
+    first 30, so that nobody can fill the table with huge keys.
+    """
     config = current_app.config
-    # remote_addr is the visitor's address that nginx saw, thanks to ProxyFix (see __init__.py).
-    return [(account_key(username), config["LOGIN_LIMIT"]),
-            (f"address:{request.remote_addr}", config["LOGIN_LIMIT_PER_ADDRESS"])]
+    account = f"account:{username_key(username)[:MAX_USERNAME]}"
+    address = f"address:{visitor_address()}"
+    return [(f"{account} {address}", config["LOGIN_LIMIT"]),
+            (account, config["LOGIN_LIMIT_PER_ACCOUNT"]),
+            (address, config["LOGIN_LIMIT_PER_ADDRESS"])]
 
 
-def seconds_to_wait(username):
-    """Return 0 if this attempt may go on, else how many seconds until one of its limits lets it."""
-    now = time.time()
-    window = current_app.config["LOGIN_WINDOW"]
-    wait = 0
-    for key, limit in attempt_keys(username):
-        count, first = failures_since(key, now - window)
-        if count >= limit:
-            wait = max(wait, math.ceil(first + window - now))
-    return wait
+def wait_for(table, keys, window):
+    """Count this attempt under each key, in one step; return how long to wait if a limit is passed, else 0.
 
-
-def record_failure(username):
-    """Remember a failed attempt for the account and the address; forget the attempts older than the window."""
+    The attempt is written down first, then counted with the others. The DELETE that starts makes this
+    request SQLite's one writer until the commit: no other worker counts in between, so 60 guesses sent
+    at the same moment meet the limit one after the other. (Counted first and written down after, in
+    two steps, all 60 read "no failure yet", and a dozen were let through.) Over a limit, the attempt is
+    taken back (rollback), not counted: refused requests do not keep the refusal going for ever.
+    """
     db = get_db()
     now = time.time()
-    db.execute("DELETE FROM login_failures WHERE at <= ?", (now - current_app.config["LOGIN_WINDOW"],))
-    db.executemany("INSERT INTO login_failures (key, at) VALUES (?, ?)",
-                   [(key, now) for key, _ in attempt_keys(username)])
+    # table is one of this file's own names ("login_failures", "signups"), never anything typed.
+    db.execute(f"DELETE FROM {table} WHERE at <= ?", (now - window,))
+    db.executemany(f"INSERT INTO {table} (key, at) VALUES (?, ?)", [(key, now) for key, _ in keys])
+    wait = 0
+    for key, limit in keys:
+        count, first = db.execute(f"SELECT count(*), min(at) FROM {table} WHERE key = ?", (key,)).fetchone()
+        if count > limit:
+            wait = max(wait, math.ceil(first + window - now))
+    if wait:
+        db.rollback()
+    else:
+        db.commit()
+    return wait, now
+
+
+def forget_failures(username, at):
+    """After the right password: this attempt was no failure, and this address's failures for the account go."""
+    keys = [key for key, _ in attempt_keys(username)]
+    db = get_db()
+    db.execute("DELETE FROM login_failures WHERE key = ? OR (key IN (?, ?) AND at = ?)", (*keys, at))
     db.commit()
+
+
+def too_many(what, wait):
+    """Return the message of a 429: what was refused, and in how many minutes to try again."""
+    minutes = math.ceil(wait / 60)
+    return f"Too many {what}. Try again in {minutes} minute{'' if minutes == 1 else 's'}."
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -181,24 +256,21 @@ def login():
     if request.method == "POST":
         username = request.form.get("username", "").strip()
         password = request.form.get("password", "")
-        wait = seconds_to_wait(username)
+        shown = typed_back(username, MAX_USERNAME)
+        # Counted as a failure before the password is checked; a right password takes it back.
+        wait, at = wait_for("login_failures", attempt_keys(username), current_app.config["LOGIN_WINDOW"])
         if wait:
             # Checked before the password: past the limit, a right guess is refused too.
-            minutes = math.ceil(wait / 60)
-            error = f"Too many failed sign-ins. Try again in {minutes} minute{'' if minutes == 1 else 's'}."
-            return (render_template("login.html", error=error, username=username, next=next_path),
-                    429, {"Retry-After": str(wait)})
+            return (render_template("login.html", error=too_many("failed sign-ins", wait), username=shown,
+                                    next=next_path), 429, {"Retry-After": str(wait)})
         user = find_account(username, password)
         if user is None:
-            record_failure(username)
             # One message for an unknown username and a wrong password: it does not tell which.
             return render_template("login.html", error="Wrong username or password.",
-                                   username=username, next=next_path), 401
-        db = get_db()
-        # A success forgets the account's failures (not the address's: one right password does not
-        # excuse the wrong guesses for other accounts from the same address).
-        db.execute("DELETE FROM login_failures WHERE key = ?", (account_key(username),))
-        db.commit()
+                                   username=shown, next=next_path), 401
+        # A success forgets this address's failures for the account (not the others': one right password
+        # does not excuse the wrong guesses made from elsewhere, or for other accounts from here).
+        forget_failures(username, at)
         start_session(user)
         flash(f"Welcome back, {user.username}!", "success")
         return redirect(next_path or url_for("tasks.tasks"))
@@ -210,7 +282,13 @@ def logout():
     """Sign out, then go to the home page.
 
     Only a POST, with its CSRF token: a link or an image on another site cannot sign anyone out.
+    A new session id makes every copy of the old session cookie worthless (see load_user): on this
+    browser, on another one where the same account is signed in, or in the hands of a thief.
     """
+    if current_user.is_authenticated:
+        db = get_db()
+        db.execute("UPDATE users SET session_id = ? WHERE id = ?", (new_session_id(), current_user.id))
+        db.commit()
     logout_user()
     session.clear()
     flash("You are signed out.", "success")
@@ -221,27 +299,40 @@ def logout():
 def signup():
     """Show the sign-up form; on POST validate it, create the account and sign it in."""
     if request.method == "POST":
-        username = request.form.get("username", "").strip()
+        username = normalized(request.form.get("username", ""))
         email = request.form.get("email", "").strip()
         password = request.form.get("password", "")
+        shown = {"username": typed_back(username, MAX_USERNAME), "email": typed_back(email, MAX_EMAIL)}
+        # Every sign-up counts, accepted or not: each costs a slow hash, and each "That username is
+        # already taken." tells whether an account exists, the very thing sign-in does not say.
+        wait, _ = wait_for("signups", [(f"address:{visitor_address()}", current_app.config["SIGNUP_LIMIT"])],
+                           current_app.config["SIGNUP_WINDOW"])
+        if wait:
+            return (render_template("signup.html", error=too_many("sign-ups from your address", wait),
+                                    errors={}, **shown), 429, {"Retry-After": str(wait)})
         errors = validate_signup(username, email, password)
         if errors:
-            return render_template("signup.html", errors=errors,
-                                   username=username, email=email), 400
+            return render_template("signup.html", errors=errors, **shown), 400
         db = get_db()
+        session_id = new_session_id()
         try:
             cursor = db.execute(
-                "INSERT INTO users (username, username_key, email, password_hash) VALUES (?, ?, ?, ?)",
-                (username, username.lower(), email, hash_password(password)))
+                "INSERT INTO users (username, username_key, email, password_hash, session_id) VALUES (?, ?, ?, ?, ?)",
+                (username, username_key(username), email, hash_password(password), session_id))
             db.commit()
         except sqlite3.IntegrityError:
             # Another worker stored the same name since the check: UNIQUE refused the second one.
             return render_template("signup.html", errors={"username": "That username is already taken."},
-                                   username=username, email=email), 400
-        start_session(User(cursor.lastrowid, username))
+                                   **shown), 400
+        start_session(User(cursor.lastrowid, username, session_id))
         flash(f"Account created for {username}.", "success")
         return redirect(url_for("tasks.tasks"))
     return render_template("signup.html", errors={}, username="", email="")
+
+
+def typed_back(text, limit):
+    """Return what was typed, to show it again in a form: cut to its limit, without control characters."""
+    return "".join(char for char in text[:limit] if unicodedata.category(char) != "Cc")
 
 
 def adopt_unowned_tasks(user_id):
@@ -262,10 +353,10 @@ def adopt_unowned_tasks(user_id):
 @click.option("--email", help="The user's e-mail address (optional).")
 def create_user_command(username, email):
     """Create an account; the first one also gets the tasks of a step 07 or 08 database."""
-    username = username.strip()
+    username = normalized(username)
     db = get_db()
     old = db.execute("SELECT id, username, password_hash FROM users WHERE username_key = ?",
-                     (username.lower(),)).fetchone()
+                     (username_key(username),)).fetchone()
     # Someone who signed up in step 07 or 08 has an account without a password: this gives them one.
     waiting = old is not None and old["password_hash"] is None
     # Asked twice, never shown, never on the command line (where the shell's history would keep it).
@@ -276,13 +367,14 @@ def create_user_command(username, email):
     if errors:
         raise click.ClickException(" ".join(errors.values()))
     if waiting:
-        db.execute("UPDATE users SET password_hash = ? WHERE id = ?", (hash_password(password), old["id"]))
+        db.execute("UPDATE users SET password_hash = ?, session_id = ? WHERE id = ?",
+                   (hash_password(password), new_session_id(), old["id"]))
         username = old["username"]
         user_id, done = old["id"], f"Set a password for {username}, who signed up before accounts had passwords"
     else:
         user_id = db.execute(
-            "INSERT INTO users (username, username_key, email, password_hash) VALUES (?, ?, ?, ?)",
-            (username, username.lower(), email or "", hash_password(password))).lastrowid
+            "INSERT INTO users (username, username_key, email, password_hash, session_id) VALUES (?, ?, ?, ?, ?)",
+            (username, username_key(username), email or "", hash_password(password), new_session_id())).lastrowid
         done = f"Created user {username}"
     adopted = adopt_unowned_tasks(user_id)
     db.commit()

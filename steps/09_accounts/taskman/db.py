@@ -9,8 +9,9 @@ from flask import current_app, g
 from flask.cli import with_appcontext
 
 # The version of the tables that schema.sql makes, kept in the database file (PRAGMA user_version).
-# Steps 05 to 08 left it at 0; step 09's tables, with accounts and owners, are version 1.
-SCHEMA_VERSION = 1
+# Steps 05 to 08 left it at 0; step 09's tables, with accounts and owners, were version 1, and with
+# the session ids that signing out changes (sessions.sql), version 2.
+SCHEMA_VERSION = 2
 
 
 def get_db():
@@ -44,9 +45,13 @@ def create_schema(db):
     # write lock first; then the version is read again, since another process may have just done it.
     db.execute("BEGIN IMMEDIATE")
     try:
-        if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
             script = read_script("schema.sql")
-            if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'tasks'").fetchone():
+            if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'users'").fetchone():
+                # Users without session ids: of step 09's first version, or of step 07 or 08.
+                script = read_script("sessions.sql") + script
+            if version == 0 and db.execute("SELECT 1 FROM sqlite_master WHERE name = 'tasks'").fetchone():
                 # Tables of step 07 or 08: tasks without an owner, users without a password.
                 script = read_script("upgrade.sql") + script
             for statement in statements(script):

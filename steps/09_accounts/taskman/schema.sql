@@ -4,13 +4,16 @@
 -- name in lower case, so "Ada" and "ada" are one account. password_hash holds a salted, slow hash of the password (auth.py), never the password.
 -- It is NULL only for someone who signed up in step 07 or 08, which stored no password: nobody can
 -- sign in as them until the operator gives them one with `flask --app taskman create-user NAME`.
+-- session_id is what a signed-in browser's cookie holds (auth.load_user): a new one at each sign-out
+-- makes every old cookie of the account worthless. UNIQUE also gives the index that finds its user.
 CREATE TABLE IF NOT EXISTS users (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     username TEXT NOT NULL,
     username_key TEXT NOT NULL UNIQUE,
     email TEXT NOT NULL,
     created TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    password_hash TEXT
+    password_hash TEXT,
+    session_id TEXT UNIQUE
 );
 
 -- Every task belongs to one user: NOT NULL, so no task can be stored without an owner, and
@@ -71,11 +74,18 @@ CREATE TRIGGER IF NOT EXISTS search_deleted AFTER DELETE ON tasks BEGIN
     INSERT INTO tasks_search (tasks_search, rowid, summary) VALUES ('delete', OLD.id, OLD.summary);
 END;
 
--- Failed sign-in attempts, one row each, kept LOGIN_WINDOW seconds (auth.py): key is "account:"
--- and the username in lower case, or "address:" and the visitor's address. In the database, every
--- worker counts the same attempts. The index finds one key's recent attempts without a full scan.
+-- Failed sign-in attempts, kept LOGIN_WINDOW seconds (auth.py), three rows each: key is "account:"
+-- and the username's key, "address:" and the visitor's address, and both together. In the database,
+-- every worker counts the same attempts. The index finds one key's recent attempts without a full scan.
 CREATE TABLE IF NOT EXISTS login_failures (
     key TEXT NOT NULL,
     at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS login_failures_by_key ON login_failures (key, at);
+
+-- Sign-ups, accepted or not, kept SIGNUP_WINDOW seconds: key is "address:" and the visitor's address.
+CREATE TABLE IF NOT EXISTS signups (
+    key TEXT NOT NULL,
+    at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS signups_by_key ON signups (key, at);

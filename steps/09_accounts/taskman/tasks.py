@@ -5,6 +5,7 @@ Every page here needs a signed-in user (@login_required), and every query of the
 user's task is "not found", exactly like a task that does not exist: a 403 would tell that it exists.
 """
 import math
+import unicodedata
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -17,6 +18,10 @@ PER_PAGE = 3
 # Ten tasks a page: drawing each task's links and forms is most of what a page view costs.
 TASKS_PER_PAGE = 10
 MAX_SUMMARY = 300
+# A search looks for at most this many words (each one is a lookup in the full-text index).
+MAX_SEARCH_WORDS = 10
+# Letters that draw nothing at all: the Hangul fillers and the blank Braille pattern.
+BLANK_LETTERS = "\u115f\u1160\u3164\uffa0\u2800"
 # SQLite keeps an id in 64 bits: the int converter refuses a larger one with 404 Not Found,
 # where sqlite3 would fail with OverflowError, a 500.
 MAX_ID = 2**63 - 1
@@ -58,6 +63,24 @@ def find_task(task_id):
     return task
 
 
+def summary_problem(summary):
+    """Return what is wrong with a summary (its words already joined by single spaces), or None."""
+    if not any(unicodedata.category(char)[0] in "LNPS" and char not in BLANK_LETTERS for char in summary):
+        # Only spaces, or characters that draw nothing (a zero-width space, a Hangul filler): it would look empty.
+        return "A task needs a summary."
+    if len(summary) > MAX_SUMMARY:
+        return f"A summary has at most {MAX_SUMMARY} characters."
+    if any(unicodedata.category(char) == "Cc" for char in summary):
+        # Control characters (NUL, escape, ...) are not text, and a page cannot show them.
+        return "A summary has no control characters."
+    return None
+
+
+def typed_back(text, limit):
+    """Return what was typed, to show it again in a form: cut to its limit, without control characters."""
+    return "".join(char for char in text[:limit] if unicodedata.category(char) != "Cc")
+
+
 def render_dashboard(error=None, summary="", page=1):
     """Render one page of the dashboard, with a form error and what was typed if there is one."""
     counts = count_tasks()
@@ -81,10 +104,10 @@ def tasks():
 def add_task():
     """Store a new task from the form, then redirect to the dashboard."""
     summary = " ".join(request.form.get("summary", "").split())
-    if not summary:
-        return render_dashboard("A task needs a summary.", summary), 400
-    if len(summary) > MAX_SUMMARY:
-        return render_dashboard(f"A summary has at most {MAX_SUMMARY} characters.", summary), 400
+    problem = summary_problem(summary)
+    if problem:
+        # What was typed goes back into the form, cut to its limit: a refused megabyte is not sent back whole.
+        return render_dashboard(problem, typed_back(summary, MAX_SUMMARY)), 400
     db = get_db()
     # The ? placeholder sends the summary as data: it can never be read as SQL.
     db.execute("INSERT INTO tasks (summary, user_id) VALUES (?, ?)", (summary, current_user.id))
@@ -163,6 +186,9 @@ def search():
     """Search the user's tasks: /search?q=flask&page=1."""
     query = request.args.get("q", "").strip()
     page = page_number()
+    if len(query.split()) > MAX_SEARCH_WORDS:
+        # Each word is one more lookup in the index: a query of 400 words would keep a worker busy.
+        abort(400, f"Search for at most {MAX_SEARCH_WORDS} words.")
     words = search_words(query)
     db = get_db()
     if not words:
@@ -171,14 +197,16 @@ def search():
         results = db.execute("SELECT id, summary FROM tasks WHERE user_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
                              (current_user.id, PER_PAGE, (page - 1) * PER_PAGE)).fetchall()
     else:
-        # The full-text index finds the matching ids without reading the tasks; newest (highest id) first.
-        # It holds every user's tasks: the join keeps those of this user only, in the count too.
-        total = db.execute(
-            "SELECT count(*) FROM tasks_search JOIN tasks ON tasks.id = tasks_search.rowid"
-            " WHERE tasks_search MATCH ? AND tasks.user_id = ?", (words, current_user.id)).fetchone()[0]
+        # The full-text index finds the matching ids once, without reading the tasks (the subquery);
+        # the user's tasks among them are kept, newest (highest id) first. The index holds every
+        # user's tasks. Joined the other way round, SQLite ran the whole match again for each task
+        # of the user's: seconds for a long query, with every worker stuck in it.
+        matching = "SELECT rowid FROM tasks_search WHERE tasks_search MATCH ?"
+        total = db.execute(f"SELECT count(*) FROM tasks WHERE user_id = ? AND id IN ({matching})",
+                           (current_user.id, words)).fetchone()[0]
         results = db.execute(
-            "SELECT tasks.id, tasks.summary FROM tasks_search JOIN tasks ON tasks.id = tasks_search.rowid"
-            " WHERE tasks_search MATCH ? AND tasks.user_id = ? ORDER BY tasks_search.rowid DESC LIMIT ? OFFSET ?",
-            (words, current_user.id, PER_PAGE, (page - 1) * PER_PAGE)).fetchall()
+            f"SELECT id, summary FROM tasks WHERE user_id = ? AND id IN ({matching})"
+            " ORDER BY id DESC LIMIT ? OFFSET ?",
+            (current_user.id, words, PER_PAGE, (page - 1) * PER_PAGE)).fetchall()
     return render_template("search.html", query=query, page=page, total=total, results=results,
                            has_next=page * PER_PAGE < total)

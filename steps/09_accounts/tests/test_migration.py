@@ -62,7 +62,7 @@ def create_user(app, *args, password="correct horse", again=None):
 
 def test_the_upgrade_keeps_every_task_and_numbers_the_schema(old_app, old_database):
     with sqlite3.connect(old_database) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 2
         assert db.execute("SELECT count(*) FROM unowned_tasks").fetchone()[0] == 12
         # No task can be stored without an owner any more.
         with pytest.raises(sqlite3.IntegrityError):

@@ -38,12 +38,21 @@ def test_a_task_survives_a_new_connection(app, client, tasks):
     ("", "A task needs a summary."),
     ("   ", "A task needs a summary."),
     ("x" * 301, "A summary has at most 300 characters."),
+    ("\u200b\u200b", "A task needs a summary."),
+    ("Call\x01Ada", "A summary has no control characters."),
 ])
 def test_a_bad_summary_is_refused(client, tasks, summary, message):
     response = tasks.add(summary)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert summaries(client) == []
+
+
+def test_a_refused_summary_is_shown_back_cut_to_its_limit(tasks):
+    response = tasks.add("x" * 900_000)
+    assert response.status_code == 400
+    assert "x" * 300 in response.get_data(as_text=True)
+    assert "x" * 301 not in response.get_data(as_text=True)
 
 
 def test_a_form_without_its_csrf_token_is_refused(client):
