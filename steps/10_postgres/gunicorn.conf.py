@@ -15,3 +15,7 @@ preload_app = True
 # where systemd's journal or `docker logs` collect them.
 accesslog = "-"
 errorlog = "-"
+# gunicorn 27 opens a control socket for `gunicornc`, by default ~/.gunicorn/gunicorn.ctl: one path for
+# every gunicorn that one user starts on a machine, so two app servers there would share it. Nothing
+# here uses it: none is opened.
+control_socket_disable = True

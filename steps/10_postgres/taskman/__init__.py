@@ -57,11 +57,19 @@ def create_app(test_config=None):
     # How passwords are hashed: Werkzeug's default, scrypt, salted and slow on purpose (see auth.py).
     # A test configuration may choose a cheaper method so that its many sign-ups run fast.
     app.config["PASSWORD_HASH_METHOD"] = "scrypt"
-    # Sign-in attempts: after LOGIN_LIMIT failed attempts for one account, or LOGIN_LIMIT_PER_ADDRESS
-    # from one address, within LOGIN_WINDOW seconds, the sign-in form answers 429 Too Many Requests.
+    # Sign-in attempts: after LOGIN_LIMIT failed attempts for one account from one address, or
+    # LOGIN_LIMIT_PER_ACCOUNT from anywhere, or LOGIN_LIMIT_PER_ADDRESS from one address, within
+    # LOGIN_WINDOW seconds, the sign-in form answers 429 Too Many Requests (why three: auth.py).
     app.config["LOGIN_LIMIT"] = 5
-    app.config["LOGIN_LIMIT_PER_ADDRESS"] = 20
+    app.config["LOGIN_LIMIT_PER_ACCOUNT"] = 50
+    app.config["LOGIN_LIMIT_PER_ADDRESS"] = 100
     app.config["LOGIN_WINDOW"] = 900
+    # Sign-ups: SIGNUP_LIMIT from one address within SIGNUP_WINDOW seconds, then 429 as well.
+    app.config["SIGNUP_LIMIT"] = 10
+    app.config["SIGNUP_WINDOW"] = 3600
+    # The addresses of the proxies (nginx) whose X-Forwarded-* headers are believed, from APP_PROXIES
+    # (10.0.0.5,10.0.0.6); unset, nginx on this machine. See trust_proxies below.
+    app.config["PROXIES"] = [address.strip() for address in os.environ.get("APP_PROXIES", "127.0.0.1,::1").split(",")]
     # A test passes its own configuration (a temporary database, TESTING=True): it wins over the environment.
     if test_config is not None:
         app.config.from_mapping(test_config)
@@ -75,8 +83,9 @@ def create_app(test_config=None):
     csrf.init_app(app)
     login_manager.init_app(app)
     # nginx is the one proxy in front of the app: trust one hop of the X-Forwarded-For, -Proto and
-    # -Host headers it sets (the visitor's address, https, the site's name), and no more.
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    # -Host headers it sets (the visitor's address, https, the site's name), and no more, and only
+    # when the request comes from nginx itself.
+    app.wsgi_app = trust_proxies(app.wsgi_app, app.config["PROXIES"])
     # Log to standard output: gunicorn, systemd's journal and Docker all collect what a process prints.
     logging.basicConfig(stream=sys.stdout, level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -132,6 +141,26 @@ def add_security_headers(response):
     return response
 
 
+def trust_proxies(wsgi_app, proxies):
+    """Wrap the app so that X-Forwarded-* headers count only on requests that come from one of the proxies.
+
+    The app servers of this step listen on their own machines, for nginx. Anyone else who reaches one
+    directly could write X-Forwarded-For (a new address for every guess: no per-address limit holds)
+    and X-Forwarded-Host (redirects to another site). ProxyFix believes whoever sends them; so a
+    request from another address has them removed and goes to the app as it came.
+    """
+    fixed = ProxyFix(wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    def app(environ, start_response):
+        if environ.get("REMOTE_ADDR") in proxies:
+            return fixed(environ, start_response)
+        for header in [name for name in environ if name.startswith("HTTP_X_FORWARDED_")]:
+            del environ[header]
+        return wsgi_app(environ, start_response)
+
+    return app
+
+
 @login_manager.unauthorized_handler
 def sign_in_first():
     """Answer a visitor who is not signed in: 401 JSON for the API, the sign-in form for a page."""
@@ -141,8 +170,12 @@ def sign_in_first():
     # What Flask-Login does without this handler: flash the message, redirect with ?next=.
     flash(login_manager.login_message, login_manager.login_message_category)
     # Only a page is asked for again after sign-in. A form sent without an account (a session that
-    # ended) is not: next would lead a GET to an address that answers POST only (405).
-    return redirect(login_url(login_manager.login_view, next_url=request.url if request.method == "GET" else None))
+    # ended) is not: next would lead a GET to an address that answers POST only (405). Nor is an
+    # address too long to send back (auth.MAX_NEXT): nginx would answer 502 for the whole redirect.
+    from .auth import is_safe_path  # here, not at the top: auth.py imports this module
+    wanted = request.full_path.removesuffix("?")
+    next_url = wanted if request.method == "GET" and is_safe_path(wanted) else None
+    return redirect(login_url(login_manager.login_view, next_url=next_url))
 
 
 def show_error(error):

@@ -13,7 +13,8 @@ from flask.cli import with_appcontext
 from .models import db
 
 # The migrations (Flask-Migrate, made with Alembic) live beside the package: migrations/versions/ holds one
-# file per change of the tables, in order. 0001 makes step 09's tables; 0002 adds the tasks' due date.
+# file per change of the tables, in order. 0001 makes step 09's tables; 0002 adds the tasks' due date;
+# 0003 the session ids and the sign-ups' table.
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 migrate = flask_migrate.Migrate(directory=str(MIGRATIONS))
 # The revision whose tables step 09 made itself (from schema.sql): a step 09 database is "stamped" with it.

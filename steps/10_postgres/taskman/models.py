@@ -15,10 +15,13 @@ db = SQLAlchemy()
 
 
 class User(UserMixin, db.Model):
-    """An account. username_key is the name in lower case: UNIQUE makes "Ada" and "ada" one account.
+    """An account. username_key is the name normalized and case folded (auth.username_key): UNIQUE makes
+    "Ada", "ada" and "ａｄａ" one account.
 
     password_hash holds a salted, slow hash of the password (auth.py), never the password; NULL only for
     someone who signed up in step 07 or 08, who gets one from `flask --app taskman create-user NAME`.
+    session_id is what a signed-in browser's cookie holds (auth.load_user): a new one at each sign-out
+    makes every old cookie of the account worthless. Added by the third migration.
     """
 
     __tablename__ = "users"
@@ -28,6 +31,11 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254))
     created: Mapped[datetime.datetime] = mapped_column(server_default=func.current_timestamp())
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    session_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+
+    def get_id(self):
+        """What the session cookie holds: the user's session id, not the user's id (see auth.load_user)."""
+        return self.session_id
 
 
 class Task(db.Model):
@@ -56,12 +64,21 @@ class TaskCount(db.Model):
     done: Mapped[int]
 
 
-# Failed sign-in attempts, one row each, kept LOGIN_WINDOW seconds (auth.py): key is "account:" and the
-# username in lower case, or "address:" and the visitor's address. In the database, every worker of every
-# app server counts the same attempts. A plain table, not a model: rows are only added, counted and deleted.
+# Failed sign-in attempts, kept LOGIN_WINDOW seconds (auth.py), three rows each: key is "account:" and the
+# username's key, "address:" and the visitor's address, and both together. In the database, every worker of
+# every app server counts the same attempts. A plain table, not a model: rows are only added, counted and deleted.
 login_failures = Table(
     "login_failures", db.metadata,
     Column("key", String(300), nullable=False),
     Column("at", Float, nullable=False),
     Index("login_failures_by_key", "key", "at"),
+)
+
+# Sign-ups, accepted or not, kept SIGNUP_WINDOW seconds: key is "address:" and the visitor's address.
+# Added by the third migration.
+signups = Table(
+    "signups", db.metadata,
+    Column("key", String(300), nullable=False),
+    Column("at", Float, nullable=False),
+    Index("signups_by_key", "key", "at"),
 )

@@ -4,6 +4,7 @@ import re
 import pytest
 
 import taskman.auth
+from conftest import AuthActions
 from taskman import create_app
 
 
@@ -188,3 +189,51 @@ def test_a_removed_account_is_signed_out(sql, client, auth):
     auth.signup("ada")
     sql("DELETE FROM users")
     assert client.get("/tasks").status_code == 302
+
+
+def test_a_session_cookie_kept_after_sign_out_signs_nobody_in(client, auth, tasks):
+    """The cookie is signed, not stored: signing out changes the session id it names, on the server."""
+    auth.signup("ada")
+    token = tasks.token("/tasks")
+    kept = client.get_cookie("session").value
+    auth.logout()
+    client.set_cookie("session", kept)
+    assert client.get("/api/tasks").status_code == 401
+    response = client.post("/tasks", data={"csrf_token": token, "summary": "Replayed"})
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    auth.login("ada")
+    assert client.get("/api/tasks").get_json() == []
+
+
+def test_signing_out_signs_out_every_browser_of_the_account(app, client, auth):
+    auth.signup("ada")
+    other = app.test_client()
+    AuthActions(other).login("ada")
+    assert other.get("/api/tasks").status_code == 200
+    auth.logout()
+    assert other.get("/api/tasks").status_code == 401
+
+
+@pytest.mark.parametrize("look_alike", ["ａｄａ", "𝐚𝐝𝐚", "ADA", "ада" + "a", "ada\u3164", "ada\u2800", "ada\u200b", "аda"])
+def test_a_name_that_looks_like_a_taken_one_is_refused(auth, look_alike):
+    auth.signup("ada")
+    auth.logout()
+    assert auth.signup(look_alike).status_code == 400
+
+
+def test_a_name_is_compared_by_its_normalized_key(auth):
+    auth.signup("ａｄａ")
+    auth.logout()
+    assert auth.login("ADA").status_code == 302
+
+
+def test_every_length_rule_holds_for_the_stored_name(auth):
+    """"İ" is one letter, but two once its case is folded: the key would be 31 characters."""
+    assert auth.signup("İ" + "a" * 29).status_code == 400
+
+
+def test_a_next_too_long_for_a_redirect_is_dropped(client):
+    response = client.get("/search?q=" + "+".join(["word"] * 800))
+    assert response.status_code == 302
+    assert len(response.headers["Location"]) < 1100
+    assert response.headers["Location"].startswith("/login")

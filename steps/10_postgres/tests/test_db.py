@@ -52,7 +52,7 @@ def test_init_db_command_runs_the_migrations(runner, sql):
     assert result.exit_code == 0
     assert "Initialized the database at" in result.output
     assert "secret" not in result.output  # a URL's password is never shown
-    assert sql("SELECT version_num FROM alembic_version") == [("0002",)]
+    assert sql("SELECT version_num FROM alembic_version") == [("0003",)]
 
 
 @on_sqlite_only

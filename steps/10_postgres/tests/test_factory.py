@@ -1,5 +1,6 @@
 """The factory makes a new app each time, configured from the environment or from the test."""
 import pytest
+from flask import request
 
 from taskman import create_app
 
@@ -50,3 +51,13 @@ def test_debug_in_production_stops_the_app(monkeypatch, tmp_path):
 def test_a_database_that_cannot_be_opened_stops_the_app(tmp_path):
     with pytest.raises(SystemExit, match="cannot use the database"):
         create_app({"SECRET_KEY": "x" * 32, "DATABASE": str(tmp_path)})
+
+
+def test_forwarding_headers_count_only_from_the_proxies(app, client):
+    """X-Forwarded-For and -Host from anyone but nginx (APP_PROXIES) are dropped, not believed."""
+    seen = []
+    app.before_request(lambda: seen.append((request.remote_addr, request.host)))
+    forged = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Host": "evil.example"}
+    client.get("/", headers=forged, environ_base={"REMOTE_ADDR": "192.0.2.20"})
+    client.get("/", headers=forged, environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    assert seen == [("192.0.2.20", "localhost"), ("203.0.113.9", "evil.example")]

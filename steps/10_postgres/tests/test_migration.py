@@ -58,7 +58,9 @@ def app(step_09_database):
 
 def test_the_app_on_a_step_09_database_stamps_it_then_adds_the_due_date(app, step_09_database):
     with sqlite3.connect(step_09_database) as upgraded:
-        assert upgraded.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
+        assert upgraded.execute("SELECT version_num FROM alembic_version").fetchall() == [("0003",)]
+        # Every account got a session id of its own.
+        assert upgraded.execute("SELECT length(session_id) FROM users").fetchall() == [(32,)]
         assert upgraded.execute("SELECT count(*), sum(done), count(due) FROM tasks").fetchone() == (12, 4, 0)
         assert upgraded.execute("SELECT total, done FROM task_counts").fetchall() == [(12, 4)]
         # The triggers of step 09 are gone: the app keeps the counts now, and they would count twice.
@@ -78,7 +80,7 @@ def test_starting_again_runs_no_migration(app, step_09_database, sql):
     again = start(step_09_database)
     with again.app_context():
         assert {column["name"] for column in inspect(db.engine).get_columns("tasks")} >= {"due"}
-    assert sql("SELECT version_num FROM alembic_version") == [("0002",)]
+    assert sql("SELECT version_num FROM alembic_version") == [("0003",)]
     assert sql("SELECT count(*) FROM tasks") == [(12,)]
 
 
@@ -90,3 +92,25 @@ def test_the_due_date_migration_goes_down_and_up_again_keeping_every_task(app, s
     with app.app_context():
         flask_migrate.upgrade()
     assert sql("SELECT count(*), count(due) FROM tasks") == [(12, 0)]
+
+
+def test_a_step_09_database_with_session_ids_keeps_them(tmp_path):
+    """Step 09's second version has the session ids and the sign-ups' table already: 0003 adds neither again."""
+    path = tmp_path / "tasks.db"
+    with sqlite3.connect(path) as old:
+        old.executescript(STEP_09_SCHEMA)
+        old.executescript("ALTER TABLE users ADD COLUMN session_id TEXT; CREATE TABLE signups (key TEXT, at REAL);")
+        old.execute("INSERT INTO users (username, username_key, email, password_hash, session_id)"
+                    " VALUES ('Ada', 'ada', 'ada@example.com', NULL, 'ada-session')")
+    start(path)
+    with sqlite3.connect(path) as upgraded:
+        assert upgraded.execute("SELECT version_num FROM alembic_version").fetchall() == [("0003",)]
+        assert upgraded.execute("SELECT session_id FROM users").fetchall() == [("ada-session",)]
+
+
+def test_the_session_ids_migration_goes_down_and_up_again(app, sql):
+    with app.app_context():
+        flask_migrate.downgrade(revision="0002")
+        assert "session_id" not in {column["name"] for column in inspect(db.engine).get_columns("users")}
+        flask_migrate.upgrade()
+    assert sql("SELECT count(*), count(session_id) FROM users") == [(1, 1)]

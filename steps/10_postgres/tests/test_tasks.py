@@ -205,3 +205,11 @@ def test_a_due_date_that_is_not_a_date_is_refused(client, tasks, user, due):
     assert response.status_code == 400
     assert "A due date looks like 2026-12-31." in response.get_data(as_text=True)
     assert client.get("/api/tasks").get_json() == []
+
+
+def test_a_search_looks_for_ten_words_at_most(client, tasks):
+    tasks.add("one two three")
+    assert client.get("/search?q=" + "+".join(["one"] * 10)).status_code == 200
+    response = client.get("/search?q=" + "+".join(["one"] * 11))
+    assert response.status_code == 400
+    assert "Search for at most 10 words." in response.get_data(as_text=True)
