@@ -212,8 +212,9 @@ def wait_for(table, keys, window):
     The attempt is written down first, then counted with the others. The DELETE that starts makes this
     request SQLite's one writer until the commit: no other worker counts in between, so 60 guesses sent
     at the same moment meet the limit one after the other. (Counted first and written down after, in
-    two steps, all 60 read "no failure yet", and a dozen were let through.) Over a limit, the attempt is
-    taken back (rollback), not counted: refused requests do not keep the refusal going for ever.
+    two steps, several read the same count, and 7 or 8 passwords were checked against a limit of 5.)
+    Over a limit, the attempt is taken back (rollback), not counted: refused requests do not keep the
+    refusal going for ever.
     """
     db = get_db()
     now = time.time()

@@ -1,7 +1,7 @@
 -- The tables of the task manager. "IF NOT EXISTS" makes this safe to run again and again.
 -- The accounts, first: the tasks and their counts refer to them. UNIQUE lets the database itself
 -- refuse a second account of one name, whichever worker each sign-up reaches; username_key is the
--- name in lower case, so "Ada" and "ada" are one account. password_hash holds a salted, slow hash of the password (auth.py), never the password.
+-- name normalized and case folded (auth.username_key), so "Ada", "ada" and "ａｄａ" are one account. password_hash holds a salted, slow hash of the password (auth.py), never the password.
 -- It is NULL only for someone who signed up in step 07 or 08, which stored no password: nobody can
 -- sign in as them until the operator gives them one with `flask --app taskman create-user NAME`.
 -- session_id is what a signed-in browser's cookie holds (auth.load_user): a new one at each sign-out

@@ -18,8 +18,10 @@ PER_PAGE = 3
 # Ten tasks a page: drawing each task's links and forms is most of what a page view costs.
 TASKS_PER_PAGE = 10
 MAX_SUMMARY = 300
-# A search looks for at most this many words (each one is a lookup in the full-text index).
+# A search looks for at most this many words (each one is a lookup in the full-text index), and is at most this long:
+# it is shown back on the page.
 MAX_SEARCH_WORDS = 10
+MAX_SEARCH = 200
 # Letters that draw nothing at all: the Hangul fillers and the blank Braille pattern.
 BLANK_LETTERS = "\u115f\u1160\u3164\uffa0\u2800"
 # SQLite keeps an id in 64 bits: the int converter refuses a larger one with 404 Not Found,
@@ -186,6 +188,8 @@ def search():
     """Search the user's tasks: /search?q=flask&page=1."""
     query = request.args.get("q", "").strip()
     page = page_number()
+    if len(query) > MAX_SEARCH:
+        abort(400, f"A search has at most {MAX_SEARCH} characters.")
     if len(query.split()) > MAX_SEARCH_WORDS:
         # Each word is one more lookup in the index: a query of 400 words would keep a worker busy.
         abort(400, f"Search for at most {MAX_SEARCH_WORDS} words.")

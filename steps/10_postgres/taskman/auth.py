@@ -206,8 +206,9 @@ def wait_for(table, keys, window):
     SQLite lets one writer at a time in, and the DELETE that starts makes this request that writer until
     the commit; PostgreSQL lets many write at once, so the table is locked against other writers first.
     Then 60 guesses sent at the same moment meet the limit one after the other. (Counted first and written
-    down after, in two steps, all 60 read "no failure yet", and a dozen were let through.) Over a limit,
-    the attempt is taken back (rollback), not counted: refused requests do not keep the refusal going.
+    down after, in two steps, several read the same count, and 10 or 11 passwords were checked against a
+    limit of 5.) Over a limit, the attempt is taken back (rollback), not counted: refused requests do not
+    keep the refusal going.
     """
     now = time.time()
     if db.engine.dialect.name == "postgresql":

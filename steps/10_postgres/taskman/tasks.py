@@ -24,8 +24,10 @@ PER_PAGE = 3
 # Ten tasks a page: drawing each task's links and forms is most of what a page view costs.
 TASKS_PER_PAGE = 10
 MAX_SUMMARY = 300
-# A search looks for at most this many words (each one is a condition on every task).
+# A search looks for at most this many words (each one is a condition on every task), and is at most this long:
+# it is shown back on the page.
 MAX_SEARCH_WORDS = 10
+MAX_SEARCH = 200
 # Letters that draw nothing at all: the Hangul fillers and the blank Braille pattern.
 BLANK_LETTERS = "\u115f\u1160\u3164\uffa0\u2800"
 # SQLite keeps an id in 64 bits, PostgreSQL's integer column in 32: the int converter refuses a
@@ -222,6 +224,8 @@ def search():
     query = request.args.get("q", "").strip()
     page = page_number()
     words = query.split()
+    if len(query) > MAX_SEARCH:
+        abort(400, f"A search has at most {MAX_SEARCH} characters.")
     if len(words) > MAX_SEARCH_WORDS:
         # Each word is one more condition to test on every task: a query of 400 words would keep a worker busy.
         abort(400, f"Search for at most {MAX_SEARCH_WORDS} words.")

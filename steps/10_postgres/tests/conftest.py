@@ -39,7 +39,7 @@ def app(tmp_path):
     if TEST_DATABASE_URL:
         with app.app_context():
             db.session.remove()
-            db.session.execute(text("TRUNCATE users, tasks, task_counts, login_failures RESTART IDENTITY CASCADE"))
+            db.session.execute(text("TRUNCATE users, tasks, task_counts, login_failures, signups RESTART IDENTITY CASCADE"))
             db.session.commit()
             db.engine.dispose()
 

@@ -213,3 +213,6 @@ def test_a_search_looks_for_ten_words_at_most(client, tasks):
     response = client.get("/search?q=" + "+".join(["one"] * 11))
     assert response.status_code == 400
     assert "Search for at most 10 words." in response.get_data(as_text=True)
+    response = client.get("/search?q=" + "x" * 201)
+    assert response.status_code == 400
+    assert "A search has at most 200 characters." in response.get_data(as_text=True)
