@@ -153,7 +153,7 @@ BUGS["09_accounts"] = [seeded for seeded in BUGS["08_package"] if seeded["name"]
         en="GET /logout signs out too: an image on another site signs people out. Does a test expect 405 for "
            "GET /logout?"),
     bug("no limit on sign-ins", "{package}/auth.py",
-        r"(seconds_to_wait\([^)\n]*\)\n\s*)if wait:", r"\1if False:",
+        r"(wait, at = wait_for\([^\n]*\n\s*)if wait:", r"\1if False:",
         zh="登录失败多少次都不受限制。有没有一个测试在几次失败之后期望 429？",
         en="Failed sign-ins are no longer limited. Does a test expect 429 after a few failures?"),
     bug("the session is not renewed", "{package}/auth.py",
@@ -161,12 +161,30 @@ BUGS["09_accounts"] = [seeded for seeded in BUGS["08_package"] if seeded["name"]
         zh="登录时不再换一个新会话：登录前放进会话的东西登录后还在（会话固定）。有没有一个测试在登录前往会话里放一个值，登录后检查它不见了？",
         en="Signing in no longer starts a new session: what the session held before is still there (session "
            "fixation). Does a test put a value in the session before signing in and check it is gone after?"),
+    bug("sign-out leaves the session valid", "{package}/auth.py",
+        r"(\n\s*)if current_user\.is_authenticated:", r"\1if False:",
+        zh="退出登录时不再换掉用户的会话 id：退出之前复制下来的会话 cookie 退出之后照样能用。有没有一个测试保存退出前的 cookie，退出后再用它访问，并期望被送去登录？",
+        en="Signing out no longer changes the user's session id: a session cookie copied before signing out still "
+           "works after it. Does a test keep the cookie from before signing out, send it again afterwards, and "
+           "expect to be sent to sign in?"),
+    bug("a stranger locks the owner out", "{package}/auth.py",
+        r'\(f"\{account\} \{address\}", config\["LOGIN_LIMIT"\]\)', '(account, config["LOGIN_LIMIT"])',
+        zh="五次错误的密码，不管从哪个地址来，都会把账号的主人锁在外面：任何知道用户名的陌生人都能做到。有没有一个测试从别的地址输错几次密码，再检查主人从自己的地址仍能登录？",
+        en="Five wrong passwords from any address lock the account's owner out: any stranger who knows the name "
+           "can do it. Does a test fail a few times from another address, then check that the owner still signs "
+           "in from their own?"),
+    bug("no limit on sign-ups", "{package}/auth.py",
+        r'(wait, _ = wait_for\(\s*"?signups"?[^\n]*\n[^\n]*\n\s*)if wait:', r"\1if False:",
+        zh="注册次数不受限制：每次注册都要算一次很慢的哈希，“用户名已被占用”还会告诉别人谁有账号。有没有一个测试从同一个地址注册多次，并期望 429？",
+        en="Sign-ups are not limited: each one costs a slow hash, and \"That username is already taken.\" tells "
+           "anyone who has an account. Does a test sign up many times from one address and expect 429?"),
 ]
 
 # Step 10's: the data layer on Flask-SQLAlchemy and its migrations (a count the app keeps now that step 09's
 # triggers are gone, db.create_all() for migrations, a step 09 database left unstamped, a new column required,
 # NUL let through to the database), step 08's and 09's mistakes written in SQLAlchemy, and two of 09's as they were.
-STILL_SEEDED_IN_10 = ("missing CSRF check", "password stored as typed", "next leads anywhere")
+STILL_SEEDED_IN_10 = ("missing CSRF check", "password stored as typed", "next leads anywhere",
+                      "sign-out leaves the session valid")
 BUGS["10_postgres"] = [seeded for seeded in BUGS["09_accounts"] if seeded["name"] in STILL_SEEDED_IN_10] + [
     bug("forgotten commit", "{package}/tasks.py",
         r"(change_counts\(total=1\)\n\s*)db\.session\.commit\(\)", r"\1pass",

@@ -1,4 +1,7 @@
-"""Creating a task: empty and over-300-character summaries are refused with a message."""
+"""Creating a task: empty and over-300-character summaries are refused with a message; so is a summary that
+draws nothing (zero-width spaces, Hangul fillers) or holds a control character."""
+import unicodedata
+
 import pytest
 
 from support import parse
@@ -42,7 +45,52 @@ def test_a_summary_over_300_characters_is_refused_with_a_message(tasks, summary)
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert tasks.error_in(html) == "A summary has at most 300 characters."
-    assert parse(html).find("input", attrs={"name": "summary"})["value"] == summary, "what was typed is kept"
+    field = parse(html).find("input", attrs={"name": "summary"})
+    assert field["value"] == summary[:MAX_SUMMARY], "what was typed is kept, up to its 300 characters"
+    assert tasks.summaries() == []
+
+
+@pytest.mark.parametrize("summary", [
+    "\u200b", "\u200b \u200d\ufeff", "\u3164\u3164", "\u2800", "\u115f\u1160", "\uffa0", "\u2060 \u00ad",
+], ids=["zero-width space", "zero-width and joiners", "Hangul fillers", "blank Braille", "Hangul jamo fillers",
+        "halfwidth filler", "word joiner and soft hyphen"])
+def test_a_summary_of_characters_that_draw_nothing_is_refused_as_empty(tasks, summary):
+    """On the dashboard it would be a task with no text at all: refused like an empty one."""
+    response = tasks.add(summary)
+    assert response.status_code == 400, f"{summary!r} answered {response.status_code}"
+    assert tasks.error_in(response.get_data(as_text=True)) == "A task needs a summary."
+    assert tasks.summaries() == []
+
+
+@pytest.mark.parametrize("summary", ["Call\x01Ada", "Buy\x00milk", "\x1b[31mred\x1b[0m", "ring\x07", "del\x7f"],
+                         ids=["SOH", "NUL", "escape sequence", "bell", "DEL"])
+def test_a_summary_with_a_control_character_is_refused_and_not_shown_back(tasks, summary):
+    """A control character is no text and a page cannot show it: refused, and left out of the form shown again.
+    (Tabs and line breaks are spaces: they are tidied, not refused.)"""
+    response = tasks.add(summary)
+    assert response.status_code == 400, f"{summary!r} answered {response.status_code}"
+    html = response.get_data(as_text=True)
+    assert tasks.error_in(html) == "A summary has no control characters."
+    value = parse(html).find("input", attrs={"name": "summary"}).get("value", "")
+    assert not [char for char in value if unicodedata.category(char) == "Cc"], f"the form holds {value!r}"
+    assert tasks.summaries() == []
+
+
+@pytest.mark.parametrize("summary", ["Buy\u200bmilk", "한국어 공부", "⠓⠑⠇⠇⠕", "🙂", "ｆｕｌｌ ｗｉｄｔｈ"])
+def test_a_summary_with_something_to_see_is_accepted(tasks, summary):
+    """Only a summary with nothing to see is empty: a zero-width space between words, Hangul, Braille that draws
+    dots, an emoji are text."""
+    assert tasks.add(summary).status_code == 302, summary
+    assert tasks.summaries() == [summary]
+
+
+def test_a_huge_summary_is_refused_without_being_sent_back_whole(tasks):
+    """A 900 KB summary is refused with a page of a few kilobytes: the form holds its first 300 characters."""
+    response = tasks.add("x" * 900_000)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert parse(html).find("input", attrs={"name": "summary"})["value"] == "x" * MAX_SUMMARY
+    assert len(html) < 50_000, f"the refusal is {len(html)} characters long"
     assert tasks.summaries() == []
 
 

@@ -4,6 +4,7 @@ import pytest
 
 from support import parse
 from support.pages import flashes
+from support.tasks import shown_back
 
 pytestmark = pytest.mark.concept("the task manager from step 06, unchanged", "features-from-step-06",
                                  zh="第 06 步的任务管理器，保持不变")
@@ -33,14 +34,26 @@ def test_a_task_is_added_with_its_spaces_tidied_and_a_message(client, tasks):
 @pytest.mark.parametrize("summary, message", [
     ("", "A task needs a summary."),
     ("   ", "A task needs a summary."),
+    ("\u200b\u200b", "A task needs a summary."),
+    ("\u3164 \u2800", "A task needs a summary."),
     ("x" * 301, "A summary has at most 300 characters."),
-])
+    ("Call\x01Ada", "A summary has no control characters."),
+], ids=["empty", "spaces", "zero-width spaces", "blank letters", "301 characters", "a control character"])
 def test_a_bad_summary_is_refused_with_a_message_and_kept_in_the_form(tasks, summary, message):
+    """What was typed goes back into the form, tidied, cut to its 300 characters and without control characters."""
     response = tasks.add(summary)
     assert response.status_code == 400
     assert tasks.error_in(response.get_data(as_text=True)) == message
-    assert field_value(response, "summary") == " ".join(summary.split())
+    assert field_value(response, "summary") == shown_back(summary)
     assert tasks.rows() == []
+
+
+def test_a_huge_refused_summary_is_not_sent_back_whole(tasks):
+    """A 900 KB summary is refused with a page of a few kilobytes: the form holds its first 300 characters."""
+    response = tasks.add("x" * 900_000)
+    assert response.status_code == 400
+    assert field_value(response, "summary") == "x" * 300
+    assert len(response.get_data()) < 50_000, f"the refusal is {len(response.get_data())} bytes long"
 
 
 def test_a_form_without_its_summary_field_is_refused_like_an_empty_one(client, tasks):

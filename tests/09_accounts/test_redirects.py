@@ -1,6 +1,6 @@
 """After sign-in, ?next= leads to a path of this site, never elsewhere, whatever is written in it."""
 import re
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urljoin, urlsplit
 
 import pytest
 
@@ -125,3 +125,32 @@ def test_no_next_put_together_from_the_tricks_leaves_the_site(app, ada):
         expect(stays_on_the_site(response), "open-redirect", next=next, location=response.headers["Location"])
 
     hostile()
+
+
+LONG_SEARCH = "/search?q=" + "+".join(["word"] * 800)
+
+
+def test_a_next_too_long_to_send_back_is_dropped(app, ada, anonymous):
+    """nginx passes at most 4 KiB of an app's headers: a Location that carries a search of 800 words would be its
+    502 Bad Gateway. Past 1000 characters, counted as sent (任 goes as %E4%BB%BB, nine), next is dropped: the
+    visitor signs in and lands on the dashboard."""
+    response = anonymous.get(LONG_SEARCH)
+    assert response.status_code == 302 and urlsplit(response.headers["Location"]).path == "/login"
+    assert len(response.headers["Location"]) <= 1100, f"a Location of {len(response.headers['Location'])} characters"
+    for next in (LONG_SEARCH, "/search?q=" + "任" * 400, "/tasks?page=1&" + "x" * 2000):
+        for send in (through_the_form, posted_directly):
+            response = send(app, next)
+            assert response.status_code in (302, 303), (next[:40], response.status_code)
+            location = response.headers["Location"]
+            assert len(location) <= 1100 and stays_on_the_site(response), (next[:40], location[:200])
+
+
+def test_a_long_next_that_fits_is_kept(app, ada, anonymous):
+    """A search of forty Chinese characters is 370 characters long as sent: long, not too long, and signing in leads
+    back to it (its characters written as they are or percent-encoded: the same address)."""
+    search = "/search?q=" + quote("任务" * 20) + "&page=1"
+    response = anonymous.get(search)
+    assert [unquote(next) for next in parse_qs(urlsplit(response.headers["Location"]).query).get("next", [])] == [
+        unquote(search)], response.headers["Location"][:200]
+    signed = through_the_form(app, search)
+    assert unquote(signed.headers["Location"].removeprefix("http://localhost")) == unquote(search)

@@ -17,7 +17,7 @@ FIRST = "0001"
 
 
 def newest(app_dir):
-    """The newest migration of the folder's migrations/ (0002 in the course's step; a student may add more)."""
+    """The newest migration of the folder's migrations/ (0003 in the course's step; a student may add more)."""
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory(str(app_dir / "migrations")).get_current_head()

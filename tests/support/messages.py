@@ -173,6 +173,51 @@ CAUSES = {
                "out.",
                "Accept POST only: @bp.route(\"/logout\", methods=[\"POST\"]), signed out by a form's button that "
                "carries its csrf_token."),
+    },    "session-survives-sign-out": {
+        "anchor": "revoke",
+        "zh": ("退出登录之前复制下来的会话 cookie，退出之后再发给应用，{what}：签名的 cookie 服务器收不回来，偷到它的人退出之后照样能用。",
+               "在 users 表里给每个用户存一个随机的 session_id，User.get_id() 返回它，user_loader 按它找用户；退出登录（以及改密码）时换一个新的，旧 cookie 就谁也不代表了。"),
+        "en": ("A session cookie copied before signing out, sent again after it, {what_en}: the server cannot take a "
+               "signed cookie back, and whoever copied it keeps using it.",
+               "Keep a random session_id for each user in the users table, return it from User.get_id() and look "
+               "the user up by it in the user_loader; give the user a new one at sign-out (and at a password "
+               "change), and the old cookie names nobody."),
+    },
+    "stranger-lock-out": {
+        "anchor": "lockout",
+        "zh": ("别人从另一个地址给 {user} 输错了 {count} 次密码之后，{user} 从自己的地址用正确的密码登录，得到的是 {status}：任何知道用户名的陌生人都能把主人锁在外面。",
+               "紧的那个限制（LOGIN_LIMIT，5 次）按“账号 + 地址”一起计数；账号本身另设一个高得多的上限（LOGIN_LIMIT_PER_ACCOUNT），挡住从很多地址来的猜测。"),
+        "en": ("After {count} wrong passwords for {user} from another address, {user}'s right password from their own "
+               "address got {status}: any stranger who knows the name can lock its owner out.",
+               "Count the tight limit (LOGIN_LIMIT, 5) per account and address together, and give the account "
+               "itself a much higher limit (LOGIN_LIMIT_PER_ACCOUNT) against guesses spread over many addresses."),
+    },
+    "limit-race": {
+        "anchor": "atomic-limit",
+        "zh": ("同时发出的 {sent} 个错误密码里，有 {passed} 个得到了 401，而限制是 {limit} 次：先数、后记下的两步之间，别的请求也数到了同一个数。",
+               "先把这次尝试写进 login_failures，再数，两步放在同一个事务里（写入让这个请求成为 SQLite 唯一的写者，直到提交）；超过限制就回滚这次记录并回答 429。"),
+        "en": ("Of {sent} wrong passwords sent at once, {passed} got 401 against a limit of {limit}: between counting "
+               "and recording, in two steps, other requests counted the same number.",
+               "Write the attempt into login_failures first, then count, in one transaction (the write makes the "
+               "request SQLite's one writer until the commit); over the limit, roll the record back and answer 429."),
+    },
+    "signup-unlimited": {
+        "anchor": "signup-limits",
+        "zh": ("从同一个地址注册了 {count} 次，回答都不是 429：每次注册都要算一次很慢的哈希，“用户名已被占用”还告诉别人谁有账号。",
+               "像登录一样给注册计数：每次 POST /signup（不管成不成功）按访客地址记一行，超过 SIGNUP_LIMIT 就回答 429 和 Retry-After。"),
+        "en": ("{count} sign-ups from one address, and none was answered 429: each costs a slow hash, and \"That "
+               "username is already taken.\" tells anyone who has an account.",
+               "Count sign-ups as sign-ins are counted: a row per POST /signup, accepted or not, by the visitor's "
+               "address; past SIGNUP_LIMIT, answer 429 with Retry-After."),
+    },
+    "look-alike-name": {
+        "anchor": "usernames",
+        "zh": ("{taken!r} 注册之后，{look_alike!r} 也被当作一个新名字接受了：在页面上它们看起来一样。",
+               "按规范化的键比较名字：unicodedata.normalize(\"NFKC\", name).casefold()（再 NFKC 一次），UNIQUE 放在这个键上；拒绝看不见的字符和混用拉丁、希腊、西里尔字母的名字。"),
+        "en": ("After {taken!r} signed up, {look_alike!r} was accepted as a new name: on a page the two look the same.",
+               "Compare names by a normalised key, unicodedata.normalize(\"NFKC\", name).casefold() (and NFKC "
+               "again), with UNIQUE on that key; refuse invisible characters and names that mix Latin, Greek and "
+               "Cyrillic letters."),
     },
 }
 

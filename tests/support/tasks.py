@@ -6,12 +6,39 @@ so a test reads like what a student does in the browser.
 import os
 import re
 import sqlite3
+import unicodedata
 from contextlib import closing
 
 from .messages import expect, say
 from .pages import parse
 
 TASK_LINK = re.compile(r"^/tasks/\d+$")
+MAX_SUMMARY = 300
+# Letters that draw nothing at all: the Hangul fillers and the blank Braille pattern.
+BLANK_LETTERS = "\u115f\u1160\u3164\uffa0\u2800"
+
+
+def summary_problem(typed):
+    """The message a task manager of step 06 on answers for a summary typed so, or None when it is stored.
+
+    Its words are joined by single spaces first. A summary with nothing that draws (only spaces, zero-width
+    characters, Hangul fillers) is empty; one with a control character that survives the joining (NUL, escape)
+    is refused with its own message.
+    """
+    summary = " ".join(typed.split())
+    if not any(unicodedata.category(char)[0] in "LNPS" and char not in BLANK_LETTERS for char in summary):
+        return "A task needs a summary."
+    if len(summary) > MAX_SUMMARY:
+        return f"A summary has at most {MAX_SUMMARY} characters."
+    if any(unicodedata.category(char) == "Cc" for char in summary):
+        return "A summary has no control characters."
+    return None
+
+
+def shown_back(typed):
+    """What the form holds again after a summary typed so was refused (step 06 on): its words joined by single
+    spaces, cut to the 300 characters a summary may have, without control characters."""
+    return "".join(char for char in " ".join(typed.split())[:MAX_SUMMARY] if unicodedata.category(char) != "Cc")
 
 
 def through_sqlalchemy(app, statement, arguments=()):
