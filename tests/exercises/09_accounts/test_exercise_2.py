@@ -1,7 +1,9 @@
-"""Exercise 2 of step 09: changing one's password, the current one required, the password rules kept."""
+"""Exercise 2 of step 09: changing one's password, the current one required, the password rules kept, and every
+other browser signed out (a new session id)."""
 import sqlite3
 from contextlib import closing
 
+from support import Forms
 from support.accounts import PASSWORD, location_path, sign_in, sign_out
 from support.exercises import exercise_concept
 from support.messages import say
@@ -21,6 +23,16 @@ def change(account, current, new):
                                 {"current_password": current, "new_password": new})
 
 
+def still_signed_in(account):
+    """The dashboard of the browser that changed the password: it stays signed in, under the new session id."""
+    response = account.client.get("/tasks")
+    assert response.status_code == 200, say(
+        "改密码的这个浏览器应该仍然登录着：用新的会话 id 让它重新登录（start_session）。",
+        "The browser that changed the password should stay signed in: sign it in again under the new session id "
+        "(start_session).")
+    return response
+
+
 def test_a_visitor_is_sent_to_the_sign_in_form(anonymous):
     response = anonymous.get("/account/password")
     assert response.status_code == 302 and location_path(response) == "/login", say(
@@ -37,7 +49,7 @@ def test_the_new_password_works_and_the_old_one_no_longer_does(app, users):
         "用正确的当前密码和合乎规则的新密码提交，应该重定向到 /tasks，现在回答 {status}。",
         "Sent with the right current password and a new one that keeps the rules, the form should redirect to "
         "/tasks; it answered {status}.", status=response.status_code)
-    assert "Your password is changed." in ada.client.get("/tasks").get_data(as_text=True), say(
+    assert "Your password is changed." in still_signed_in(ada).get_data(as_text=True), say(
         "仪表盘上应该闪现 “Your password is changed.”。", "The dashboard should flash “Your password is changed.”.")
     after = stored_hash(app, "ada")
     assert after != before and NEW not in after, say(
@@ -48,6 +60,26 @@ def test_the_new_password_works_and_the_old_one_no_longer_does(app, users):
         "改过密码之后，旧密码不应该还能登录。", "Once changed, the old password should no longer sign in.")
     assert sign_in(ada.forms, "ada", NEW).status_code == 302, say(
         "改过密码之后，新密码应该能登录。", "Once changed, the new password should sign in.")
+
+
+def test_every_other_browser_is_signed_out_and_this_one_stays(app, users):
+    """Someone who knew the old password may be signed in elsewhere, or hold a copy of a session cookie: once
+    the password is changed, the account's session id is new, and no cookie signed before names anybody."""
+    ada = users("ada")
+    elsewhere = app.test_client()
+    assert sign_in(Forms(elsewhere), "ada", PASSWORD).status_code == 302
+    kept = ada.client.get_cookie("session").value
+    change(ada, PASSWORD, NEW)
+    still_signed_in(ada)
+    assert location_path(elsewhere.get("/tasks")) == "/login", say(
+        "改过密码之后，同一账户在别的浏览器里的登录应该失效：像 logout 那样换一个新的会话 id（new_session_id()）。",
+        "The change should sign out the account in every other browser: a new session id (new_session_id()), as "
+        "logout gives.")
+    thief = app.test_client()
+    thief.set_cookie("session", kept)
+    assert location_path(thief.get("/tasks")) == "/login", say(
+        "改密码之前复制下来的会话 cookie 不应该还能登录：它里面的会话 id 应该已经换掉了。",
+        "A copy of the session cookie taken before the change should sign nobody in: its session id should be gone.")
 
 
 def test_a_wrong_current_password_changes_nothing(app, users):

@@ -1,4 +1,4 @@
-"""Exercise 1 of step 10: a third migration adds a priority to every task, and goes down again, losing none."""
+"""Exercise 1 of step 10: a fourth migration adds a priority to every task, and goes down again, losing none."""
 import sqlalchemy
 
 from support.exercises import exercise_concept
@@ -21,12 +21,12 @@ def migrate(app, *args):
                                       args=" ".join(args), output=(result.output or repr(result.exception))[-800:])
 
 
-def test_the_database_is_at_revision_0003_with_a_priority_column(app, client):
+def test_the_database_is_at_revision_0004_with_a_priority_column(app, client):
     revision = through_sqlalchemy(app, "SELECT version_num FROM alembic_version")
-    assert revision == [{"version_num": "0003"}], say(
-        "应用启动后，数据库应该已经升级到新迁移 0003（revision = \"0003\"，down_revision = \"0002\"），现在是 {found}。",
-        "Once the app has started, the database should be at the new migration 0003 (revision = \"0003\", "
-        "down_revision = \"0002\"); it is at {found}.", found=revision)
+    assert revision == [{"version_num": "0004"}], say(
+        "应用启动后，数据库应该已经升级到新迁移 0004（revision = \"0004\"，down_revision = \"0003\"），现在是 {found}。",
+        "Once the app has started, the database should be at the new migration 0004 (revision = \"0004\", "
+        "down_revision = \"0003\"); it is at {found}.", found=revision)
     assert "priority" in columns(app), say("tasks 表里没有 priority 这一列：{found}",
                                            "The tasks table has no column priority: {found}", found=columns(app))
 
@@ -44,10 +44,10 @@ def test_down_and_up_again_every_task_is_kept_with_priority_0(app, users):
     ada.add_all("Write the report", "Book the room")
     grace.add_all("Grace's task")
     before = through_sqlalchemy(app, "SELECT id, summary, user_id FROM tasks ORDER BY id")
-    migrate(app, "downgrade", "0002")
+    migrate(app, "downgrade", "0003")
     assert "priority" not in columns(app), say(
-        "降级到 0002 之后，priority 这一列应该没有了（downgrade() 去掉它）：{found}",
-        "Down to 0002, the column priority should be gone (downgrade() removes it): {found}", found=columns(app))
+        "降级到 0003 之后，priority 这一列应该没有了（downgrade() 去掉它）：{found}",
+        "Down to 0003, the column priority should be gone (downgrade() removes it): {found}", found=columns(app))
     assert through_sqlalchemy(app, "SELECT id, summary, user_id FROM tasks ORDER BY id") == before, say(
         "降级丢了任务或者改了任务。", "Going down lost or changed tasks.")
     migrate(app, "upgrade")
