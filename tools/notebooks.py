@@ -251,6 +251,16 @@ DEMOS = {
         ("code", 'demo.get("/tasks")\ndemo.post("/logout")\ndemo.get("/login")\n'
                  'demo.post("/login", username="nobody", password="correct horse battery")'),
         ("code", 'demo.post("/login", username="ada", password="a wrong password")'),
+        ("md", "## A cookie kept after signing out · 退出之后留下的 cookie\n\n"
+               "Ada signs in and someone copies her session cookie; she signs out. The cookie still carries a valid "
+               "signature, but the session id it names changed at sign-out: it signs nobody in.\n\n"
+               "Ada 登录，有人复制了她的会话 cookie；然后她退出登录。这个 cookie 的签名依然有效，但它里面的会话 id "
+               "在退出时已经换掉了：它谁也登录不了。"),
+        ("code", 'demo.code("taskman/auth.py", "load_user")'),
+        ("code", 'demo.post("/login", username="ada", password="correct horse battery")\n'
+                 'copied = demo.client.get_cookie("session").value\n'
+                 'demo.get("/tasks")\ndemo.post("/logout")'),
+        ("code", 'demo.client.set_cookie("session", copied)\ndemo.get("/api/tasks")'),
     ]),
     "10_postgres": ("PostgreSQL, and several app servers", "PostgreSQL 与多台应用服务器", [
         ("md", "## The models · 模型\n\n"
@@ -265,9 +275,12 @@ DEMOS = {
                  'print(engine.dialect.name, engine.driver)'),
         ("md", "## The migrations · 迁移\n\n"
                "Alembic records in the database which migration it has had. Ada signs up and adds a task with a due "
-               "date; then the second migration goes down (the column goes, the task stays) and up again.\n\n"
+               "date; then the database goes down to the first migration (the due date's column goes, the task "
+               "stays) and up again. The third migration gives every account a new session id on its way up, so "
+               "Ada signs in once more.\n\n"
                "Alembic 在数据库里记下它运行到了哪个迁移。Ada 注册并添加一个有截止日期的任务；"
-               "然后第二个迁移先降级（这一列没了，任务还在），再升级回来。"),
+               "然后数据库降级到第一个迁移（截止日期这一列没了，任务还在），再升级回来。第三个迁移在升级时给每个账号换了新的会话 id，"
+               "所以 Ada 要再登录一次。"),
         ("code", 'demo.code("migrations/versions/0002_due_date.py", "upgrade")'),
         ("code", 'demo.rows("SELECT version_num FROM alembic_version")'),
         ("code", 'demo.get("/signup")\n'
@@ -281,6 +294,8 @@ DEMOS = {
         ("code", 'print(cli.invoke(args=["db", "upgrade"]))\n'
                  'print([column for _, column, *rest in demo.rows("PRAGMA table_info(tasks)")])\n'
                  'demo.rows("SELECT id, summary, due FROM tasks")'),
+        ("code", 'demo.get("/login")\n'
+                 'demo.post("/login", username="ada", password="correct horse battery")'),
         ("md", "## The SQL a page runs · 一个页面执行的 SQL\n\n"
                "An event of SQLAlchemy's engine records every statement sent to the database while the dashboard is "
                "drawn: the user, the counts row, one page of tasks.\n\n"

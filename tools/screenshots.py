@@ -14,6 +14,7 @@ The browser tests (tests/browser/) use the same StepServer and Chromium settings
 import argparse
 import contextlib
 import functools
+import secrets
 import shutil
 import sqlite3
 import sys
@@ -131,6 +132,10 @@ def put_samples(app, step, database, tasks=()):
                 db.execute("INSERT OR IGNORE INTO users (username, username_key, email, password_hash)"
                            " VALUES (?, ?, ?, ?)",
                            (SAMPLE_USER["username"], key, SAMPLE_USER["email"], sample_password_hash()))
+                # The session id a signed-in browser's cookie names (steps 09 and 10, since sign-out revokes it).
+                if db.execute("SELECT 1 FROM pragma_table_info('users') WHERE name = 'session_id'").fetchone():
+                    db.execute("UPDATE users SET session_id = ? WHERE username_key = ? AND session_id IS NULL",
+                               (secrets.token_hex(16), key))
                 owner = db.execute("SELECT id FROM users WHERE username_key = ?", (key,)).fetchone()[0]
                 db.executemany("INSERT INTO tasks (summary, done, user_id) VALUES (?, ?, ?)",
                                [(summary, done, owner) for summary, done in tasks])
