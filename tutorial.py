@@ -213,11 +213,14 @@ def folder_diff(old, new, old_label, new_label):
             continue
         status = "added" if path not in old_files else "removed" if path not in new_files else "changed"
         try:
-            a_lines = a_bytes.decode("utf-8").splitlines(keepends=True)
-            b_lines = b_bytes.decode("utf-8").splitlines(keepends=True)
+            # As editors save text: a byte order mark and Windows' line endings (CRLF) are no difference.
+            a_text, b_text = (data.decode("utf-8-sig").replace("\r\n", "\n") for data in (a_bytes, b_bytes))
         except UnicodeDecodeError:
             yield path, status, f"Binary files {old_label}/{path} and {new_label}/{path} differ\n"
             continue
+        if status == "changed" and a_text == b_text:
+            continue
+        a_lines, b_lines = a_text.splitlines(keepends=True), b_text.splitlines(keepends=True)
         # As git and diff -u do: an added file comes from /dev/null, a removed one goes to it.
         lines = difflib.unified_diff(a_lines, b_lines,
                                      "/dev/null" if status == "added" else f"{old_label}/{path}",

@@ -113,6 +113,14 @@ def logout_by_get(folder):
             '@bp.route("/logout", methods=["GET", "POST"])')
 
 
+def sign_out_without_revoking(folder):
+    """The sign-out of Flask-Login's tutorial: logout_user() alone, and the copied cookie stays good."""
+    replace(folder / "taskman" / "auth.py",
+            '    if current_user.is_authenticated:\n        db = get_db()\n'
+            '        db.execute("UPDATE users SET session_id = ? WHERE id = ?", (new_session_id(), current_user.id))\n'
+            '        db.commit()\n', "")
+
+
 # (name, step, mistake, the first concept's anchor or the structural problem, words its hint must say, lang)
 MISTAKES = [
     ("csrf token left out", "05_sqlite", no_csrf_token, "csrf", ["csrf_token"], "en"),
@@ -136,6 +144,8 @@ MISTAKES = [
     ("two messages for unknown user and wrong password", "09_accounts", two_messages, "one-message",
      ["Wrong username or password.", "401"], "en"),
     ("sign-out by GET", "09_accounts", logout_by_get, "sign-out", ['methods=["POST"]', "csrf_token"], "zh"),
+    ("sign-out that leaves the session valid", "09_accounts", sign_out_without_revoking, "revoke",
+     ["session_id", "get_id"], "en"),
 ]
 
 
@@ -300,3 +310,72 @@ def test_a_run_that_collected_nothing_is_not_reported_as_passing(language):
     report = check.render(result, language)
     assert check.say(language, "all_pass", count=0, tests=0) not in report
     assert "--verbose" in report and "2" in report
+
+
+def copy_of(step, tmp_path):
+    """A fresh copy of the course's step, as a student's folder."""
+    folder = tmp_path / step
+    shutil.copytree(ROOT / "steps" / step, folder, ignore=shutil.ignore_patterns("instance", "__pycache__"))
+    return folder
+
+
+def test_a_file_saved_with_a_byte_order_mark_is_read_as_python_reads_it(tmp_path):
+    """Notepad's and VS Code's "UTF-8 with BOM": Python runs such a file, so the check reads it too."""
+    folder = copy_of("03_templates", tmp_path)
+    for path in [folder / "app.py", folder / "static" / "style.css"]:
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert check.structural_problem("03_templates", folder) is None
+    result = check.check("03_templates", folder, "en", fast=True)
+    assert result["passed"], render(result, "en")
+
+
+def test_a_template_with_a_byte_order_mark_is_named_before_any_test_runs(tmp_path):
+    """Jinja would copy the mark into the page, before <!doctype html>: the report says so, and how to save."""
+    folder = copy_of("03_templates", tmp_path)
+    template = folder / "templates" / "index.html"
+    template.write_bytes(b"\xef\xbb\xbf" + template.read_bytes())
+    result = check.check("03_templates", folder, "zh", fast=True)
+    assert result["structural"][0] == "bom"
+    assert "templates/index.html" in render(result, "zh") and "Save with Encoding" in render(result, "en")
+
+
+@pytest.mark.parametrize("name", ["app.py", "templates/base.html"])
+def test_a_file_saved_in_another_encoding_is_named_with_how_to_save_it_as_utf8(tmp_path, name):
+    folder = copy_of("03_templates", tmp_path)
+    path = folder / name
+    path.write_bytes(path.read_bytes() + "\n<!-- 任务 -->\n# 任务\n".encode("gbk"))
+    kind, values = check.structural_problem("03_templates", folder)
+    assert (kind, values["file"]) == ("encoding", name)
+    result = check.check("03_templates", folder, "en", fast=True)
+    assert not result["passed"]
+    for language, words in (("zh", ["UTF-8", "记事本", "VS Code", name]), ("en", ["UTF-8", "Notepad", "VS Code", name])):
+        report = render(result, language)
+        assert all(word in report for word in words), report
+        assert "Traceback" not in report
+
+
+def test_diff_ignores_windows_line_endings_and_a_byte_order_mark(tmp_path):
+    from tutorial import folder_diff
+
+    folder = copy_of("05_sqlite", tmp_path)
+    for path in folder.rglob("*"):
+        if path.is_file() and path.suffix in (".py", ".html", ".sql", ".css"):
+            path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    assert list(folder_diff(ROOT / "steps" / "05_sqlite", folder, "05_sqlite", "yours")) == []
+    app = folder / "app.py"
+    app.write_bytes(app.read_bytes() + b"# mine\r\n")
+    [(path, status, diff)] = folder_diff(ROOT / "steps" / "05_sqlite", folder, "05_sqlite", "yours")
+    assert (path, status) == ("app.py", "changed")
+    assert [line for line in diff.splitlines() if line.startswith(("+", "-")) and not line.startswith(("+++", "---"))] == ["+# mine"]
+
+
+def test_progress_reports_a_badly_saved_folder_in_its_row_and_goes_on(tmp_path, capsys):
+    for step in ("01_hello", "02_routes"):
+        copy_of(step, tmp_path)
+    app = tmp_path / "01_hello" / "app.py"
+    app.write_bytes(app.read_bytes() + "# 你好\n".encode("gbk"))
+    check.progress(tmp_path, "en", fast=True)
+    rows = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line[:2].isdigit()}
+    assert "cannot run" in rows["01_hello"]
+    assert "passed" in rows["02_routes"]
+    assert "not started" in rows["03_templates"]

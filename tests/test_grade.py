@@ -70,3 +70,17 @@ def test_a_step_08_folder_without_a_factory_is_told_so_before_any_test_runs(tmp_
     assert kind == "no-factory"
     assert "create_app(test_config=None)" in PROBLEMS[kind]["en"].format(**values)
     assert "create_app(test_config=None)" in PROBLEMS[kind]["zh"].format(**values)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_bugs_that_found_no_place_are_listed_in_the_reports_language(language):
+    """A folder written otherwise than the course's has some bugs left out: the report says which, in its language."""
+    bugs = grade.BUGS["09_accounts"]
+    result = {"folder": "mine", "state": "graded", "coverage": 90.0, "package": "taskman", "seconds": 1, "runs": 3,
+              "workers": 2, "passed": True,
+              "bugs": [{"name": bugs[0]["name"], "hint": bugs[0]["hint"], "outcome": "caught"},
+                       {"name": bugs[1]["name"], "hint": bugs[1]["hint"], "outcome": "skipped"}]}
+    report = grade.render(result, language)
+    assert bugs[1]["name"] not in report
+    assert grade.first_sentence(bugs[1]["hint"][language]) in report
+    assert bugs[1]["hint"][language] not in report, "the hint's question is not the report's: it was not checked"

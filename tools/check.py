@@ -66,6 +66,7 @@ TEXT = {
         "progress_cols": ("步骤", "文件夹", "状态"),
         "progress_passed": "通过", "progress_missing": "还没开始",
         "progress_failing": "未通过：{title}", "progress_broken": "无法运行：{what}",
+        "progress_crashed": "检查没能完成：单独运行 python tutorial.py check 这一步，看看原因",
     },
     "en": {
         "head": "Checking {folder} against step {number} ({name})",
@@ -88,6 +89,7 @@ TEXT = {
         "progress_cols": ("step", "folder", "state"),
         "progress_passed": "passed", "progress_missing": "not started",
         "progress_failing": "failing: {title}", "progress_broken": "cannot run: {what}",
+        "progress_crashed": "the check did not finish: run python tutorial.py check for this step alone to see why",
     },
 }
 
@@ -135,6 +137,26 @@ PROBLEMS = {
               "(taskman/) whose __init__.py defines create_app(test_config=None) and returns the app, so that "
               "`flask --app taskman run`, gunicorn and the checks find it.",
     },
+    "encoding": {
+        "zh": "{file} 不是用 UTF-8 保存的（第 {line} 行有 UTF-8 读不懂的字节，可能是 GBK，也就是记事本里的“ANSI”）。"
+              "Python、Flask 和检查都按 UTF-8 读文件。用 UTF-8 重新保存它：记事本里“另存为”，编码选“UTF-8”；"
+              "VS Code 里点右下角的编码，选“通过编码保存”，再选“UTF-8”。然后再检查。",
+        "en": "{file} is not saved as UTF-8 (line {line} holds bytes UTF-8 cannot read: GBK perhaps, Notepad's "
+              "\"ANSI\"). Python, Flask and the checks read files as UTF-8. Save it again as UTF-8: in Notepad, "
+              "Save As with the encoding \"UTF-8\"; in VS Code, click the encoding at the bottom right, \"Save with "
+              "Encoding\", then \"UTF-8\". Then check again.",
+    },
+    "bom": {
+        "zh": "{file} 是用“带 BOM 的 UTF-8”保存的：文件开头有一个看不见的字符（U+FEFF）。Jinja 会把它原样放进页面，"
+              "排在 <!doctype html> 前面，浏览器因此进入“怪异模式”；SQL 脚本里它会变成语句的一部分。用不带 BOM 的 UTF-8 "
+              "重新保存：VS Code 里点右下角的“UTF-8 with BOM”，选“通过编码保存”，再选“UTF-8”；记事本里“另存为”，编码选“UTF-8”"
+              "（不是“带有 BOM 的 UTF-8”）。然后再检查。",
+        "en": "{file} is saved as \"UTF-8 with BOM\": it starts with an invisible character (U+FEFF). Jinja copies it "
+              "into the page, before <!doctype html>, which puts browsers in quirks mode; in an SQL script it becomes "
+              "part of a statement. Save it as UTF-8 without a BOM: in VS Code, click \"UTF-8 with BOM\" at the "
+              "bottom right, \"Save with Encoding\", then \"UTF-8\"; in Notepad, Save As with the encoding "
+              "\"UTF-8\" (not \"UTF-8 with BOM\"). Then check again.",
+    },
     "missing-files": {
         "zh": "这一步需要的文件在 {folder} 里找不到：{files}。页面会用到它们（render_template、url_for('static', ...)）。"
               "把它们放到和课程里同样的位置，再检查。",
@@ -159,7 +181,7 @@ def step_name(step):
 
 def flask_objects(path):
     """The names that a module binds to Flask(...) at its top level: ["web"] for `web = Flask(__name__)`."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    tree = ast.parse(path.read_bytes(), str(path))
     names = []
     for node in tree.body:
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
@@ -174,6 +196,31 @@ def flask_objects(path):
 def python_files(folder):
     """The student's Python files (not in caches or virtual environments)."""
     return [folder / name for name in folder_files(folder) if name.endswith(".py")]
+
+
+# The files that Python, Jinja, SQLite's scripts and the browser read as UTF-8 text.
+TEXT_SUFFIXES = (".py", ".html", ".css", ".js", ".sql")
+
+
+def encoding_problem(folder):
+    """The first text file of the folder that is not saved as it can be read, as (kind, values), or None:
+    "encoding" for a file that is not UTF-8 (with the line that is not), "bom" for a template or SQL script
+    that starts with a byte order mark.
+
+    Python reads a module saved as "UTF-8 with BOM" (Notepad's, VS Code's) as it reads plain UTF-8, and so do
+    browsers with a stylesheet; but Jinja copies the mark into the page, before <!doctype html> (where it puts
+    the browser in quirks mode), and SQLite reads it as the start of a statement.
+    """
+    for name in folder_files(folder):
+        if name.endswith(TEXT_SUFFIXES):
+            data = (folder / name).read_bytes()
+            try:
+                data.decode("utf-8-sig")
+            except UnicodeDecodeError as error:
+                return "encoding", {"file": name, "line": data[:error.start].count(b"\n") + 1}
+            if data.startswith(b"\xef\xbb\xbf") and name.endswith((".html", ".sql")):
+                return "bom", {"file": name}
+    return None
 
 
 def needed_files(step):
@@ -227,15 +274,17 @@ def structural_problem(step, folder, display=None):
     shown = display or str(folder)
     if not folder.is_dir():
         return "no-folder", {"folder": shown}
+    badly_saved = encoding_problem(folder)
+    if badly_saved:
+        return badly_saved
     sources = python_files(folder)
     for source in sources:
         try:
-            ast.parse(source.read_text(encoding="utf-8"), str(source))
+            # The bytes, as Python reads a module: a byte order mark at the start is allowed.
+            ast.parse(source.read_bytes(), str(source))
         except SyntaxError as error:
             return "syntax", {"file": source.relative_to(folder).as_posix(), "line": error.lineno,
                               "message": error.msg, "code": (error.text or "").strip()}
-        except UnicodeDecodeError:
-            continue
     factory_step = factory_package(ROOT / "steps" / step) is not None
     if factory_step and not factory_package(folder):
         return "no-factory", {"folder": shown}
@@ -546,11 +595,15 @@ def check(step, folder, language, fast=False):
 # Watching and progress ----------------------------------------------------------------------------------
 
 def snapshot(folder):
-    """{file: modification time} of the student's files, to notice a save."""
+    """{file: its content} of the student's files, to notice a save that changed something.
+
+    Contents, not modification times: an editor that saves twice, or saves an unchanged file, starts
+    no new check.
+    """
     found = {}
     for name in folder_files(folder) if Path(folder).is_dir() else []:
         with contextlib.suppress(OSError):
-            found[name] = (Path(folder) / name).stat().st_mtime_ns
+            found[name] = (Path(folder) / name).read_bytes()
     return found
 
 
@@ -575,6 +628,14 @@ def watch(step, folder, language, verbose, interval=0.5):
             print("\n" + say(language, "watch", folder=folder), flush=True)
             while snapshot(folder) == before:
                 time.sleep(interval)
+            # An editor may write a file in several steps: wait until the folder stays the same for a moment.
+            settled = snapshot(folder)
+            while True:
+                time.sleep(interval)
+                latest = snapshot(folder)
+                if latest == settled:
+                    break
+                settled = latest
     except KeyboardInterrupt:
         print()
         return 0
@@ -608,7 +669,12 @@ def progress(workdir, language, fast=False):
             command = [sys.executable, "-m", "tools.check", step, "--app-dir", str(folder), "--lang", language,
                        "--json", str(out), "--quiet"] + (["--fast"] if fast else [])
             subprocess.run(command, cwd=ROOT)
-            result = json.loads(out.read_text(encoding="utf-8"))
+            try:
+                result = json.loads(out.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                # The check of this folder stopped before it could report: say so in its row and go on.
+                rows.append((step, folder.name, say(language, "progress_crashed")))
+                continue
         if result["passed"]:
             state = say(language, "progress_passed")
         elif result.get("structural"):

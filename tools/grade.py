@@ -254,7 +254,7 @@ TEXT = {
         "caught": "埋下的 {total} 个错误，你的测试发现了 {caught} 个。",
         "all": "每一个都被至少一个测试发现了。做得好！",
         "missed": "这些错误没有任何测试发现（给你的提示，不是答案）：",
-        "skipped": "这些错误在你的代码里找不到可以埋的位置，所以没有检查：{names}",
+        "skipped": "这些错误在你的代码里找不到可以埋的位置，所以没有检查：",
         "time": "用时 {seconds:.0f} 秒（{runs} 次测试运行，{workers} 个同时进行）。",
     },
     "en": {
@@ -270,7 +270,7 @@ TEXT = {
         "caught": "Your tests noticed {caught} of the {total} seeded bugs.",
         "all": "Every one was noticed by at least one test. Well done!",
         "missed": "No test noticed these (hints, not answers):",
-        "skipped": "These bugs found no place in your code to be seeded, so they were not checked: {names}",
+        "skipped": "These bugs found no place in your code to be seeded, so they were not checked:",
         "time": "Time: {seconds:.0f} s ({runs} test runs, {workers} at a time).",
     },
 }
@@ -374,6 +374,13 @@ def grade(step, folder, workers=None):
     return result
 
 
+def first_sentence(text):
+    """The first sentence of a hint, in either language: what the seeded bug does."""
+    for end in ("。", "？", ". ", "? "):
+        text = text.split(end)[0] + (end.strip() if end in text else "")
+    return text
+
+
 def render(result, language):
     """The part of the report about the student's own tests, in `language`."""
     text = TEXT[language]
@@ -397,9 +404,11 @@ def render(result, language):
         lines += [f"  - {entry['hint'][language]}" for entry in missed]
     else:
         lines.append(text["all"])
-    skipped = [entry["name"] for entry in result["bugs"] if entry["outcome"] == "skipped"]
+    skipped = [entry for entry in result["bugs"] if entry["outcome"] == "skipped"]
     if skipped:
-        lines.append(text["skipped"].format(names=", ".join(skipped)))
+        # Each by the first sentence of its hint, in the report's language (the names are the course's, in English).
+        lines.append(text["skipped"])
+        lines += [f"  - {first_sentence(entry['hint'][language])}" for entry in skipped]
     lines.append(text["time"].format(seconds=result["seconds"], runs=result["runs"], workers=result["workers"]))
     return "\n".join(lines) + "\n"
 

@@ -70,7 +70,7 @@ def test_schema_sql_lies_beside_db_py(app_dir):
 
 def module_level_apps(path):
     """The names a module binds to Flask(...) at its top level."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = ast.parse(path.read_bytes())
     return [ast.unparse(node) for node in tree.body if isinstance(node, ast.Assign)
             and isinstance(node.value, ast.Call) and ast.unparse(node.value.func).endswith("Flask")]
 

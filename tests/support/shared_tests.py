@@ -51,7 +51,7 @@ def test_debug_is_off_and_not_switched_on_in_the_code(app, app_dir):
     """
     assert not app.debug
     for source in {*app_dir.glob("*.py"), *app_source(app_dir).parent.glob("*.py")}:  # and the package (08 on)
-        tree = ast.parse(source.read_text(encoding="utf-8"))
+        tree = ast.parse(source.read_bytes())
         for node in ast.walk(tree):
             if isinstance(node, ast.keyword) and node.arg == "debug":
                 pytest.fail(f"{source.name} passes debug=... in the code; use `flask run --debug` instead.")
