@@ -14,7 +14,6 @@ The browser tests (tests/browser/) use the same StepServer and Chromium settings
 import argparse
 import contextlib
 import functools
-import secrets
 import shutil
 import sqlite3
 import sys
@@ -98,6 +97,8 @@ DUE_DATE_STEPS = [step for step in STEPS if has_due_dates(step)]
 SAMPLE_USER = {"username": "student", "email": "student@example.com", "password": "a sample password"}
 # Where tasks have a due date (step 10 on), the sample task that has one: (summary, date).
 SAMPLE_DUE = ("Add a task of your own", "2026-12-31")
+# The sample user's session id (see put_samples).
+SAMPLE_SESSION_ID = "sample-user-session"
 
 
 @functools.cache
@@ -132,10 +133,13 @@ def put_samples(app, step, database, tasks=()):
                 db.execute("INSERT OR IGNORE INTO users (username, username_key, email, password_hash)"
                            " VALUES (?, ?, ?, ?)",
                            (SAMPLE_USER["username"], key, SAMPLE_USER["email"], sample_password_hash()))
-                # The session id a signed-in browser's cookie names (steps 09 and 10, since sign-out revokes it).
+                # The session id a signed-in browser's cookie names (steps 09 and 10, since sign-out revokes it):
+                # the same in every sample database, as the user's id is, so that a browser signed in on one
+                # stays signed in when a test moves the server to a fresh one. (The cookie is signed: the id
+                # alone signs nobody in.)
                 if db.execute("SELECT 1 FROM pragma_table_info('users') WHERE name = 'session_id'").fetchone():
                     db.execute("UPDATE users SET session_id = ? WHERE username_key = ? AND session_id IS NULL",
-                               (secrets.token_hex(16), key))
+                               (SAMPLE_SESSION_ID, key))
                 owner = db.execute("SELECT id FROM users WHERE username_key = ?", (key,)).fetchone()[0]
                 db.executemany("INSERT INTO tasks (summary, done, user_id) VALUES (?, ?, ?)",
                                [(summary, done, owner) for summary, done in tasks])
