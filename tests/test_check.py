@@ -121,6 +121,11 @@ def sign_out_without_revoking(folder):
             '        db.commit()\n', "")
 
 
+def no_login_required(folder):
+    """The dashboard without @login_required: a visitor reaches current_user.id, which a visitor does not have."""
+    replace(folder / "taskman" / "tasks.py", '@bp.route("/tasks")\n@login_required\n', '@bp.route("/tasks")\n')
+
+
 # (name, step, mistake, the first concept's anchor or the structural problem, words its hint must say, lang)
 MISTAKES = [
     ("csrf token left out", "05_sqlite", no_csrf_token, "csrf", ["csrf_token"], "en"),
@@ -146,6 +151,8 @@ MISTAKES = [
     ("sign-out by GET", "09_accounts", logout_by_get, "sign-out", ['methods=["POST"]', "csrf_token"], "zh"),
     ("sign-out that leaves the session valid", "09_accounts", sign_out_without_revoking, "revoke",
      ["session_id", "get_id"], "en"),
+    ("dashboard without @login_required", "09_accounts", no_login_required, "login-required",
+     ["@login_required", "current_user.id"], "zh"),
 ]
 
 
@@ -379,3 +386,24 @@ def test_progress_reports_a_badly_saved_folder_in_its_row_and_goes_on(tmp_path, 
     assert "cannot run" in rows["01_hello"]
     assert "passed" in rows["02_routes"]
     assert "not started" in rows["03_templates"]
+
+
+@pytest.mark.parametrize(("error", "cause"), [
+    (AttributeError("'AnonymousUserMixin' object has no attribute 'id'"), "login-required"),
+    ("no such column: tasks.priority", "no-migration"),
+    ("no such table: tasks", "no-migration"),
+    ('relation "tasks" does not exist', "no-migration"),
+])
+def test_the_errors_of_part_2s_typical_mistakes_are_named(error, cause):
+    """A missing @login_required, and a model changed (or tables made) without a migration in step 10, where
+    SQLAlchemy's error wraps the database's: each is a sentence about the code, in both languages."""
+    from sqlalchemy.exc import OperationalError
+    from support.messages import CAUSES, diagnose
+
+    if isinstance(error, str):
+        error = OperationalError("SELECT tasks.priority FROM tasks", {}, Exception(error))
+    mistake = diagnose(error)
+    assert mistake is not None and mistake.cause == cause
+    assert all(mistake.texts[language][0] and mistake.texts[language][1] for language in ("zh", "en"))
+    assert "CREATE TABLE IF NOT EXISTS" not in " ".join(mistake.texts["en"]), "step 10's own page says: migrations"
+    assert CAUSES[cause]["anchor"] in {"login-required", "migrations"}

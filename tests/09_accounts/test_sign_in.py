@@ -12,6 +12,8 @@ from support.accounts import PASSWORD, Account, comparable, location_path, sign_
 from support.messages import expect
 
 pytestmark = pytest.mark.concept("signing in with Flask-Login", "sign-in", zh="用 Flask-Login 登录")
+# The tests of what a visitor without an account meets teach a concept of their own (@login_required).
+needs_an_account = pytest.mark.concept("pages that need an account", "login-required", zh="需要账户的页面")
 
 WRONG = "Wrong username or password."
 
@@ -172,6 +174,7 @@ def test_a_session_signed_with_another_secret_signs_nobody_in(app, ada, fresh_im
 NEEDS_AN_ACCOUNT = ["/tasks", "/tasks?page=2", "/tasks/1", "/search", "/search?q=milk&page=1"]
 
 
+@needs_an_account
 @pytest.mark.parametrize("url", NEEDS_AN_ACCOUNT)
 def test_a_page_that_needs_an_account_sends_a_visitor_to_sign_in_and_back(app, ada, anonymous, url):
     ada.add_all("Buy milk")
@@ -186,6 +189,7 @@ def test_a_page_that_needs_an_account_sends_a_visitor_to_sign_in_and_back(app, a
     assert signed.headers["Location"] in (url, f"http://localhost{url}")
 
 
+@needs_an_account
 @pytest.mark.parametrize("url", ["/tasks", "/tasks/1/toggle", "/tasks/1/delete", "/tasks/purge"])
 def test_a_form_sent_without_an_account_changes_nothing(ada, anonymous, url):
     (task,) = ada.add_all("Buy milk")
@@ -201,6 +205,7 @@ def test_a_form_sent_without_an_account_changes_nothing(ada, anonymous, url):
         assert db.execute("SELECT count(*) FROM tasks").fetchone()[0] == 1
 
 
+@needs_an_account
 @pytest.mark.parametrize("url", ["/api/tasks", "/api/tasks?page=2"])
 def test_the_api_answers_a_visitor_without_an_account_401_json(anonymous, url):
     response = anonymous.get(url)
@@ -209,6 +214,7 @@ def test_the_api_answers_a_visitor_without_an_account_401_json(anonymous, url):
     assert isinstance(response.get_json().get("error"), str) and response.get_json()["error"]
 
 
+@needs_an_account
 @pytest.mark.parametrize("url", ["/", "/docs", "/login", "/signup", "/healthz"])
 def test_the_pages_about_the_site_open_without_an_account(anonymous, url):
     assert anonymous.get(url).status_code == 200

@@ -112,6 +112,15 @@ CAUSES = {
                "url_for takes the view function's name: check its spelling, or add that route to this step."),
     },
     # Step 09: accounts.
+    "login-required": {
+        "anchor": "login-required",
+        "zh": ("一个没有登录的访客打开了需要账户的页面，应用出错了（{error}）：视图用了 current_user.id，可是访客没有 id。",
+               "给每个读写任务的视图加上 @login_required（写在 @bp.route 下面）：没登录的访客会被送去登录页，API 回答 401。"),
+        "en": ("A visitor who is not signed in opened a page that needs an account, and the app failed ({error}): the "
+               "view used current_user.id, and a visitor has no id.",
+               "Put @login_required under the @bp.route of every view that reads or changes tasks: a visitor is sent "
+               "to sign in, and the API answers 401."),
+    },
     "password-in-clear": {
         "anchor": "users-table",
         "zh": ("密码 {password!r} 原样出现在数据库文件里（{where}）：谁拿到这个文件，谁就知道每个人的密码。",
@@ -173,7 +182,18 @@ CAUSES = {
                "out.",
                "Accept POST only: @bp.route(\"/logout\", methods=[\"POST\"]), signed out by a form's button that "
                "carries its csrf_token."),
-    },    "session-survives-sign-out": {
+    },    "no-migration": {
+        "anchor": "migrations",
+        "zh": ("数据库说：{error}。表和列是由 migrations/versions 里的迁移建立和修改的，这一个没有迁移（或者迁移没有运行）。",
+               "给模型的每一处改动写一个迁移（照着 0002_due_date.py：op.add_column，和它的 downgrade），"
+               "用 flask --app taskman db upgrade 运行它；不要用 db.create_all()，它不会改已有的表，也不记下版本。"),
+        "en": ("The database says: {error}. The tables and their columns are made and changed by the migrations in "
+               "migrations/versions, and none made this one (or it was not run).",
+               "Write a migration for every change of a model (as 0002_due_date.py does: op.add_column, and its "
+               "downgrade) and run it with flask --app taskman db upgrade; not db.create_all(), which changes no "
+               "table that exists and records no version."),
+    },
+    "session-survives-sign-out": {
         "anchor": "revoke",
         "zh": ("退出登录之前复制下来的会话 cookie，退出之后再发给应用，{what}：签名的 cookie 服务器收不回来，偷到它的人退出之后照样能用。",
                "在 users 表里给每个用户存一个随机的 session_id，User.get_id() 返回它，user_loader 按它找用户；退出登录（以及改密码）时换一个新的，旧 cookie 就谁也不代表了。"),
@@ -252,6 +272,13 @@ def diagnose(error):
         return Mistake("template-not-found", name=text)
     if name == "BuildError":
         return Mistake("url-build-error", error=text)
+    if isinstance(error, AttributeError) and "'AnonymousUserMixin' object has no attribute" in text:
+        return Mistake("login-required", error=text)
+    if type(error).__module__.startswith("sqlalchemy") and any(
+            words in text for words in ("no such table", "no such column", "has no column named", "does not exist")):
+        # Step 10 on: the tables come from the migrations, so a table or a column the database lacks is a
+        # migration that was not written or not run (or db.create_all() in their place).
+        return Mistake("no-migration", error=text)
     return None
 
 
