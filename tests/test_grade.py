@@ -84,3 +84,36 @@ def test_bugs_that_found_no_place_are_listed_in_the_reports_language(language):
     assert bugs[1]["name"] not in report
     assert grade.first_sentence(bugs[1]["hint"][language]) in report
     assert bugs[1]["hint"][language] not in report, "the hint's question is not the report's: it was not checked"
+
+
+def test_a_bug_is_run_against_only_the_tests_that_reach_the_lines_it_changes(tmp_path):
+    """The student's tests on their own app are measured per test (coverage contexts); a seeded bug then runs
+    only the tests that ran a line it touches, and a line no test runs is a bug missed without any run."""
+    folder = student_copy(tmp_path)
+    copy = grade.copy_folder(folder, tmp_path / "measured")
+    data_file = tmp_path / ".coverage"
+    code, output = grade.run_tests(copy, ["-p", "pytest_cov", "--cov=taskman", "--cov-context=test",
+                                          "--cov-report="], COVERAGE_FILE=str(data_file))
+    assert code == 0, output
+    reached = grade.tests_reaching(data_file, copy)
+    commit = next(seeded for seeded in grade.BUGS["08_package"] if seeded["name"] == "forgotten commit")
+    mutant = grade.copy_folder(folder, tmp_path / "mutant")
+    changed = grade.seed(mutant, commit)
+    assert changed and changed[0] == "taskman/tasks.py"
+    chosen = grade.selection_for(reached, changed)
+    assert chosen and all(node.startswith("tests/") and "::" in node for node in chosen)
+    every_test = {node for lines in reached.values() for nodes in lines.values() for node in nodes} - {""}
+    assert len(chosen) < len(every_test), "a bug in adding a task should not need every test"
+    assert grade.run_tests(mutant, stop_at_first=True, only=chosen)[0] == 1, "the chosen tests miss the bug"
+    # A line that no test runs: nothing to run, the bug is missed.
+    assert grade.selection_for({"taskman/tasks.py": {}}, ("taskman/tasks.py", {3})) == []
+    # A line run while the modules were imported (outside any test), or a file coverage never saw: every test.
+    assert grade.selection_for({"taskman/db.py": {3: {"", "tests/test_db.py::test_x"}}}, ("taskman/db.py", {3})) is None
+    assert grade.selection_for(reached, ("taskman/unknown.py", {1})) is None
+
+
+def test_the_lines_a_change_touches_include_the_statement_above_and_an_insertion_point():
+    before = "a = 1\nb = call(\n    2)\nc = 3\nd = 4\n"
+    assert {2, 3} <= grade.touched_lines(before, before.replace("    2)", "    3)"))
+    inserted = grade.touched_lines(before, before.replace("c = 3\n", "c = 3\nx = 0\n"))
+    assert {3, 4} <= inserted and 1 not in inserted

@@ -14,6 +14,7 @@ differently from the course's (the pattern is not found) has that bug left out, 
 """
 import argparse
 import concurrent.futures
+import difflib
 import json
 import os
 import re
@@ -289,16 +290,29 @@ def copy_folder(folder, target):
 
 
 def seed(copy, seeded):
-    """Apply a seeded bug to the copy; False when its pattern is not found there."""
-    path = copy / seeded["file"].format(package=factory_package(copy) or "")
+    """Apply a seeded bug to the copy: the file it changed (relative to the copy) and the line numbers of the
+    original file that the change touches, or None when its pattern is not found there."""
+    relative = seeded["file"].format(package=factory_package(copy) or "")
+    path = copy / relative
     if not path.is_file():
-        return False
+        return None
     text = path.read_text(encoding="utf-8")
     changed, count = re.subn(seeded["pattern"], seeded["replacement"], text, count=seeded["count"])
     if not count:
-        return False
+        return None
     path.write_text(changed, encoding="utf-8")
-    return True
+    return Path(relative).as_posix(), touched_lines(text, changed)
+
+
+def touched_lines(before, after):
+    """The lines of `before` that a change touches, and the few lines above each: coverage counts a statement
+    that spans lines on its first line, and a line inserted between two counts as touching both."""
+    matcher = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines(), autojunk=False)
+    lines = set()
+    for tag, start, end, _, _ in matcher.get_opcodes():
+        if tag != "equal":
+            lines.update(range(max(1, start - 2), end + 2))
+    return lines
 
 
 def test_environment():
@@ -308,9 +322,15 @@ def test_environment():
     return env
 
 
-def run_tests(copy, extra=(), stop_at_first=False, timeout=TIMEOUT, **env):
-    """Run the student's tests inside `copy` (python -m pytest, so the package imports): (exit code, output)."""
-    command = [sys.executable, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider", "--basetemp",
+def run_tests(copy, extra=(), stop_at_first=False, timeout=TIMEOUT, only=None, **env):
+    """Run the student's tests inside `copy` (python -m pytest, so the package imports): (exit code, output).
+    `only`: the node ids of the tests to run (read from a file, as pytest reads @file: no command line is too long)."""
+    selection = ["tests"]
+    if only:
+        listed = copy.parent / "selected-tests.txt"
+        listed.write_text("\n".join(only) + "\n", encoding="utf-8")
+        selection = [f"@{listed}"]
+    command = [sys.executable, "-m", "pytest", *selection, "-q", "-p", "no:cacheprovider", "--basetemp",
                str(copy.parent / "pytest"), "-o", "addopts=", "--tb=line", *extra]
     if stop_at_first:
         command.append("-x")
@@ -322,18 +342,67 @@ def run_tests(copy, extra=(), stop_at_first=False, timeout=TIMEOUT, **env):
     return result.returncode, result.stdout + result.stderr
 
 
-def run_mutant(folder, seeded):
-    """The student's tests against a copy of the folder with one seeded bug: "caught", "missed" or "skipped"."""
+def tests_reaching(data_file, copy):
+    """{file relative to the copy: {line: the node ids of the tests that ran it}} from a coverage data file
+    written with pytest-cov's --cov-context=test; a line run outside any test (while a module is imported by
+    the collection) is reached by "" too."""
+    from coverage import CoverageData
+
+    data = CoverageData(basename=str(data_file))
+    data.read()
+    reached = {}
+    for measured in data.measured_files():
+        try:
+            relative = Path(measured).resolve().relative_to(Path(copy).resolve()).as_posix()
+        except ValueError:
+            continue
+        reached[relative] = {line: {context.rsplit("|", 1)[0] for context in contexts}
+                             for line, contexts in data.contexts_by_lineno(measured).items()}
+    return reached
+
+
+def selection_for(reached, changed):
+    """The tests to run against a mutant: those that ran a line its bug touches, or None for all of them
+    (the bug is in a file coverage did not measure, or in a line run while modules were imported)."""
+    if reached is None or changed is None:
+        return None
+    relative, lines = changed
+    if relative not in reached:
+        return None
+    tests = set()
+    for line in lines:
+        tests |= reached[relative].get(line, set())
+    if "" in tests:
+        return None
+    return sorted(tests)
+
+
+def run_mutant(folder, seeded, reached=None):
+    """The student's tests against a copy of the folder with one seeded bug: "caught", "missed" or "skipped".
+
+    A test that never runs the lines the bug touches cannot notice it: with `reached` (what coverage saw on
+    the student's own app), only the tests that run those lines are run, and the run stops at the first that
+    fails. A line no test runs is a bug missed at once, with no run at all.
+    """
     with tempfile.TemporaryDirectory(prefix="flask-course-mutant-", dir=SCRATCH, ignore_cleanup_errors=True) as tmp:
         copy = copy_folder(folder, Path(tmp) / "app")
-        if not seed(copy, seeded):
+        changed = seed(copy, seeded)
+        if changed is None:
             return "skipped"
-        code, _ = run_tests(copy, stop_at_first=True)
+        only = selection_for(reached, changed)
+        if only == []:
+            return "missed"
+        code, _ = run_tests(copy, stop_at_first=True, only=only)
+        if only and code in (3, 4, 5):  # a test id pytest could not find: run every test instead
+            code, _ = run_tests(copy, stop_at_first=True)
         return "missed" if code == 0 else "caught"
 
 
 def grade(step, folder, workers=None):
-    """Grade the student's tests in `folder`: the result as data (render() turns it into the report)."""
+    """Grade the student's tests in `folder`: the result as data (render() turns it into the report).
+
+    First the student's tests on their own app, with coverage per test; then each seeded bug, several at once,
+    with only the tests that reach it (run_mutant)."""
     started = time.monotonic()
     folder = Path(folder).resolve()
     result = {"step": step, "folder": str(folder), "passed": False, "bugs": []}
@@ -342,16 +411,13 @@ def grade(step, folder, workers=None):
         return result
     package = factory_package(folder)
     bugs = BUGS[step]
-    workers = workers or max(2, min(len(bugs), 2 * (os.cpu_count() or 1)))
-    # The tests on the student's own app, and on every mutant, all at once: the mutants' outcomes count
-    # only if the tests pass on the app itself.
-    with tempfile.TemporaryDirectory(prefix="flask-course-grade-", dir=SCRATCH, ignore_cleanup_errors=True) as tmp, \
-            concurrent.futures.ThreadPoolExecutor(workers) as pool:
-        mutants = [pool.submit(run_mutant, folder, seeded) for seeded in bugs]
+    workers = workers or max(2, min(len(bugs), os.cpu_count() or 1))
+    with tempfile.TemporaryDirectory(prefix="flask-course-grade-", dir=SCRATCH, ignore_cleanup_errors=True) as tmp:
         copy = copy_folder(folder, Path(tmp) / "app")
-        report = Path(tmp) / "coverage.json"
-        coverage = ["-p", "pytest_cov", f"--cov={package}", f"--cov-report=json:{report}"] if package else []
-        code, output = run_tests(copy, coverage, timeout=OWN_APP_TIMEOUT, COVERAGE_FILE=str(Path(tmp) / ".coverage"))
+        report, data_file = Path(tmp) / "coverage.json", Path(tmp) / ".coverage"
+        coverage = (["-p", "pytest_cov", f"--cov={package}", "--cov-branch", "--cov-context=test",
+                     f"--cov-report=json:{report}"] if package else [])
+        code, output = run_tests(copy, coverage, timeout=OWN_APP_TIMEOUT, COVERAGE_FILE=str(data_file))
         real_database = copy / "instance" / "tasks.db"
         result["real_database"] = str(real_database.relative_to(copy)) if real_database.exists() else None
         if report.is_file():
@@ -359,13 +425,12 @@ def grade(step, folder, workers=None):
             result["coverage"] = round(totals["percent_covered"], 1)
         result["package"] = package
         if code != 0:
-            for mutant in mutants:
-                mutant.cancel()
-        outcomes = [mutant.result() for mutant in mutants if not mutant.cancelled()]
-    if code != 0:
-        result.update(state="failing", code=code, output="\n".join(output.strip().splitlines()[-5:]),
-                      seconds=time.monotonic() - started)
-        return result
+            result.update(state="failing", code=code, output="\n".join(output.strip().splitlines()[-5:]),
+                          seconds=time.monotonic() - started)
+            return result
+        reached = tests_reaching(data_file, copy) if data_file.is_file() else None
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        outcomes = list(pool.map(lambda seeded: run_mutant(folder, seeded, reached), bugs))
     result["bugs"] = [{"name": seeded["name"], "hint": seeded["hint"], "outcome": outcome}
                       for seeded, outcome in zip(bugs, outcomes)]
     missed = [entry for entry in result["bugs"] if entry["outcome"] == "missed"]
@@ -381,8 +446,9 @@ def first_sentence(text):
     return text
 
 
-def render(result, language):
-    """The part of the report about the student's own tests, in `language`."""
+def render(result, language, with_time=True):
+    """The part of the report about the student's own tests, in `language` (the coach's report gives the time of
+    the whole check instead: `with_time`)."""
     text = TEXT[language]
     shown = result.get("display") or result["folder"]
     lines = [text["head"].format(folder=shown), ""]
@@ -409,7 +475,8 @@ def render(result, language):
         # Each by the first sentence of its hint, in the report's language (the names are the course's, in English).
         lines.append(text["skipped"])
         lines += [f"  - {first_sentence(entry['hint'][language])}" for entry in skipped]
-    lines.append(text["time"].format(seconds=result["seconds"], runs=result["runs"], workers=result["workers"]))
+    if with_time:
+        lines.append(text["time"].format(seconds=result["seconds"], runs=result["runs"], workers=result["workers"]))
     return "\n".join(lines) + "\n"
 
 
