@@ -13,21 +13,24 @@ A check runs in four parts, each a function below:
                            cause is known (tests/support/messages.py) names the concept that teaches it;
   4. render()              the report in the student's language: a line per concept, the first expanded.
 """
-import argparse
-import ast
-import contextlib
-import io
-import json
-import os
-import re
-import shutil
-import sys
-import tempfile
 import time
-import traceback
-from pathlib import Path
 
-import pytest
+STARTED = time.monotonic()  # the report's time line counts from here: the imports below are part of the wait
+
+import argparse  # noqa: E402
+import ast  # noqa: E402
+import contextlib  # noqa: E402
+import io  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+import shutil  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import traceback  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 for path in (ROOT, ROOT / "tests"):
@@ -43,6 +46,16 @@ PYCACHE = ROOT / ".venv" / "pycache-check"
 # The temporary copy and the tests' databases go to a RAM disk where the system has one (Linux's /dev/shm):
 # SQLite's commits then wait for no disk.
 SCRATCH = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+
+# The two tiers of a check, as pytest -m expressions. The first runs in this process, in seconds: the concepts the
+# step teaches, in the page's order, and the report. Only when it passes does the second start, a part at a time:
+# what earlier steps taught, checked again, and the checks at scale (marker `later`); the tests that start real
+# servers (gunicorn, nginx); then the grading of the student's own tests (step 08 on).
+TIERS = [("in-process", "not servers and not grading and not later"),
+         ("later", "later and not servers and not grading"), ("servers", "servers and not grading"),
+         ("grading", "grading")]
+# What --fast runs (the course's own tests of the coach): every in-process test, in one tier.
+FAST = "not servers and not grading"
 
 # Every sentence of the report's frame, in both languages.
 TEXT = {
@@ -67,6 +80,13 @@ TEXT = {
         "progress_passed": "通过", "progress_missing": "还没开始",
         "progress_failing": "未通过：{title}", "progress_broken": "无法运行：{what}",
         "progress_crashed": "检查没能完成：单独运行 python tutorial.py check 这一步，看看原因",
+        "first_pass": "第一轮通过：{count} 个概念，{tests} 项检查（{seconds:.1f} 秒）。接着是较慢的第二轮：",
+        "waits": "真实服务器上的检查和对你自己测试的评分，要等上面这些都通过之后才会运行。",
+        "part_later": "再查一遍前面各步教过的内容，和大数据量下的检查",
+        "part_servers": "启动真实服务器的检查", "part_grading": "用埋下的错误给你自己的测试评分",
+        "part_done": "{state}：{tests} 项，{seconds:.0f} 秒",
+        "time_one": "用时：{first:.1f} 秒。",
+        "time_two": "用时：第一轮结论 {first:.1f} 秒，整个检查 {total:.1f} 秒。",
     },
     "en": {
         "head": "Checking {folder} against step {number} ({name})",
@@ -90,6 +110,13 @@ TEXT = {
         "progress_passed": "passed", "progress_missing": "not started",
         "progress_failing": "failing: {title}", "progress_broken": "cannot run: {what}",
         "progress_crashed": "the check did not finish: run python tutorial.py check for this step alone to see why",
+        "first_pass": "The first tier passes: {count} concepts, {tests} checks ({seconds:.1f} s). Now the slower second tier:",
+        "waits": "The checks on real servers and the grading of your own tests run once everything above passes.",
+        "part_later": "What earlier steps taught, checked again, and the checks at scale",
+        "part_servers": "Checks that start real servers", "part_grading": "Grading your own tests with seeded bugs",
+        "part_done": "{state}: {tests} checks in {seconds:.0f} s",
+        "time_one": "Time: {first:.1f} s.",
+        "time_two": "Time: the first verdict in {first:.1f} s, the whole check in {total:.1f} s.",
     },
 }
 
@@ -312,6 +339,13 @@ class Collector:
     def __init__(self):
         self.tests = {}
         self.repository_changes = []
+        self.left_for_later = {}  # {tier: how many of its tests the -m expression left out of this run}
+
+    def pytest_deselected(self, items):
+        for item in items:
+            tier = next((name for name in ("grading", "servers", "later") if item.get_closest_marker(name)), None)
+            if tier:
+                self.left_for_later[tier] = self.left_for_later.get(tier, 0) + 1
 
     def pytest_collection_finish(self, session):
         if "hypothesis" in sys.modules:  # a fuzz test was collected (only those import Hypothesis)
@@ -397,15 +431,16 @@ def coach_fuzzing():
     settings.load_profile("coach")
 
 
-def run_suite(step, folder, language, fast=False, tests=None, copied=False):
+def run_suite(step, folder, language, fast=False, tests=None, copied=False, marker=None):
     """Run the step's suite (or the test file `tests`: an exercise's) against a temporary copy of `folder`,
-    from inside that copy (`copied`: folder is that copy already, and the working directory).
+    from inside that copy (`copied`: folder is that copy already, and the working directory). `marker`: only
+    the tests it selects (a pytest -m expression); `fast`: the first tier's.
 
     Returns (tests, pytest's exit code, pytest's output, repository changes).
     """
     if not copied:
         with temporary_copy(folder) as copy:
-            return run_suite(step, copy, language, fast, tests, copied=True)
+            return run_suite(step, copy, language, fast, tests, copied=True, marker=marker)
     copy = folder
     collector = Collector()
     output = io.StringIO()
@@ -422,8 +457,9 @@ def run_suite(step, folder, language, fast=False, tests=None, copied=False):
     args = [str(tests or ROOT / "tests" / step), f"--app-dir={copy}", "--rootdir", str(ROOT),
             "-c", str(ROOT / "pytest.ini"), "--basetemp", str(Path(copy).parent / "pytest"),
             "-p", "no:unraisableexception", "-p", "no:threadexception", "--tb=short", "-q"]
-    if fast:
-        args += ["-m", "not servers and not grading"]
+    marker = marker or (FAST if fast else None)
+    if marker:
+        args += ["-m", marker]
     try:
         with contextlib.redirect_stdout(output):
             code = pytest.main(args, plugins=[collector])
@@ -434,6 +470,7 @@ def run_suite(step, folder, language, fast=False, tests=None, copied=False):
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+    run_suite.left_for_later = collector.left_for_later
     return list(collector.tests.values()), int(code), output.getvalue(), collector.repository_changes
 
 
@@ -503,18 +540,10 @@ def site_paths(step, anchor):
     return f"/steps/{step}/#{anchor}", f"/en/steps/{step}/#{anchor}"
 
 
-def render(result, language):
-    """The report a student reads, in `language`: fits one screen for one mistake."""
-    step = result["step"]
-    number, name = step_name(step)
-    lines = [say(language, "head", folder=result["display"], number=number, name=name), ""]
-    if result.get("structural"):
-        kind, values = result["structural"]
-        lines += [say(language, "structural"), "", PROBLEMS[kind][language].format(**values)]
-        return "\n".join(lines) + "\n"
-    concepts = result["concepts"]
-    ranked = rank(concepts)
-    width = max((display_width(c[language]) for c in concepts), default=10)
+def concept_lines(concepts, language, width):
+    """A line per concept: its state, its title and its counts."""
+    lines = []
+    column = max(display_width(say(language, name)) for name in ("pass", "fail", "skip")) + 2
     for concept in concepts:
         total = concept["passed"] + concept["failed"] + concept["skipped"]
         state = "fail" if concept["failed"] else "pass" if concept["passed"] else "skip"
@@ -523,37 +552,98 @@ def render(result, language):
         title = concept[language]
         pad = " " * max(1, width - display_width(title) + 2)
         mark = say(language, state)
-        column = max(display_width(say(language, name)) for name in ("pass", "fail", "skip")) + 2
         lines.append(f"  {mark}{' ' * (column - display_width(mark))}{title}{pad}{counts}")
+    return lines
+
+
+def expanded(ranked, concepts, step, language):
+    """The first failing concept, expanded: its cause, what to change, the test that shows it, where to read."""
+    root = ranked[0]
+    test, failure = root["first"], root["cause"] or {"short": ["?"]}
+    texts = (failure.get("texts") or {}).get(language)
+    cause, change = texts if texts else (failure["short"][0], say(language, "generic_change"))
+    anchor = failure.get("cause_anchor") if texts and failure.get("cause_anchor") in {
+        c["anchor"] for c in concepts} else root["anchor"]
+    zh_path, en_path = site_paths(step, anchor)
+    proof = [test["nodeid"].split("tests/", 1)[-1]]
+    if not (test["failure"] or {}).get("texts"):  # a known cause is said above; a bare assertion is shown
+        proof += [f"  {line}" for line in test["failure"]["short"][:2]]
+    lines = ["", say(language, "first", title=root[language]),
+             f"  {say(language, 'cause')}{cause}", f"  {say(language, 'change')}{change}",
+             f"  {say(language, 'proof')}{proof[0]}"] + [f"          {line}" for line in proof[1:]]
+    lines += [f"  {say(language, 'read')}{say(language, 'read_line', zh=zh_path, en=en_path)}",
+              f"          {say(language, 'serve')}"]
+    if len(ranked) > 1:
+        lines += ["", say(language, "more", count=len(ranked) - 1)]
+    lines.append(say(language, "verbose"))
+    return lines
+
+
+def part_line(part, language):
+    """A part of the second tier, as the report and the live progress show it: "  name… state"."""
+    state = say(language, "pass" if part["passed"] else "fail")
+    return f"  {say(language, 'part_' + part['name'])}… " + say(language, "part_done", state=state,
+                                                                 tests=part["tests"], seconds=part["seconds"])
+
+
+def counted(concepts):
+    """How many tests the concepts hold."""
+    return sum(c["passed"] + c["failed"] + c["skipped"] for c in concepts)
+
+
+def render_first(result, language):
+    """The report up to the first tier's verdict: what a student reads within seconds. render() starts with it
+    word for word, so that the live report (main) can print it first and the rest below it."""
+    step = result["step"]
+    number, name = step_name(step)
+    lines = [say(language, "head", folder=result["display"], number=number, name=name), ""]
+    if result.get("structural"):
+        kind, values = result["structural"]
+        return lines + [say(language, "structural"), "", PROBLEMS[kind][language].format(**values)]
+    concepts = result["concepts"]
+    first, later = result.get("concepts_by_tier") or (concepts, [])
+    width = max((display_width(c[language]) for c in concepts), default=10)
+    lines += concept_lines(first, language, width)
+    ranked = rank(first)
     if ranked:
-        root = ranked[0]
-        test, failure = root["first"], root["cause"] or {"short": ["?"]}
-        texts = (failure.get("texts") or {}).get(language)
-        cause, change = texts if texts else (failure["short"][0], say(language, "generic_change"))
-        anchor = failure.get("cause_anchor") if texts and failure.get("cause_anchor") in {
-            c["anchor"] for c in concepts} else root["anchor"]
-        zh_path, en_path = site_paths(step, anchor)
-        proof = [test["nodeid"].split("tests/", 1)[-1]]
-        if not (test["failure"] or {}).get("texts"):  # a known cause is said above; a bare assertion is shown
-            proof += [f"  {line}" for line in test["failure"]["short"][:2]]
-        lines += ["", say(language, "first", title=root[language]),
-                  f"  {say(language, 'cause')}{cause}", f"  {say(language, 'change')}{change}",
-                  f"  {say(language, 'proof')}{proof[0]}"] + [f"          {line}" for line in proof[1:]]
-        lines += [f"  {say(language, 'read')}{say(language, 'read_line', zh=zh_path, en=en_path)}",
-                  f"          {say(language, 'serve')}"]
-        if len(ranked) > 1:
-            lines += ["", say(language, "more", count=len(ranked) - 1)]
-        lines.append(say(language, "verbose"))
-    elif not result.get("passed", True) and (result.get("exit") or not concepts):
+        lines += expanded(ranked, first, step, language)
+        if result.get("waiting"):
+            lines += ["", say(language, "waits")]
+    elif result.get("exit") or not first:
         # No test failed, yet the run did not pass: pytest could not collect the suite, or collected nothing.
         lines += ["", say(language, "not_run", code=result.get("exit"))]
-    else:
-        tests = sum(c["passed"] + c["failed"] + c["skipped"] for c in concepts)
-        lines += ["", say(language, "all_pass", count=len(concepts), tests=tests)]
+    elif result.get("later"):
+        lines += ["", say(language, "first_pass", count=len(first), tests=counted(first),
+                          seconds=result["first_seconds"])]
+    return lines
+
+
+def render(result, language, with_time=True):
+    """The report a student reads, in `language`: fits one screen for one mistake."""
+    lines = render_first(result, language)
+    if result.get("structural"):
+        return "\n".join(lines) + "\n"
+    first, later = result.get("concepts_by_tier") or (result["concepts"], [])
+    lines += [part_line(part, language) for part in result.get("parts", [])]
+    first_fails = bool(rank(first)) or result.get("exit") or not first
+    if later and not first_fails:
+        width = max((display_width(c[language]) for c in result["concepts"]), default=10)
+        lines += [""] + concept_lines(later, language, width)
+        ranked = rank(later)
+        if ranked:
+            lines += expanded(ranked, later, result["step"], language)
+    broken = [part for part in result.get("parts", []) if not part["passed"] and not rank(later)]
+    if broken:
+        lines += ["", say(language, "not_run", code=broken[0]["exit"])]
     if result.get("grading"):
-        lines += ["", grade.render(result["grading"], language).rstrip("\n")]
+        lines += ["", grade.render(result["grading"], language, with_time=False).rstrip("\n")]
+    if result.get("passed"):
+        lines += ["", say(language, "all_pass", count=len(result["concepts"]), tests=counted(result["concepts"]))]
     if result.get("repository_changes"):
         lines += ["", say(language, "repo")] + [f"  {line}" for line in result["repository_changes"][:5]]
+    if with_time and result.get("first_seconds") is not None:
+        lines += ["", say(language, "time_two", first=result["first_seconds"], total=result["seconds"])
+                  if result.get("later") else say(language, "time_one", first=result["first_seconds"])]
     return "\n".join(lines) + "\n"
 
 
@@ -562,34 +652,72 @@ def display_width(text):
     return sum(2 if "\u2e80" <= char <= "\uffef" else 1 for char in text)
 
 
-def check(step, folder, language, fast=False):
-    """Check one folder against one step: the result as data (render() turns it into the report)."""
+def check(step, folder, language, fast=False, live=None):
+    """Check one folder against one step: the result as data (render() turns it into the report).
+
+    The first tier (in this process) gives the first verdict; only when it passes, and not `fast`, the second
+    tier's parts run: the tests that start real servers, then the grading of the student's own tests.
+    `live(event, result, part)` is told as each of these is reached ("first", "start", "done"), for a report
+    that grows on the screen while the check goes on.
+    """
     folder = Path(folder).resolve()
     result = {"step": step, "folder": str(folder), "display": str(folder), "language": language}
-    if not folder.is_dir():
-        result.update(structural=["no-folder", {"folder": str(folder)}], concepts=[], passed=False, output="")
+    tell = live or (lambda *args: None)
+
+    def finish(**values):
+        result.update(values, seconds=time.monotonic() - STARTED)
+        result.setdefault("first_seconds", result["seconds"])
         return result
+
+    if not folder.is_dir():
+        return finish(structural=["no-folder", {"folder": str(folder)}], concepts=[], passed=False, output="")
     with temporary_copy(folder) as copy:
         problem = structural_problem(step, copy, display=str(folder))
         if problem:
-            result.update(structural=list(problem), concepts=[], passed=False, output="")
-            return result
+            return finish(structural=list(problem), concepts=[], passed=False, output="")
         # Step 08 on: the suite grades the student's own tests (tests/NN/test_your_tests.py) and leaves the result
         # here, for the report; tools/grade.py runs it again only if the suite did not.
         graded = Path(copy).parent / "grade.json"
         os.environ[grade.RESULT_VARIABLE] = str(graded)
         try:
-            tests, code, output, changes = run_suite(step, copy, language, fast, copied=True)
+            tests, code, output, changes = run_suite(step, copy, language, copied=True,
+                                                     marker=FAST if fast else TIERS[0][1])
+            later = {} if fast else dict(getattr(run_suite, "left_for_later", {}))
+            first = concepts_of(tests, step)
+            passed = code == 0 and not any(c["failed"] for c in first) and bool(first)
+            result.update(structural=None, concepts=first, concepts_by_tier=[first, []], exit=code, output=output,
+                          repository_changes=changes, passed=passed, parts=[],
+                          first_seconds=time.monotonic() - STARTED)
+            result.update(later=later if passed else {}, waiting=bool(later) and not passed)
+            if passed and later:
+                tell("first", result, None)
+                more = []
+                for name, marker in TIERS[1:]:
+                    if not later.get(name):
+                        continue
+                    tell("start", result, name)
+                    started = time.monotonic()
+                    found, part_code, part_output, part_changes = run_suite(step, copy, language, copied=True,
+                                                                            marker=marker)
+                    failed = any(test["outcome"] == "failed" for test in found)
+                    part = {"name": name, "tests": len(found), "seconds": time.monotonic() - started,
+                            "passed": part_code == 0 and not failed, "exit": part_code}
+                    result["parts"].append(part)
+                    more += found
+                    changes += part_changes
+                    result["output"] += part_output
+                    tell("done", result, part)
+                later_concepts = concepts_of(more, step)
+                result.update(concepts=concepts_of(tests + more, step), concepts_by_tier=[first, later_concepts],
+                              repository_changes=changes,
+                              passed=all(part["passed"] for part in result["parts"]))
         finally:
             os.environ.pop(grade.RESULT_VARIABLE, None)
         grading = json.loads(graded.read_text(encoding="utf-8")) if graded.is_file() else None
-    concepts = concepts_of(tests, step)
-    result.update(structural=None, concepts=concepts, exit=code, output=output, repository_changes=changes,
-                  passed=code == 0 and not any(c["failed"] for c in concepts) and bool(concepts))
-    if grade.applies(step) and not fast:  # step 08 on: the student's own tests too, against seeded bugs (tools/grade.py)
-        result["grading"] = dict(grading or grade.grade(step, folder), display=str(folder))
-        result["passed"] = result["passed"] and result["grading"]["passed"]
-    return result
+    if grading:
+        result["grading"] = dict(grading, display=str(folder))
+        result["passed"] = result["passed"] and grading["passed"]
+    return finish()
 
 
 # Watching and progress ----------------------------------------------------------------------------------
@@ -613,30 +741,77 @@ def clear_screen():
         os.system("cls" if os.name == "nt" else "clear")
 
 
-def watch(step, folder, language, verbose, interval=0.5):
-    """Check again each time a file in the folder changes, until Ctrl+C. Each check runs in a fresh process."""
+def settled_snapshot(folder, interval):
+    """The folder's snapshot once it stays the same for a moment: an editor may write a file in several steps."""
+    settled = snapshot(folder)
+    while True:
+        time.sleep(interval)
+        latest = snapshot(folder)
+        if latest == settled:
+            return settled
+        settled = latest
+
+
+def start_check(command):
+    """Start a check in a process group of its own, so that stopping it stops the servers it started too."""
     import subprocess
 
+    if os.name == "nt":
+        return subprocess.Popen(command, cwd=ROOT, creationflags=subprocess.CREATE_NEW_PROCESS_GROUP)
+    return subprocess.Popen(command, cwd=ROOT, start_new_session=True)
+
+
+def stop_check(process, grace=30):
+    """Stop a check that a newer save made useless: as Ctrl+C would (its fixtures stop their servers and delete
+    their temporary folders), then for good if it does not end within `grace` seconds."""
+    import signal
+    import subprocess
+
+    if process is None or process.poll() is not None:
+        return
+    with contextlib.suppress(OSError):
+        if os.name == "nt":
+            process.send_signal(signal.CTRL_BREAK_EVENT)
+        else:
+            os.killpg(process.pid, signal.SIGINT)
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(OSError):
+            if os.name == "nt":
+                process.kill()
+            else:
+                os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def watch(step, folder, language, verbose, interval=0.5):
+    """Check again each time a file in the folder changes, until Ctrl+C. Each check runs in a fresh process.
+
+    A save is one check: an editor's several writes are waited out, and a file saved unchanged starts nothing.
+    A save while a check runs stops that check (its answer would be about the old files) and starts a new one.
+    """
     command = [sys.executable, "-m", "tools.check", step, "--app-dir", str(folder), "--lang", language]
     if verbose:
         command.append("--verbose")
+    process = None
     try:
+        current = snapshot(folder)
         while True:
-            before = snapshot(folder)
             clear_screen()
-            subprocess.run(command, cwd=ROOT)
+            process = start_check(command)
+            while process.poll() is None and snapshot(folder) == current:
+                time.sleep(interval)
+            if process.poll() is None:  # saved while the check ran: that check is out of date
+                stop_check(process)
+                current = settled_snapshot(folder, interval)
+                continue
             print("\n" + say(language, "watch", folder=folder), flush=True)
-            while snapshot(folder) == before:
+            while snapshot(folder) == current:
                 time.sleep(interval)
-            # An editor may write a file in several steps: wait until the folder stays the same for a moment.
-            settled = snapshot(folder)
-            while True:
-                time.sleep(interval)
-                latest = snapshot(folder)
-                if latest == settled:
-                    break
-                settled = latest
+            current = settled_snapshot(folder, interval)
     except KeyboardInterrupt:
+        stop_check(process)
         print()
         return 0
 
@@ -719,13 +894,28 @@ def main(argv=None):
     folder = Path(args.app_dir).resolve() if args.app_dir else ROOT / "steps" / step
     if args.watch:
         return watch(step, folder, language, args.verbose)
-    result = check(step, folder, language, fast=args.fast)
+    shown = []  # what the live report has printed so far: the final report is printed from where it stops
+
+    def live(event, result, part):
+        if event == "first":
+            text = "\n".join(render_first(result, language)) + "\n"
+        elif event == "start":
+            text = f"  {say(language, 'part_' + part)}… "
+        else:
+            text = part_line(part, language)[len(f"  {say(language, 'part_' + part['name'])}… "):] + "\n"
+        shown.append(text)
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    show_live = not args.quiet and not args.verbose
+    result = check(step, folder, language, fast=args.fast, live=live if show_live else None)
     if args.json:
         Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     if not args.quiet:
         if args.verbose and result.get("output"):
             print(result["output"])
-        sys.stdout.write(render(result, language))
+        report, printed = render(result, language), "".join(shown)
+        sys.stdout.write(report[len(printed):] if report.startswith(printed) else report)
     return 0 if result["passed"] else 1
 
 
