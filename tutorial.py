@@ -7,7 +7,8 @@
     python tutorial.py check 03 --app-dir PATH    the coach: your folder against step 03, the cause first
                                                   (--lang zh|en, --verbose, --watch to check on every save)
     python tutorial.py progress --app-dir WORKDIR every step's state in your folder of step folders
-    python tutorial.py setup                      set up .venv now (the commands that need it do this first)
+    python tutorial.py setup [GROUP ...]          set up .venv now: the core, and site, browser, lab or all
+                                                  (each command installs the groups it needs on first use)
     python tutorial.py run 06 [--port N]          start a step on http://127.0.0.1:N/ (--debug to reload)
     python tutorial.py serve                      read the course in your browser
     python tutorial.py diff 04 05                 what changed from one step to the next
@@ -120,9 +121,25 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 # TUTORIAL_VENV puts the course's environment somewhere else (CI sets up a second Python beside .venv);
-# TUTORIAL_REQUIREMENTS installs another file instead of requirements.txt (the tests use a tiny one).
+# TUTORIAL_REQUIREMENTS installs another file instead of requirements.txt (the tests use a tiny one), and the
+# groups' files beside it (requirements-site.txt beside requirements.txt; see requirements_file).
 VENV = Path(os.environ.get("TUTORIAL_VENV") or ROOT / ".venv").absolute()
 REQUIREMENTS = Path(os.environ.get("TUTORIAL_REQUIREMENTS") or ROOT / "requirements.txt").absolute()
+
+# The course's packages in groups, each a file of pins installed by the first command that needs it, and again
+# only when that file changes. The core (requirements.txt: the apps, their tests and the coach) is every command's;
+# the others go on top of it. For each group: a module that shows it is installed (see missing_group).
+GROUPS = {"core": "flask", "database": "flask_sqlalchemy", "site": "mkdocs", "browser": "playwright",
+          "lab": "jupyterlab"}
+OPTIONAL_GROUPS = ("database", "site", "browser", "lab")
+
+
+def step_groups(step):
+    """The groups a step's app needs beyond the core: "database" for a step whose own requirements.txt lists
+    Flask-SQLAlchemy (step 10 on)."""
+    listed = ROOT / "steps" / resolve_step(step) / "requirements.txt"
+    text = listed.read_text(encoding="utf-8").lower() if listed.is_file() else ""
+    return ["database"] if "flask-sqlalchemy" in text else []
 
 
 def factory_package(folder):
@@ -247,13 +264,14 @@ SETUP_TEXT = {
         "creating": "Creating the course's virtual environment in {venv} (a few seconds) ...",
         "remaking": "{venv} cannot be used (its Python does not run, is older than {floor} or has no pip): "
                     "making it again.",
-        "installing": "Installing the course's packages from {requirements} (once, and again only when it changes):",
+        "installing": "Installing the packages for {purposes}, listed in {requirements} (each file once, and again "
+                      "only when it changes):",
         "package": "  [{number}] {name} {version}{where}",
         "downloading": " (downloading, {size})", "cached": " (from pip's cache)", "local": " (a local file)",
         "building": "  building {name} from its source ...",
         "unpacking": "Installing {packages} into {venv} (the longest part, a minute or two) ...",
         "done": "Set-up done in {seconds:.0f} s: {packages} installed in {venv}.",
-        "nothing_new": "Set-up checked in {seconds:.0f} s: {venv} already had every package {requirements} lists.",
+        "nothing_new": "Set-up checked in {seconds:.0f} s: {venv} already had every package listed in {requirements}.",
         "packages": lambda count: f"{count} package" + ("" if count == 1 else "s"),
         "no_connection": " (it could not connect: {reason})",
         "pip_failed": "The set-up did not finish: pip could not install {package}. pip's last error: {error}\n"
@@ -273,17 +291,20 @@ SETUP_TEXT = {
         "interrupted": "The set-up was stopped (Ctrl+C) before it finished. Run the same command again to finish "
                        "it: {command}",
         "requirements": "the course's packages",
+        "purposes": {"core": "the apps and their tests", "database": "step 10's database packages", "site": "the course site (serve)",
+                     "browser": "the browser checks", "lab": "JupyterLab and the demo notebooks (lab)"},
+        "and": lambda items: ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items),
     },
     "zh": {
         "creating": "正在 {venv} 中创建课程的虚拟环境（需要几秒钟）……",
         "remaking": "{venv} 无法使用（其中的 Python 无法运行、版本低于 {floor}，或者没有 pip），正在重新创建。",
-        "installing": "正在安装 {requirements} 中列出的课程所需的包（只在第一次和这个文件改变时安装）：",
+        "installing": "正在安装{purposes}所需的包，它们列在 {requirements} 中（每个文件只在第一次和它改变时安装）：",
         "package": "  [{number}] {name} {version}{where}",
         "downloading": "（下载中，{size}）", "cached": "（来自 pip 的缓存）", "local": "（本地文件）",
         "building": "  正在从源代码构建 {name}……",
         "unpacking": "正在把 {packages}装进 {venv}（最耗时的一步，需要一两分钟）……",
         "done": "安装完成，用时 {seconds:.0f} 秒：{venv} 中装好了 {packages}。",
-        "nothing_new": "检查完成，用时 {seconds:.0f} 秒：{requirements} 列出的包在 {venv} 中都已经装好了。",
+        "nothing_new": "检查完成，用时 {seconds:.0f} 秒：{requirements} 中列出的包在 {venv} 中都已经装好了。",
         "packages": lambda count: f"{count} 个包",
         "no_connection": "（无法连接：{reason}）",
         "pip_failed": "安装没有完成：pip 无法安装 {package}。pip 最后的错误信息：{error}\n"
@@ -300,6 +321,9 @@ SETUP_TEXT = {
                       "请把它移走或删除，然后再运行一次同样的命令：{command}",
         "interrupted": "安装在完成之前被停止了（Ctrl+C）。再运行一次同样的命令就能装完：{command}",
         "requirements": "课程所需的包",
+        "purposes": {"core": "应用及其测试", "database": "第 10 步的数据库", "site": "课程网站（serve）", "browser": "浏览器检查",
+                     "lab": "JupyterLab 和演示笔记本（lab）"},
+        "and": "、".join,
     },
 }
 
@@ -369,12 +393,15 @@ def distribution(filename):
 
 
 def pip_install(python, requirements, log_path, say, fields):
-    """Install requirements with pip, one line per package on the screen and all of pip's output in log_path.
+    """Install the files of requirements with pip (in one resolution, so that every pin holds), one line per
+    package on the screen and all of pip's output in log_path.
 
     Returns the number of packages installed; raises SetupError with the paragraph for a failure.
     """
     command = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--no-input",
-               "--progress-bar", "off", "-r", str(requirements)]
+               "--progress-bar", "off"]
+    for path in requirements:
+        command += ["-r", str(path)]
     env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONUNBUFFERED="1")
     print(say["installing"].format(**fields), flush=True)
     seen, installed, output = set(), 0, []
@@ -429,36 +456,94 @@ def pip_install(python, requirements, log_path, say, fields):
     return installed
 
 
-def ensure_venv(venv_dir=None, requirements=None, language=None):
-    """Create the course's virtual environment, install the pinned requirements into it, and return its Python.
+def requirements_file(group, core=None):
+    """The file of a group's pins: the core's (requirements.txt, or TUTORIAL_REQUIREMENTS), or the one beside it
+    named for the group (requirements-site.txt)."""
+    core = Path(core or REQUIREMENTS)
+    return core if group == "core" else core.with_name(f"{core.stem}-{group}{core.suffix}")
 
-    Nothing happens while the stamp (the hash of the requirements, written last) matches, so later runs
-    start at once and install again only when the requirements change. A set-up that stopped half-way
-    (no network, a full disk, Ctrl+C) is finished by the next run, and an environment whose Python does not
-    run or has no pip is made again. Raises SetupError, in the student's language, when it cannot finish.
+
+def stamp_file(venv_dir, group):
+    """Where an environment keeps the hash of the group's file it has installed (requirements-site.sha256)."""
+    return Path(venv_dir) / ("requirements.sha256" if group == "core" else f"requirements-{group}.sha256")
+
+
+def file_hash(path):
+    """The SHA-256 of a file's bytes, or None when it cannot be read."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def installed_as_stamped(venv_dir, group, core=None):
+    """Whether the environment has the group installed from its file as that file is now."""
+    try:
+        stamp = stamp_file(venv_dir, group).read_text().strip()
+    except OSError:
+        return False
+    return stamp == file_hash(requirements_file(group, core))
+
+
+def missing_group(group, core=None):
+    """Why a test or tool that needs a group of packages cannot run in this Python (in English, for its skip
+    message), or None when the group is installed."""
+    import importlib.util
+
+    if importlib.util.find_spec(GROUPS[group]) is not None:
+        return None
+    command = "python tutorial.py setup" + ("" if group == "core" else f" {group}")
+    return (f"the {group} group of the course's packages is not installed ({GROUPS[group]} is missing): `{command}` "
+            f"installs it ({requirements_file(group, core).name}), `python tutorial.py test` every group")
+
+
+def what_is_installed(groups, core, say):
+    """The set-up's messages' fields for the groups it installs: their files, and what they are for."""
+    return {"requirements": say["and"]([shown_path(requirements_file(group, core)) for group in groups]),
+            "purposes": say["and"]([say["purposes"][group] for group in groups])}
+
+
+def ensure_venv(venv_dir=None, requirements=None, language=None, groups=()):
+    """Create the course's virtual environment, install the core and the given groups of pinned requirements
+    into it (GROUPS: "database", "site", "browser", "lab"), and return its Python.
+
+    Each group has its stamp (the hash of its file, written last): nothing happens while the stamps of the groups
+    asked for match, so later runs start at once, and a group is installed again only when its own file changes.
+    The groups installed before and still current go to pip with the new ones, so that pip keeps all their pins.
+    A set-up that stopped half-way (no network, a full disk, Ctrl+C) is finished by the next run, and an
+    environment whose Python does not run or has no pip is made again. Raises SetupError, in the student's
+    language, when it cannot finish.
     """
     venv_dir = Path(venv_dir or VENV).absolute()
-    requirements = Path(requirements or REQUIREMENTS)
-    python, stamp = venv_python(venv_dir), venv_dir / "requirements.sha256"
+    core = Path(requirements or REQUIREMENTS)
+    wanted = ["core", *(group for group in OPTIONAL_GROUPS if group in groups)]
+    python = venv_python(venv_dir)
     say = SETUP_TEXT[student_language(language or requested_language(sys.argv[1:]))]
     log_path = venv_dir / "setup.log"
-    fields = {"venv": shown_path(venv_dir), "requirements": shown_path(requirements), "log": shown_path(log_path),
+    stale = [group for group in wanted if not installed_as_stamped(venv_dir, group, core)]
+    if python.exists() and not stale:
+        return python
+    fields = {"venv": shown_path(venv_dir), "log": shown_path(log_path),
               "command": typed_command(["python", *sys.argv]), "floor": "{}.{}".format(*MINIMUM_PYTHON)}
+    fields.update(what_is_installed(stale or wanted, core, say))
     try:
-        wanted = hashlib.sha256(requirements.read_bytes()).hexdigest()
+        hashes = {group: hashlib.sha256(requirements_file(group, core).read_bytes()).hexdigest() for group in wanted}
     except OSError as error:
         raise SetupError(say["os_failed"].format(error=error, **fields)) from None
-    with contextlib.suppress(OSError):
-        if python.exists() and stamp.read_text().strip() == wanted:
-            return python
     began = time.monotonic()
     try:
-        with contextlib.suppress(OSError):
-            stamp.unlink()  # a set-up that stops from here on is finished by the next run
         if not venv_works(python):
-            make_venv(venv_dir, log_path, say, fields)
-        count = pip_install(python, requirements, log_path, say, fields)
-        stamp.write_text(wanted)
+            make_venv(venv_dir, log_path, say, fields)  # a new environment: every group asked for is installed
+            stale = wanted
+            fields.update(what_is_installed(stale, core, say))
+        for group in stale:
+            with contextlib.suppress(OSError):
+                stamp_file(venv_dir, group).unlink()  # a set-up that stops from here on is finished by the next run
+        current = [group for group in GROUPS if group not in stale and installed_as_stamped(venv_dir, group, core)]
+        files = [requirements_file(group, core) for group in GROUPS if group in stale or group in current]
+        count = pip_install(python, files, log_path, say, fields)
+        for group in stale:
+            stamp_file(venv_dir, group).write_text(hashes[group])
     except KeyboardInterrupt:
         raise SetupError(say["interrupted"].format(**fields)) from None
     except OSError as error:  # a full disk, a folder that cannot be written or deleted
@@ -477,7 +562,8 @@ def child_env(**extra):
 
 def command_test(args):
     """Run the suites with pytest; returns pytest's exit code."""
-    python = ensure_venv()
+    # One step's suite needs the core; every suite (the site, the browser checks, the notebooks) every group.
+    python = ensure_venv(groups=step_groups(args.step) if args.step else OPTIONAL_GROUPS)
     if args.app_dir and not args.step:
         raise SystemExit("--app-dir needs a step: python tutorial.py test 03 --app-dir PATH")
     targets = [f"tests/{resolve_step(args.step)}"] if args.step else []
@@ -493,7 +579,7 @@ def command_test(args):
 
 def command_check(args):
     """Grade a folder against one step with the coach (tools/check.py): a short report, the cause first."""
-    python = ensure_venv()
+    python = ensure_venv(groups=step_groups(args.step))
     command = [str(python), "-m", "tools.check", resolve_step(args.step), "--lang", student_language(args.lang)]
     if args.exercise is not None:  # one exercise of the step (tools/exercises.py), or its next hint
         command[2:4] = ["tools.exercises", resolve_step(args.step), str(args.exercise)]
@@ -509,7 +595,7 @@ def command_check(args):
 
 def command_progress(args):
     """Print every step's state in a folder that holds a student's step folders."""
-    python = ensure_venv()
+    python = ensure_venv(groups=["database"])
     command = [str(python), "-m", "tools.check", "progress", "--app-dir", str(Path(args.app_dir).resolve()),
                "--lang", student_language(args.lang)]
     try:
@@ -519,14 +605,14 @@ def command_progress(args):
 
 
 def command_setup(args):
-    """Set up the course's environment now, and print the path of its Python."""
-    print(shown_path(ensure_venv()))
+    """Set up the course's environment now (the core, and the groups named), and print the path of its Python."""
+    print(shown_path(ensure_venv(groups=OPTIONAL_GROUPS if "all" in args.groups else args.groups)))
     return 0
 
 
 def command_run(args):
     """Start one step's development server on 127.0.0.1 until Ctrl+C."""
-    python = ensure_venv()
+    python = ensure_venv(groups=step_groups(args.step))
     step = resolve_step(args.step)
     print(f"Starting {step} on http://127.0.0.1:{args.port}/  (Ctrl+C stops it)", flush=True)
     command = [str(python), "-m", "flask", *flask_app_option(ROOT / "steps" / step), "run",
@@ -611,7 +697,7 @@ SAMPLE_TASKS = [
 
 def command_demo(args):
     """Start a throwaway copy of a step, with sample tasks, until Ctrl+C; then delete the copy."""
-    python = ensure_venv()
+    python = ensure_venv(groups=step_groups(args.step))
     step = resolve_step(args.step)
     # Being told to stop (SIGTERM) cleans up like Ctrl+C does.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
@@ -648,7 +734,7 @@ def command_demo(args):
 
 def command_lab(args):
     """Open JupyterLab on the demo notebooks; its Python kernel is the course's .venv."""
-    python = ensure_venv()
+    python = ensure_venv(groups=["lab"])
     command = [str(python), "-m", "jupyter", "lab", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={args.port}",
                f"--ServerApp.root_dir={ROOT}", "docs/notebooks"]
     if args.no_browser:
@@ -663,14 +749,15 @@ def command_lab(args):
 
 def command_tool(args):
     """Run one of the course's tools (tools/NAME.py) inside .venv, passing its options on."""
-    python = ensure_venv()
+    # The bench's site part serves the course site (the site group); its other parts need only the core.
+    python = ensure_venv(groups=args.groups if getattr(args, "only", None) in (None, "site") else [])
     command = [str(python), "-m", f"tools.{args.tool}", *args.tool_args]
     return subprocess.run(command, cwd=ROOT, env=child_env()).returncode
 
 
 def command_serve(args):
     """Serve the course site on http://127.0.0.1:PORT/, rebuilt whenever a page or a step changes."""
-    python = ensure_venv()
+    python = ensure_venv(groups=["site"])
     address = f"127.0.0.1:{args.port}"
     print(f"Serving the course on http://{address}/ (English: http://{address}/en/)  Ctrl+C stops it",
           flush=True)
@@ -679,6 +766,13 @@ def command_serve(args):
         return subprocess.run(command, cwd=ROOT, env=child_env(NO_MKDOCS_2_WARNING="1")).returncode
     except KeyboardInterrupt:
         return 0
+
+
+def group_name(word):
+    """A group that `setup` may name (argparse's choices would refuse no name at all before Python 3.12)."""
+    if word not in (*OPTIONAL_GROUPS, "all"):
+        raise argparse.ArgumentTypeError(f"{word!r} is not a group; the groups: {', '.join(OPTIONAL_GROUPS)}, all")
+    return word
 
 
 def build_parser():
@@ -712,6 +806,9 @@ def build_parser():
 
     setup = commands.add_parser("setup", help="set up the course's environment now (the commands that need it "
                                               "do this first)")
+    setup.add_argument("groups", nargs="*", type=group_name, metavar="GROUP",
+                       help="groups to install besides the core (requirements.txt): site (serve), browser (the "
+                            "browser checks), lab, or all; each from its requirements-GROUP.txt")
     setup.set_defaults(handler=command_setup)
 
     run = commands.add_parser("run", help="start a step's app on http://127.0.0.1:PORT/")
@@ -740,14 +837,14 @@ def build_parser():
     lab.set_defaults(handler=command_lab)
 
     screenshots = commands.add_parser("screenshots", help="regenerate the site's screenshots of every step")
-    screenshots.set_defaults(handler=command_tool, tool="screenshots")
+    screenshots.set_defaults(handler=command_tool, tool="screenshots", groups=["browser"])
 
     bench = commands.add_parser("bench", help="measure steps 06 and 07 under load, and the course's own speed")
     bench.add_argument("--only", choices=["load", "course", "site", "check", "postgres"],
                        help="run one part of the benchmark (site: `serve` rebuilding the site after an edit)")
     bench.add_argument("--seconds", help="how long each load runs (default 5)")
     bench.add_argument("--output", metavar="PATH", help="write the results there (default bench/results.json)")
-    bench.set_defaults(handler=command_tool, tool="bench")
+    bench.set_defaults(handler=command_tool, tool="bench", groups=["site"])  # --only site serves the site
 
     serve = commands.add_parser("serve", help="serve the course site, rebuilt when a page or a step changes")
     serve.add_argument("--port", type=int, default=8000, help="the port to listen on (default 8000)")

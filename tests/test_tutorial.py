@@ -1,4 +1,5 @@
 """tutorial.py, the course's entry point: step names and its commands (the set-up: test_setup.py)."""
+import os
 import shutil
 import subprocess
 import sys
@@ -29,13 +30,44 @@ def test_every_step_folder_is_known():
     assert STEPS[:6] == ["01_hello", "02_routes", "03_templates", "04_forms", "05_sqlite", "06_taskman"]
 
 
+def pins(path):
+    """A requirements file's lines without comments: its pins and its -r lines."""
+    lines = [line.split("#")[0].strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    return [line for line in lines if line]
+
+
 def test_requirements_are_pinned():
     """Every student installs the same versions: each requirement names one exact version."""
-    for path in [ROOT / "requirements.txt", *ROOT.glob("steps/*/requirements.txt")]:
-        for line in path.read_text().splitlines():
-            line = line.split("#")[0].strip()
-            if line and not line.startswith("-r"):
+    for path in [*ROOT.glob("requirements*.txt"), *ROOT.glob("steps/*/requirements.txt")]:
+        for line in pins(path):
+            if not line.startswith("-r"):
                 assert "==" in line, f"{path.relative_to(ROOT)}: {line!r} is not pinned"
+
+
+def test_each_group_of_requirements_lists_only_its_own_pins():
+    """The core (requirements.txt) and each group's file (requirements-site.txt, ...) name disjoint packages and
+    include no other file: tutorial.py gives pip the files a command needs; requirements-dev.txt includes them all."""
+    groups = {group: pins(tutorial.requirements_file(group, ROOT / "requirements.txt")) for group in tutorial.GROUPS}
+    named = {}
+    for group, lines in groups.items():
+        assert lines, f"the {group} group lists nothing"
+        for line in lines:
+            assert not line.startswith("-"), f"the {group} group's file includes another: {line!r}"
+            name = line.split("==")[0].split("[")[0].lower()
+            assert name not in named, f"{name} is in both the {named[name]} and the {group} groups"
+            named[name] = group
+    files = [tutorial.requirements_file(group, ROOT / "requirements.txt").name for group in tutorial.GROUPS]
+    assert {f"-r {name}" for name in files} <= set(pins(ROOT / "requirements-dev.txt"))
+
+
+def require_group(group):
+    """Skip a test that needs a group of the course's packages this Python has not (a .venv that only `check` set
+    up); fail in CI, whose `python tutorial.py test` installs every group."""
+    reason = tutorial.missing_group(group)
+    if reason and os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"{reason} (CI runs python tutorial.py test, which installs every group)", pytrace=False)
+    if reason:
+        pytest.skip(reason)
 
 
 def run_tutorial(*args):
@@ -175,6 +207,7 @@ def test_lab_starts_jupyterlab_with_the_courses_python(port):
 
     from support.servers import running
 
+    require_group("lab")
     command = [sys.executable, str(ROOT / "tutorial.py"), "lab", "--port", str(port), "--no-browser"]
     url = f"http://127.0.0.1:{port}/api"
     with running(command, url, cwd=ROOT, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}, timeout=60):

@@ -350,7 +350,7 @@ def main(argv=None):
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        raise SystemExit("Playwright is not installed: python -m pip install -r requirements.txt") from None
+        raise SystemExit("Playwright is not installed: python tutorial.py setup browser") from None
     args.out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = launch(playwright, executable)

