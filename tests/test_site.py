@@ -242,6 +242,23 @@ def test_the_10_page_shows_the_committed_postgres_benchmark(site, language):
     assert section["date"] in table.get_text(" ", strip=True)
 
 
+@pytest.mark.parametrize("step", STEPS)
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_box_of_what_the_checks_expect_is_folded_and_lists_every_declaration(site, step, language):
+    """A <details> closed by default (it opens without JavaScript), titled in the page's language, with one item per
+    requirement the step's tests declare (tools/expects.py), its value first."""
+    from tools import expects
+
+    (block,) = step_page(site, step, language).select("div.course-block[data-kind=expects]")
+    details = block.find("details")
+    assert details is not None and not details.has_attr("open")
+    assert details.summary.get_text(strip=True) == expects.WORDS[language]["title"]
+    shown = [item.find("code").get_text() for item in details.select("li")]
+    assert shown == [expects.shown(declaration.value) for kind in expects.ORDER for declaration in
+                     sorted((found for found in expects.declarations(step) if found.kind == kind),
+                            key=expects.route_sort_key if kind == "routes" else lambda found: 0)]
+
+
 def test_chinese_search_finds_chinese_words(site):
     """jieba splits Chinese text into words, so a search for 数据库 finds the pages that use it."""
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))

@@ -16,8 +16,8 @@ A page asks for generated content with a directive alone on a line, in double br
     {{ cli 05_sqlite init-db }}                 a `flask` command of the step, run, with its output
     {{ command python tutorial.py test 03 }}    a command to type (checked against tutorial.py's parser)
     {{ tree 05_sqlite }}                        the files of a step
-    {{ expects 05_sqlite }}                     "What the checks expect": the routes, form fields, elements and
-                                                exact texts the step's tests compare (tools/expects.py)
+    {{ expects 05_sqlite }}                     "What the checks expect", folded: the routes, forms, texts, files
+                                                and commands the step's tests declare (tools/expects.py)
     {{ pitfalls 05_sqlite }}                    the tests that guard a step against the course's pitfalls
     {{ exercises 05_sqlite }}                   the step's exercises (exercises/05_sqlite/, tools/exercises.py):
                                                 each task, its check, and its hints collapsed in order
@@ -710,8 +710,8 @@ def directive_inputs(steps, verb, argument):
         paths = (root / "tutorial.py",)
     elif verb == "pitfalls":
         paths = (root / "tests",)
-    elif verb == "expects":
-        paths = (root / "tests", steps / argument.split()[0], root / "tools" / "expects.py")
+    elif verb == "expects":  # the declarations in the tests, and the page's sections (their order)
+        paths = (root / "tests", root / "docs" / "steps", root / "tools" / "expects.py")
     else:
         step = argument.split()[0]
         before = previous_step(step) if step in STEPS else None

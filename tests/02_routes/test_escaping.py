@@ -1,7 +1,7 @@
 """Text a user controls is escaped with markupsafe.escape before it goes into HTML."""
 import pytest
 
-from support import expect_page, parse
+from support import expect_page, expects, parse
 
 pytestmark = pytest.mark.concept("escaping user text with markupsafe", "escaping", zh="用 markupsafe 转义用户输入的文字")
 
@@ -32,7 +32,7 @@ def test_html_in_a_greeting_does_not_become_markup(client):
 def test_a_quote_in_the_search_cannot_break_out_of_the_input(client):
     """The query is put back in value="..."; a quote in it must not end the attribute."""
     response = client.get("/search", query_string={"q": BREAK_OUT})
-    field = parse(response.get_data(as_text=True)).find("input", id="q")
+    field = parse(response.get_data(as_text=True)).select_one(expects.element("input#q"))
     assert field["value"] == BREAK_OUT
     assert not field.has_attr("onfocus")
 
@@ -43,11 +43,11 @@ def test_html_in_a_rejected_username_is_shown_escaped(forms):
     html = response.get_data(as_text=True)
     assert "&lt;script&gt;" in html
     assert "<script>alert" not in html
-    assert parse(html).find("input", id="username")["value"] == SCRIPT
+    assert parse(html).select_one(expects.element("input#username"))["value"] == SCRIPT
 
 
 def test_a_quote_in_a_rejected_username_cannot_break_out_of_the_input(forms):
     response = forms.submit("/login", "/login", {"username": BREAK_OUT, "password": "x"})
-    field = parse(response.get_data(as_text=True)).find("input", id="username")
+    field = parse(response.get_data(as_text=True)).select_one(expects.element("input#username"))
     assert field["value"] == BREAK_OUT
     assert not field.has_attr("onfocus")

@@ -3,9 +3,12 @@ import re
 
 import pytest
 
-from support import expect_page, parse
+from support import expect_page, expects, parse
 
 pytestmark = pytest.mark.concept("query strings with request.args", "query-strings", zh="用 request.args 读取查询字符串")
+
+expects.route("GET /search?q=…&page=…")
+expects.form("GET /search", "q")
 
 
 def search(client, **args):
@@ -17,7 +20,7 @@ def search(client, **args):
     assert summary, "the search page should say how many results, for what, and which page"
     results = soup.find("ul").get_text("\n", strip=True).splitlines()
     assert len(results) == len(soup.find("ul").find_all("li")), "the list should hold one <li> per result"
-    if results == ["No results."]:
+    if results == [expects.text("No results.")]:
         results = []
     return results, int(summary[1]), int(summary[3])
 
@@ -52,7 +55,7 @@ def test_a_search_without_matches_says_so(client, q):
     assert response.status_code == 200
     soup = parse(response.get_data(as_text=True))
     assert [item.get_text() for item in soup.find("ul").find_all("li")] == ["No results."]
-    assert f"0 results for “{q}”, page 1." in soup.get_text()
+    assert expects.text(f"0 results for “{q}”, page 1.") in soup.get_text()
 
 
 @pytest.mark.parametrize("q", ["", "   "])
@@ -93,7 +96,7 @@ def test_pagination_keeps_the_query(client):
     assert total == 9
     page_two = client.get("/search?q=s&page=2")
     text = parse(page_two.get_data(as_text=True)).body.get_text(" ", strip=True)
-    assert text == "Home Search Topic Search 9 results for “s”, page 2. forms query strings methods"
+    assert text == expects.text("Home Search Topic Search 9 results for “s”, page 2. forms query strings methods")
 
 
 def test_a_page_past_the_end_is_empty_not_an_error(client):
@@ -120,12 +123,12 @@ def test_a_page_below_1_is_a_400_with_a_message(client, value):
     response = client.get("/search", query_string={"q": "", "page": value})
     assert response.status_code == 400
     paragraphs = [p.get_text() for p in parse(response.get_data(as_text=True)).find_all("p")]
-    assert "The page number must be 1 or more." in paragraphs
+    assert expects.text("The page number must be 1 or more.") in paragraphs
 
 
 @pytest.mark.parametrize(("q", "summary"), [
-    ("sql", "1 result for “sql”, page 1."),
-    ("at", "2 results for “at”, page 1."),
+    ("sql", expects.text("1 result for “sql”, page 1.")),
+    ("at", expects.text("2 results for “at”, page 1.")),
 ])
 def test_the_count_says_result_for_one_match_and_results_for_two(client, q, summary):
     """One match is "1 result", not "1 results"; two or more take the plural."""

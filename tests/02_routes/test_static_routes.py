@@ -1,12 +1,14 @@
 """Several static routes: a home page, a JSON health check and a docs page."""
 import pytest
 
-from support import expect_page, parse
+from support import expect_page, expects, parse
 
 pytestmark = pytest.mark.concept("several static routes", "static-routes", zh="几个静态路由")
 
+expects.route("GET /", "GET /docs", "GET /healthz")
 
-@pytest.mark.parametrize("url, heading", [("/", "Routes and view functions"), ("/docs", "Docs")])
+
+@pytest.mark.parametrize("url, heading", [("/", expects.text("Routes and view functions")), ("/docs", "Docs")])
 def test_static_html_pages_open(client, url, heading):
     response = expect_page(client, url)
     assert response.mimetype == "text/html"
@@ -17,7 +19,7 @@ def test_health_check_answers_json(client):
     """/healthz is for machines (a load balancer, a monitor): JSON, not HTML."""
     response = expect_page(client, "/healthz")
     assert response.mimetype == "application/json"
-    assert response.get_json() == {"status": "ok"}
+    assert response.get_json() == expects.json({"status": "ok"})
 
 
 @pytest.mark.parametrize("converter", ["string", "int", "float", "path"])

@@ -1,9 +1,12 @@
 """The dashboard /tasks is rendered from the in-memory list TASKS."""
 import pytest
 
-from support import load_app_module, parse
+from support import expects, load_app_module, parse
 
 pytestmark = pytest.mark.concept("a dashboard from an in-memory list", "dashboard", zh="用内存中的列表渲染仪表盘")
+
+expects.route("GET /tasks")
+expects.element("ul.tasks > li", "ul.tasks > li.done", "ul.tasks > li.todo")
 
 
 def dashboard(client):
@@ -20,13 +23,13 @@ def rows(client):
 def test_the_sample_dashboard_reads_as_the_course_shows(client):
     """The worked example on the course page: app.py's four sample tasks, rendered by tasks.html."""
     soup = dashboard(client)
-    assert "2 of 4 done (50.0%)." in soup.find("main").get_text()
+    assert expects.text("2 of 4 done (50.0%).") in soup.find("main").get_text()
     shown = [(row.find("a")["href"], " ".join(row.get_text().split())) for row in soup.select("ul.tasks > li")]
     assert shown == [
-        ("/tasks/1", "DONE 1. Install Flask"),
-        ("/tasks/2", "DONE 2. Write a first route"),
-        ("/tasks/3", "TO DO 3. Find out why <script> in a task..."),
-        ("/tasks/4", "TO DO 4. Move every page into a template that..."),
+        ("/tasks/1", expects.text("DONE 1. Install Flask")),
+        ("/tasks/2", expects.text("DONE 2. Write a first route")),
+        ("/tasks/3", expects.text("TO DO 3. Find out why <script> in a task...")),
+        ("/tasks/4", expects.text("TO DO 4. Move every page into a template that...")),
     ]
 
 
@@ -69,7 +72,7 @@ def test_the_dashboard_with_no_tasks_says_so(client, app_module):
     app_module.TASKS.clear()
     soup = dashboard(client)
     assert soup.select("ul.tasks > li") == []
-    assert "no tasks" in soup.find("main").get_text().lower()
+    assert expects.text("no tasks") in soup.find("main").get_text().lower()
 
 
 @pytest.mark.parametrize("method", ["post", "put", "delete"])

@@ -2,7 +2,7 @@
 import pytest
 from jinja2.filters import do_truncate
 
-from support import parse
+from support import expects, parse
 
 pytestmark = pytest.mark.concept("filters: upper, truncate, round", "filters", zh="过滤器：upper、truncate、round")
 
@@ -14,8 +14,8 @@ def rows(client):
 
 
 def test_the_status_is_shown_in_capitals_with_upper(client, app_module):
-    statuses = [row.select_one(".status").get_text(strip=True) for row in rows(client)]
-    assert statuses == ["DONE" if task["done"] else "TO DO" for task in app_module.TASKS]
+    statuses = [row.select_one(expects.element(".status")).get_text(strip=True) for row in rows(client)]
+    assert statuses == [expects.text("DONE") if task["done"] else expects.text("TO DO") for task in app_module.TASKS]
 
 
 def test_summaries_are_cut_to_40_characters_with_truncate(client, app, app_module):
@@ -44,4 +44,4 @@ def test_the_share_of_done_tasks_is_rounded_to_one_decimal(client, app_module, d
         {"id": number, "summary": f"Task {number}", "done": number <= done} for number in range(1, total + 1)
     ]
     text = parse(client.get("/tasks").get_data(as_text=True)).find("main").get_text()
-    assert f"{done} of {total} done ({percent}%)" in text
+    assert expects.text(f"{done} of {total} done ({percent}%)") in text

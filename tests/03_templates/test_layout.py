@@ -3,7 +3,7 @@ import jinja2.nodes
 import pytest
 from flask import template_rendered
 
-from support import parse
+from support import expects, parse
 
 pytestmark = pytest.mark.concept("a base layout with blocks", "base-layout", zh="带有块的基础布局")
 
@@ -17,6 +17,9 @@ PAGES = [
     ("/login", "Sign in"),
 ]
 NAV = ["/", "/tasks", "/search", "/docs", "/login"]
+
+expects.file("templates/base.html")
+expects.element("nav a")
 
 
 def rendered_templates(app, client, url):
@@ -67,7 +70,7 @@ def test_every_page_links_the_stylesheet(client, url):
 def test_each_page_title_comes_from_its_block(client, url, title):
     """base.html writes `{% block title %}{% endblock %} · Task manager`; each page fills the block."""
     soup = parse(client.get(url).get_data(as_text=True))
-    assert soup.title.get_text(strip=True) == f"{title} · Task manager"
+    assert soup.title.get_text(strip=True) == expects.text(f"{title} · Task manager")
 
 
 def test_the_title_block_of_a_task_page_uses_the_task_id(client, app_module):
@@ -79,4 +82,4 @@ def test_the_title_block_of_a_task_page_uses_the_task_id(client, app_module):
 def test_page_content_goes_inside_main(client):
     """The content block sits inside base.html's <main>, after the navigation."""
     soup = parse(client.get("/docs").get_data(as_text=True))
-    assert soup.find("main").find("h1").get_text(strip=True) == "Docs"
+    assert soup.find("main").find("h1").get_text(strip=True) == expects.text("Docs")

@@ -1,9 +1,12 @@
 """The sign-in form is now a template: shown on GET, checked on POST (a demo account, student / flask)."""
 import pytest
 
-from support import parse
+from support import expects, parse
 
 pytestmark = pytest.mark.concept("the sign-in form as a template", "sign-in-form", zh="用模板写的登录表单")
+
+expects.route("GET /login")
+expects.form("POST /login", "username", "password")
 
 
 def test_get_shows_the_form_without_an_error(client):
@@ -22,8 +25,8 @@ def test_the_right_password_welcomes_the_user(forms):
     response = forms.submit("/login", "/login", {"username": "student", "password": "flask"})
     assert response.status_code == 200
     soup = parse(response.get_data(as_text=True))
-    assert soup.find("h1").get_text(strip=True) == "Welcome back, student!"
-    assert soup.title.get_text(strip=True) == "Signed in · Task manager"
+    assert soup.find("h1").get_text(strip=True) == expects.text("Welcome back, student!")
+    assert soup.title.get_text(strip=True) == expects.text("Signed in · Task manager")
     assert soup.find("nav") is not None
 
 
@@ -41,7 +44,7 @@ def test_wrong_credentials_are_401_with_a_message_and_the_username_kept(forms, u
     response = forms.submit("/login", "/login", {"username": username, "password": password})
     assert response.status_code == 401
     main = parse(response.get_data(as_text=True)).find("main")
-    assert main.find(attrs={"role": "alert"}).get_text(strip=True) == "Wrong username or password."
+    assert main.select_one(expects.element('[role="alert"]')).get_text(strip=True) == expects.text("Wrong username or password.")
     assert main.find("input", attrs={"name": "username"})["value"] == username
     assert main.find("input", attrs={"name": "password"}).get("value", "") == ""
 

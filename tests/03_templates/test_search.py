@@ -3,11 +3,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from support import parse
+from support import expects, parse
 
 pytestmark = pytest.mark.concept("searching the tasks with q and page", "search", zh="用 q 和 page 搜索任务")
 
 PER_PAGE = 3
+
+expects.route("GET /search?q=…&page=…")
+expects.form("GET /search", "q")
 
 
 def search(client, **params):
@@ -22,7 +25,7 @@ def result_links(main):
 
 def next_page(main):
     """The query of the "Next page" link as a dict ({"q": [...], "page": [...]}), or None without one."""
-    link = main.find("a", string="Next page")
+    link = main.find("a", string=expects.text("Next page"))
     if link is None:
         return None
     parts = urlsplit(link["href"])
@@ -45,8 +48,8 @@ def test_search_finds_tasks_by_a_word_in_their_summary_ignoring_case(client, app
 
 
 @pytest.mark.parametrize(("word", "summary"), [
-    ("jinja", "1 result for “jinja”, page 1."),
-    ("flask", "2 results for “flask”, page 1."),
+    ("jinja", expects.text("1 result for “jinja”, page 1.")),
+    ("flask", expects.text("2 results for “flask”, page 1.")),
 ])
 def test_the_count_says_result_for_one_match_and_results_for_two(client, app_module, word, summary):
     """One match is "1 result", not "1 results"; two or more take the plural."""
@@ -99,8 +102,8 @@ def test_the_next_link_keeps_the_word(client, app_module):
 def test_a_word_that_matches_nothing_says_no_results(client, word):
     main = search(client, q=word)
     assert result_links(main) == []
-    assert "No results." in main.get_text()
-    assert f"0 results for “{word}”" in main.get_text()
+    assert expects.text("No results.") in main.get_text()
+    assert expects.text(f"0 results for “{word}”") in main.get_text()
 
 
 def test_a_page_past_the_end_is_empty_not_an_error(client):
@@ -121,7 +124,7 @@ def test_a_page_that_is_not_a_number_falls_back_to_page_one(client, app_module, 
 def test_a_page_below_one_is_400_with_a_reason(client, page):
     response = client.get("/search", query_string={"page": page})
     assert response.status_code == 400
-    assert parse(response.get_data(as_text=True)).find("p").get_text() == "The page number must be 1 or more."
+    assert parse(response.get_data(as_text=True)).find("p").get_text() == expects.text("The page number must be 1 or more.")
 
 
 def test_the_search_form_sends_q_with_get(client):

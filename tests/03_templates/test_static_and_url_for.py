@@ -1,12 +1,14 @@
 """url_for builds every link and the stylesheet's address; static/ serves the stylesheet."""
 import pytest
 
-from support import links_of, parse
+from support import expects, links_of, parse
 
 pytestmark = pytest.mark.concept("url_for for routes and static files", "url-for-and-static",
                                  zh="用 url_for 生成路由和静态文件的地址")
 
 PAGES = ["/", "/tasks", "/tasks/1", "/search?q=a", "/docs", "/login"]
+
+expects.file("static/style.css")
 
 
 def stylesheet_of(html):

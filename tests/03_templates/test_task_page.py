@@ -1,10 +1,12 @@
 """One task's page, /tasks/<int:task_id>: the int converter and a 404 for a task that does not exist."""
 import pytest
 
-from support import parse
+from support import expects, parse
 
 pytestmark = pytest.mark.concept("one task's page: /tasks/<int:task_id>", "task-page",
                                  zh="单个任务的页面：/tasks/<int:task_id>")
+
+expects.route("GET /tasks/<int:task_id>")
 
 
 def test_every_task_has_a_page_with_its_summary_and_status(client, app_module):
@@ -12,9 +14,10 @@ def test_every_task_has_a_page_with_its_summary_and_status(client, app_module):
         response = client.get(f"/tasks/{task['id']}")
         assert response.status_code == 200
         main = parse(response.get_data(as_text=True)).find("main")
-        assert main.find("h1").get_text(strip=True) == f"Task #{task['id']}"
+        task_id = task["id"]
+        assert main.find("h1").get_text(strip=True) == expects.text(f"Task #{task_id}")
         assert task["summary"] in main.get_text()
-        assert ("Status: done." if task["done"] else "Status: to do.") in main.get_text()
+        assert (expects.text("Status: done.") if task["done"] else expects.text("Status: to do.")) in main.get_text()
 
 
 def test_a_task_page_links_back_to_the_dashboard(client, app_module):
@@ -27,7 +30,7 @@ def test_a_missing_task_is_404_and_says_which(client, app_module):
     missing = max(task["id"] for task in app_module.TASKS) + 1
     response = client.get(f"/tasks/{missing}")
     assert response.status_code == 404
-    assert parse(response.get_data(as_text=True)).find("p").get_text() == f"There is no task #{missing}."
+    assert parse(response.get_data(as_text=True)).find("p").get_text() == expects.text(f"There is no task #{missing}.")
 
 
 def test_a_task_removed_from_the_list_is_404(client, app_module):

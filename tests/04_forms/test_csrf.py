@@ -4,13 +4,17 @@
 """
 import pytest
 
-from support import crawl, load_app_module, parse
+from support import crawl, expects, load_app_module, parse
 from support.messages import expect
 from support.signup import VALID
 
 pytestmark = pytest.mark.concept("cross-site request forgery and CSRFProtect", "csrf", zh="跨站请求伪造与 CSRFProtect")
 
 LOGIN = {"username": "student", "password": "flask"}
+
+expects.form("POST /signup", "csrf_token")
+expects.form("POST /login", "csrf_token")
+expects.element('form[method="post"] input[type="hidden"][name="csrf_token"]')
 
 
 def token_of(html, action):

@@ -1,9 +1,12 @@
 """Signing in now flashes a welcome and redirects home; a wrong password still shows the form with 401."""
 import pytest
 
-from support import parse
+from support import expects, parse
 
 pytestmark = pytest.mark.concept("signing in: flash and redirect", "sign-in", zh="登录：闪现消息与重定向")
+
+expects.route("GET /login")
+expects.form("POST /login", "username", "password")
 
 
 def test_get_shows_an_empty_form_without_an_error(client):
@@ -19,7 +22,7 @@ def test_the_demo_account_is_welcomed_on_the_home_page(forms):
     assert response.request.path == "/"
     flash = parse(response.get_data(as_text=True)).select_one(".flash")
     assert flash["class"] == ["flash", "success"]
-    assert flash.get_text(strip=True) == "Welcome back, student!"
+    assert flash.get_text(strip=True) == expects.text("Welcome back, student!")
 
 
 @pytest.mark.parametrize(("username", "password"), [
@@ -32,7 +35,7 @@ def test_wrong_credentials_are_401_with_the_username_kept(forms, username, passw
     html = response.get_data(as_text=True)
     assert "<script>alert" not in html
     main = parse(html).find("main")
-    assert main.find(attrs={"role": "alert"}).get_text(strip=True) == "Wrong username or password."
+    assert main.select_one(expects.element('[role="alert"]')).get_text(strip=True) == expects.text("Wrong username or password.")
     assert main.find("input", attrs={"name": "username"})["value"] == username
     assert main.find("input", attrs={"name": "password"}).get("value", "") == ""
     assert main.select(".flash") == []

@@ -1,12 +1,14 @@
 """The secret key signs the session cookie (which carries flashed messages): it must be the same in every process."""
 import pytest
 
-from support import load_app_module, parse
+from support import expects, load_app_module, parse
 from support.signup import VALID
 
 pytestmark = pytest.mark.concept("the secret key signs the session", "secret-key", zh="secret key 为会话签名")
 
 MESSAGE = "Account created for ada."
+
+expects.env("FLASK_SECRET_KEY")
 
 
 @pytest.fixture(autouse=True)

@@ -1,14 +1,14 @@
 """A refused sign-up shows every problem at once, with status 400, and keeps what was typed (never the password)."""
 import pytest
 
-from support import parse
+from support import expects, parse
 
 pytestmark = pytest.mark.concept("every error at once, what was typed kept", "showing-errors", zh="一次显示所有错误，保留已输入的内容")
 
 MESSAGES = {
-    "username": "A username has 3 to 30 characters.",
-    "email": "Enter an e-mail address such as ada@example.com.",
-    "password": "A password has 8 to 128 characters.",
+    "username": expects.text("A username has 3 to 30 characters."),
+    "email": expects.text("Enter an e-mail address such as ada@example.com."),
+    "password": expects.text("A password has 8 to 128 characters."),
 }
 SECRET = "hunter2"
 
@@ -23,7 +23,7 @@ def test_every_error_is_shown_at_once(forms):
     main = parse(refused(forms)).find("main")
     for message in MESSAGES.values():
         assert message in main.get_text()
-    assert "Please fix 3 problems below." in main.get_text()
+    assert expects.text("Please fix 3 problems below.") in main.get_text()
 
 
 @pytest.mark.parametrize(("fields", "wrong"), [
@@ -39,15 +39,15 @@ def test_only_the_fields_that_are_wrong_get_a_message(forms, fields, wrong):
     main = parse(response.get_data(as_text=True)).find("main")
     for field, message in MESSAGES.items():
         assert (message in main.get_text()) is (field in wrong), field
-    plural = "s" if len(wrong) > 1 else ""
-    assert f"Please fix {len(wrong)} problem{plural} below." in main.get_text()
+    count, plural = len(wrong), "s" if len(wrong) > 1 else ""
+    assert expects.text(f"Please fix {count} problem{plural} below.") in main.get_text()
 
 
 def test_each_message_is_tied_to_its_field_for_screen_readers(forms):
     soup = parse(refused(forms))
     for field, message in MESSAGES.items():
         control = soup.find("input", attrs={"name": field})
-        assert control.get("aria-invalid") == "true"
+        assert control.get("aria-invalid") == "true", expects.element('input[aria-invalid="true"][aria-describedby]')
         assert soup.find(id=control["aria-describedby"]).get_text(strip=True) == message
 
 

@@ -1,15 +1,19 @@
 """The sign-up form is checked on the server: username 3-30 characters and not taken, an e-mail, a password 8-128."""
 import pytest
 
-from support import parse
+from support import expects, parse
 from support.signup import VALID, email_of_length, sign_up
 
 pytestmark = pytest.mark.concept("validating a sign-up form on the server", "validation", zh="在服务器端验证注册表单")
 
-USERNAME_LENGTH = "A username has 3 to 30 characters."
-USERNAME_TAKEN = "That username is already taken."
-EMAIL_SHAPE = "Enter an e-mail address such as ada@example.com."
-PASSWORD_LENGTH = "A password has 8 to 128 characters."
+USERNAME_LENGTH = expects.text("A username has 3 to 30 characters.")
+USERNAME_TAKEN = expects.text("That username is already taken.")
+EMAIL_SHAPE = expects.text("Enter an e-mail address such as ada@example.com.")
+PASSWORD_LENGTH = expects.text("A password has 8 to 128 characters.")
+
+expects.route("GET /signup")
+expects.form("POST /signup", "username", "email", "password")
+expects.element('input[name="email"][type="email"]', 'input[name="password"][type="password"]')
 
 
 def errors_on(response):

@@ -1,11 +1,15 @@
 """Adding a task with the dashboard's form: checked on the server, stored, then redirected (Post/Redirect/Get)."""
 import pytest
 
-from support import parse
+from support import expects, parse
 
 pytestmark = pytest.mark.concept("adding a task", "add-task", zh="添加任务")
 
 MAX_SUMMARY = 300
+
+expects.route("GET /tasks")
+expects.form("POST /tasks", "summary", "csrf_token")
+expects.element('.flash.success[role="status"]', '[role="alert"]')
 
 
 def test_a_new_task_is_stored_and_the_browser_is_sent_back_to_the_dashboard(client, tasks):
@@ -15,7 +19,7 @@ def test_a_new_task_is_stored_and_the_browser_is_sent_back_to_the_dashboard(clie
     assert tasks.summaries() == ["Learn SQLite"]
     page = parse(client.get("/tasks").get_data(as_text=True))
     flash = page.find(attrs={"role": "status"})
-    assert (flash["class"], flash.get_text(strip=True)) == (["flash", "success"], "Task added.")
+    assert (flash["class"], flash.get_text(strip=True)) == (["flash", "success"], expects.text("Task added."))
     assert "Learn SQLite" in page.get_text()
 
 
@@ -28,7 +32,7 @@ def test_a_new_task_is_not_done(tasks):
 def test_an_empty_summary_is_refused_with_a_message(tasks, summary):
     response = tasks.add(summary)
     assert response.status_code == 400
-    assert tasks.error_in(response.get_data(as_text=True)) == "A task needs a summary."
+    assert tasks.error_in(response.get_data(as_text=True)) == expects.text("A task needs a summary.")
     assert tasks.summaries() == []
 
 
@@ -49,7 +53,7 @@ def test_a_summary_over_300_characters_is_refused_with_a_message(tasks, summary)
     response = tasks.add(summary)
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert tasks.error_in(html) == "A summary has at most 300 characters."
+    assert tasks.error_in(html) == expects.text("A summary has at most 300 characters.")
     assert parse(html).find("input", attrs={"name": "summary"})["value"] == summary.strip(), "what was typed is kept"
     assert tasks.summaries() == []
 

@@ -1,7 +1,7 @@
 """The dashboard reads its tasks from the database, newest first, ties broken by id."""
 import pytest
 
-from support import parse
+from support import expects, parse
 
 pytestmark = pytest.mark.concept("the dashboard reads the database", "dashboard", zh="仪表盘读取数据库")
 
@@ -32,7 +32,7 @@ def test_the_count_of_done_tasks_comes_from_the_database(tasks):
         tasks.add(summary)
     tasks.mark_done(tasks.rows()[0]["id"])
     text = parse(tasks.page("/tasks")).get_text(" ", strip=True)
-    assert "1 of 3 done" in text
+    assert expects.text("1 of 3 done") in text
 
 
 def test_an_empty_database_lists_no_tasks(tasks):

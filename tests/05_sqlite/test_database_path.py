@@ -5,11 +5,15 @@ from pathlib import Path
 
 import pytest
 
-from support import Forms, load_app_module
+from support import Forms, expects, load_app_module
 from support.messages import expect, say
 from support.servers import python
 
 pytestmark = pytest.mark.concept("where the database lives", "database-path", zh="数据库放在哪里")
+
+expects.file("instance/tasks.db")
+expects.env("FLASK_DATABASE")
+expects.command("flask init-db")
 
 
 def fresh_app(app_dir):

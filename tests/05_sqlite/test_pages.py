@@ -2,9 +2,12 @@
 import pytest
 
 from support.shared_tests import *  # noqa: F401,F403  (the tests every step passes, run in this suite)
+from support import expects
 
 pytestmark = pytest.mark.concept("every page links only to routes of this step", "pages-and-links",
                                  zh="每个页面只链接到这一步已有的路由")
+
+expects.route("GET /", "GET /docs")  # reached by the crawl, from the home page's links
 
 
 @pytest.fixture

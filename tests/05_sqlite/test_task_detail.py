@@ -1,9 +1,11 @@
 """A task's own page, read from the database by id; an id that is not there is a 404."""
 import pytest
 
-from support import parse
+from support import expects, parse
 
 pytestmark = pytest.mark.concept("a task's page from the database", "task-detail", zh="从数据库读取的任务页面")
+
+expects.route("GET /tasks/<int:task_id>")
 
 
 def test_a_task_page_shows_the_stored_task(tasks):
@@ -12,7 +14,7 @@ def test_a_task_page_shows_the_stored_task(tasks):
     text = parse(tasks.page(f"/tasks/{row['id']}")).get_text(" ", strip=True)
     assert "Read about sqlite3.Row" in text
     assert row["created"] in text, "the page shows when the task was added"
-    assert "to do" in text
+    assert expects.text("to do") in text
 
 
 def test_a_task_page_shows_when_it_is_done(tasks):
@@ -20,7 +22,7 @@ def test_a_task_page_shows_when_it_is_done(tasks):
     task_id = tasks.rows()[0]["id"]
     tasks.mark_done(task_id)
     text = parse(tasks.page(f"/tasks/{task_id}")).get_text(" ", strip=True)
-    assert "Status: done" in text
+    assert expects.text("Status: done") in text
 
 
 def test_each_id_shows_its_own_task(tasks):
@@ -47,11 +49,11 @@ def test_an_id_too_large_for_sqlite_is_404_not_a_crash(client, tasks, url):
 def test_the_largest_id_sqlite_can_hold_is_looked_up(client):
     response = client.get("/tasks/9223372036854775807")
     assert response.status_code == 404
-    assert "There is no task #9223372036854775807." in response.get_data(as_text=True)
+    assert expects.text("There is no task #9223372036854775807.") in response.get_data(as_text=True)
 
 
 def test_a_missing_task_says_which(client):
-    assert "<p>There is no task #999.</p>" in client.get("/tasks/999").get_data(as_text=True)
+    assert f"<p>{expects.text('There is no task #999.')}</p>" in client.get("/tasks/999").get_data(as_text=True)
 
 
 def test_a_task_page_does_not_accept_post(client, tasks):

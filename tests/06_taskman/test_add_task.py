@@ -4,12 +4,17 @@ import unicodedata
 
 import pytest
 
-from support import parse
+from support import expects, parse
 from support.pages import flashes
 
 pytestmark = pytest.mark.concept("creating a task", "add-task", zh="创建任务")
 
 MAX_SUMMARY = 300
+EMPTY = expects.text("A task needs a summary.")
+
+expects.route("GET /tasks")
+expects.form("POST /tasks", "summary", "csrf_token")
+expects.element('.flash.success[role="status"]', '[role="alert"]')
 
 
 def test_a_new_task_is_stored_pending_and_the_browser_is_sent_back(tasks):
@@ -17,14 +22,14 @@ def test_a_new_task_is_stored_pending_and_the_browser_is_sent_back(tasks):
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/tasks")
     assert [(row["summary"], row["done"]) for row in tasks.rows()] == [("Learn SQLite", 0)]
-    assert flashes(tasks.client.get("/tasks")) == [(["flash", "success"], "Task added.")]
+    assert flashes(tasks.client.get("/tasks")) == [(["flash", "success"], expects.text("Task added."))]
 
 
 @pytest.mark.parametrize("summary", ["", " ", "   \t\n  "], ids=["empty", "a space", "whitespace"])
 def test_an_empty_summary_is_refused_with_a_message(tasks, summary):
     response = tasks.add(summary)
     assert response.status_code == 400
-    assert tasks.error_in(response.get_data(as_text=True)) == "A task needs a summary."
+    assert tasks.error_in(response.get_data(as_text=True)) == EMPTY
     assert tasks.summaries() == []
 
 
@@ -44,7 +49,7 @@ def test_a_summary_over_300_characters_is_refused_with_a_message(tasks, summary)
     response = tasks.add(summary)
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert tasks.error_in(html) == "A summary has at most 300 characters."
+    assert tasks.error_in(html) == expects.text("A summary has at most 300 characters.")
     field = parse(html).find("input", attrs={"name": "summary"})
     assert field["value"] == summary[:MAX_SUMMARY], "what was typed is kept, up to its 300 characters"
     assert tasks.summaries() == []
@@ -58,7 +63,7 @@ def test_a_summary_of_characters_that_draw_nothing_is_refused_as_empty(tasks, su
     """On the dashboard it would be a task with no text at all: refused like an empty one."""
     response = tasks.add(summary)
     assert response.status_code == 400, f"{summary!r} answered {response.status_code}"
-    assert tasks.error_in(response.get_data(as_text=True)) == "A task needs a summary."
+    assert tasks.error_in(response.get_data(as_text=True)) == EMPTY
     assert tasks.summaries() == []
 
 
@@ -70,7 +75,7 @@ def test_a_summary_with_a_control_character_is_refused_and_not_shown_back(tasks,
     response = tasks.add(summary)
     assert response.status_code == 400, f"{summary!r} answered {response.status_code}"
     html = response.get_data(as_text=True)
-    assert tasks.error_in(html) == "A summary has no control characters."
+    assert tasks.error_in(html) == expects.text("A summary has no control characters.")
     value = parse(html).find("input", attrs={"name": "summary"}).get("value", "")
     assert not [char for char in value if unicodedata.category(char) == "Cc"], f"the form holds {value!r}"
     assert tasks.summaries() == []

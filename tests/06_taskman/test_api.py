@@ -1,24 +1,28 @@
 """A read-only JSON list of the tasks at /api/tasks, for programs rather than people."""
 import pytest
 
+from support import expects
+
 pytestmark = pytest.mark.concept("a read-only JSON list", "json-api", zh="只读的 JSON 列表")
+
+expects.route("GET /api/tasks")
 
 
 def test_an_empty_list_is_an_empty_json_array(client):
     response = client.get("/api/tasks")
     assert response.status_code == 200
     assert response.mimetype == "application/json"
-    assert response.get_json() == []
+    assert response.get_json() == expects.json([])
 
 
 def test_each_task_is_an_object_with_id_summary_done_and_created(client, tasks):
     first, second = tasks.add_all("Learn Flask", "Write the API")
     tasks.toggle(first)
     rows = {row["id"]: row for row in tasks.rows()}
-    assert client.get("/api/tasks").get_json() == [
+    assert client.get("/api/tasks").get_json() == expects.json([
         {"id": second, "summary": "Write the API", "done": False, "created": rows[second]["created"]},
         {"id": first, "summary": "Learn Flask", "done": True, "created": rows[first]["created"]},
-    ]
+    ])
 
 
 def test_done_is_a_json_boolean(client, tasks):

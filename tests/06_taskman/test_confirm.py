@@ -1,9 +1,12 @@
 """Asking before deleting: the form says what to ask in data-confirm, and static/confirm.js asks it."""
 import pytest
 
-from support import parse
+from support import expects, parse
 
 pytestmark = pytest.mark.concept("asking before deleting", "confirm", zh="删除前先确认")
+
+expects.element("form[data-confirm]", 'script[src$="/confirm.js"]')
+expects.file("static/confirm.js", "data-confirm", "confirm(")
 
 
 @pytest.mark.parametrize("on_page", ["/tasks", "/tasks/{id}"], ids=["dashboard", "task page"])

@@ -1,7 +1,12 @@
 """The dashboard counts total, pending and done tasks, and the counts follow every change."""
 import pytest
 
+from support import expects
+
 pytestmark = pytest.mark.concept("live counts", "counts", zh="实时计数")
+
+# tasks.counts() (support/tasks.py) reads them on the dashboard: a number, then its name.
+expects.text("{n} total", "{n} pending", "{n} done")
 
 
 def test_an_empty_dashboard_counts_nothing(tasks):

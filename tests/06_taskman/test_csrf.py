@@ -1,10 +1,15 @@
 """CSRF: every form that changes something carries a token, and a POST without a valid one changes nothing."""
 import pytest
 
-from support import parse
+from support import expects, parse
 from support.messages import expect
 
 pytestmark = pytest.mark.concept("CSRF on every form", "csrf", zh="每个表单都有 CSRF 保护")
+
+expects.form("POST /tasks", "csrf_token")
+expects.form("POST /tasks/<int:task_id>/toggle", "csrf_token")
+expects.form("POST /tasks/<int:task_id>/delete", "csrf_token")
+expects.form("POST /tasks/purge", "csrf_token")
 
 
 def test_every_post_form_carries_a_token(tasks):

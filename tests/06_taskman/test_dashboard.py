@@ -1,14 +1,14 @@
 """The dashboard: newest first, and a friendly message when there is nothing to show."""
 import pytest
 
-from support import parse
+from support import expects, parse
 
 pytestmark = pytest.mark.concept("the dashboard: newest first and the empty state", "dashboard", zh="仪表盘：最新的在前，以及空状态")
 
 
 def empty_state(html):
     """The empty state's message (an element with class "empty"), or None."""
-    element = parse(html).find(class_="empty")
+    element = parse(html).select_one(expects.element(".empty"))
     return element.get_text(" ", strip=True) if element else None
 
 

@@ -1,9 +1,12 @@
 """Deleting one task, after a confirmation in the browser."""
 import pytest
 
+from support import expects
 from support.pages import flashes
 
 pytestmark = pytest.mark.concept("deleting a task", "delete", zh="删除任务")
+
+expects.form("POST /tasks/<int:task_id>/delete", "csrf_token")
 
 
 def test_deleting_removes_only_that_task_and_redirects_to_the_dashboard(client, tasks):
@@ -25,4 +28,4 @@ def test_a_task_can_be_deleted_from_its_own_page(tasks):
 def test_deleting_says_so(tasks):
     (task_id,) = tasks.add_all("Delete me")
     tasks.delete(task_id)
-    assert flashes(tasks.client.get("/tasks")) == [(["flash", "success"], "Task deleted.")]
+    assert flashes(tasks.client.get("/tasks")) == [(["flash", "success"], expects.text("Task deleted."))]

@@ -1,10 +1,13 @@
 """Step 06: every page, with done and pending tasks, is valid and links only to routes of the step."""
 import pytest
 
+from support import expects
 from support.shared_tests import *  # noqa: F401,F403  (the tests every step passes, run in this suite)
 
 pytestmark = pytest.mark.concept("every page links only to routes of this step", "pages-and-links",
                                  zh="每个页面只链接到这一步已有的路由")
+
+expects.route("GET /", "GET /docs", "GET /tasks/<int:task_id>")  # reached by the crawl, from the home page's links
 
 
 @pytest.fixture

@@ -1,9 +1,12 @@
 """Removing every done task at once, and saying how many went."""
 import pytest
 
+from support import expects
 from support.pages import flashes
 
 pytestmark = pytest.mark.concept("removing done tasks", "purge", zh="清除已完成的任务")
+
+expects.form("POST /tasks/purge", "csrf_token")
 
 
 def test_purge_removes_only_the_done_tasks(tasks):
@@ -17,7 +20,7 @@ def test_purge_removes_only_the_done_tasks(tasks):
 
 
 @pytest.mark.parametrize(("done_count", "message"), [
-    (1, "Removed 1 done task."), (2, "Removed 2 done tasks."), (3, "Removed 3 done tasks."),
+    (1, expects.text("Removed 1 done task.")), (2, expects.text("Removed 2 done tasks.")), (3, "Removed 3 done tasks."),
 ])
 def test_purge_says_how_many_tasks_it_removed(tasks, done_count, message):
     ids = tasks.add_all("a", "b", "c", "d")
@@ -34,7 +37,7 @@ def test_purge_with_nothing_done_removes_nothing(client, tasks):
     response = client.post("/tasks/purge", data={"csrf_token": tasks.token()})
     assert response.status_code == 302
     assert tasks.summaries() == ["a", "b"]
-    assert tasks.flashes() == ["Removed 0 done tasks."]
+    assert tasks.flashes() == [expects.text("Removed 0 done tasks.")]
 
 
 def test_the_purge_button_is_shown_only_when_a_task_is_done(tasks):

@@ -6,12 +6,17 @@ from urllib.parse import quote
 
 import pytest
 
-from support import Forms, load_app_module, parse
+from support import Forms, expects, load_app_module, parse
 from support.connections import is_closed, record_connections
 
 pytestmark = pytest.mark.concept("the database from step 05, unchanged", "database-from-step-05", zh="第 05 步的数据库，保持不变")
 
 PER_PAGE = 3
+
+expects.route("GET /search?q=…&page=…")
+expects.file("instance/tasks.db")
+expects.env("FLASK_DATABASE")
+expects.command("flask init-db")
 
 
 @pytest.fixture
@@ -53,7 +58,8 @@ def test_init_db_can_run_twice_keeps_the_tasks_and_says_where(app, runner, tasks
     for _ in range(2):
         result = runner.invoke(args=["init-db"])
         assert result.exit_code == 0, result.output
-        assert result.output == f"Initialized the database at {app.config['DATABASE']}.\n"
+        database = app.config["DATABASE"]
+        assert result.output == expects.text(f"Initialized the database at {database}.") + "\n"
     assert tasks.summaries() == ["Keep me"]
 
 
@@ -99,7 +105,7 @@ def test_a_task_page_shows_the_stored_task(tasks):
     text = parse(tasks.page(f"/tasks/{task_id}")).get_text(" ", strip=True)
     assert "Read about sqlite3.Row" in text
     assert row["created"] in text
-    assert "Status: to do." in text
+    assert expects.text("Status: to do.") in text
 
 
 @pytest.mark.parametrize("url", ["/tasks/999", "/tasks/0", "/tasks/abc"])
@@ -109,7 +115,7 @@ def test_a_missing_task_page_is_404(client, tasks, url):
 
 
 def test_a_missing_task_says_which(client):
-    assert "<p>There is no task #999.</p>" in client.get("/tasks/999").get_data(as_text=True)
+    assert f"<p>{expects.text('There is no task #999.')}</p>" in client.get("/tasks/999").get_data(as_text=True)
 
 
 def test_search_finds_tasks_whatever_the_case_and_takes_wildcards_literally(tasks):
@@ -129,14 +135,14 @@ def test_search_pages_through_the_matches_newest_first(tasks):
     assert tasks.ids_shown("/search?q=flask&page=2") == matching[PER_PAGE:]
     assert tasks.ids_shown("/search?q=flask&page=abc") == matching[:PER_PAGE]
     first = tasks.page("/search?q=flask")
-    assert "5 results" in first and "page=2" in first
+    assert expects.text("5 results") in first and "page=2" in first
     assert "page=3" not in tasks.page("/search?q=flask&page=2")
 
 
 def test_the_next_page_link_appears_only_when_more_matches_are_left(tasks):
     """Exactly one page of matches has no "Next page"; one match more adds it."""
     tasks.add_all(*[f"Flask exercise {n}" for n in range(PER_PAGE)])
-    assert parse(tasks.page("/search?q=flask")).find("a", string="Next page") is None
+    assert parse(tasks.page("/search?q=flask")).find("a", string=expects.text("Next page")) is None
     tasks.add_all("One Flask exercise more")
     link = parse(tasks.page("/search?q=flask")).find("a", string="Next page")
     assert link is not None and link["href"] == "/search?q=flask&page=2"
@@ -151,4 +157,4 @@ def test_a_search_without_a_word_lists_every_task(tasks):
 def test_a_search_page_below_one_is_400(client, page):
     response = client.get(f"/search?q=flask&page={page}")
     assert response.status_code == 400
-    assert "<p>The page number must be 1 or more.</p>" in response.get_data(as_text=True)
+    assert f"<p>{expects.text('The page number must be 1 or more.')}</p>" in response.get_data(as_text=True)

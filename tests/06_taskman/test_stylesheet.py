@@ -3,9 +3,12 @@ import re
 
 import pytest
 
-from support import parse
+from support import expects, parse
 
 pytestmark = pytest.mark.concept("a responsive stylesheet", "stylesheet", zh="响应式样式表")
+
+expects.element('meta[name="viewport"][content*="width=device-width"]')
+expects.file("static/style.css", "@media")
 
 
 def test_every_page_asks_for_the_device_width(client):

@@ -1,9 +1,12 @@
 """Toggling a task between done and not done, from the dashboard or the task's own page."""
 import pytest
 
+from support import expects
 from support.pages import flashes
 
 pytestmark = pytest.mark.concept("marking a task done", "toggle", zh="把任务标记为完成")
+
+expects.form("POST /tasks/<int:task_id>/toggle", "csrf_token")
 
 
 def test_toggling_marks_a_task_done_and_redirects_to_the_dashboard(tasks):
@@ -25,13 +28,13 @@ def test_a_task_can_be_toggled_from_its_own_page(tasks):
     (task_id,) = tasks.add_all("Learn Flask")
     assert tasks.toggle(task_id, page=f"/tasks/{task_id}").status_code == 302
     assert tasks.done() == {task_id: True}
-    assert "Status: done" in tasks.page(f"/tasks/{task_id}")
+    assert expects.text("Status: done") in tasks.page(f"/tasks/{task_id}")
 
 
 def test_the_dashboard_shows_a_done_task_differently(tasks):
     """The button offers the opposite action: "Done" on a pending task, "Undo" on a done one."""
     (task_id,) = tasks.add_all("Learn Flask")
-    assert "Done" in tasks.page("/tasks") and "Undo" not in tasks.page("/tasks")
+    assert expects.text("Done") in tasks.page("/tasks") and expects.text("Undo") not in tasks.page("/tasks")
     tasks.toggle(task_id)
     assert "Undo" in tasks.page("/tasks")
 
@@ -39,4 +42,4 @@ def test_the_dashboard_shows_a_done_task_differently(tasks):
 def test_toggling_says_so(tasks):
     (task_id,) = tasks.add_all("Learn Flask")
     tasks.toggle(task_id)
-    assert flashes(tasks.client.get("/tasks")) == [(["flash", "success"], "Task updated.")]
+    assert flashes(tasks.client.get("/tasks")) == [(["flash", "success"], expects.text("Task updated."))]

@@ -6,10 +6,15 @@ from pathlib import Path
 
 import pytest
 
+from support import expects
+
 pytestmark = pytest.mark.concept("configuration from the environment", "configuration", zh="从环境变量读取配置")
 
 SECRET = "s" * 40
 OTHER_SECRET = "o" * 40
+
+expects.env("APP_SECRET", "APP_DATABASE", "APP_ENV")
+expects.file("instance/tasks.db")
 
 
 def test_the_secret_key_is_app_secret(fresh_import):
@@ -70,4 +75,4 @@ def test_a_session_signed_by_one_process_is_accepted_by_another(fresh_tasks):
 
     second = fresh_tasks()
     second.client.set_cookie("session", cookie)
-    assert second.flashes() == ["Task added."]
+    assert second.flashes() == [expects.text("Task added.")]

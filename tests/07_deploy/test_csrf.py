@@ -1,9 +1,16 @@
 """Every form still carries its CSRF token in production, and every POST without one is refused."""
 import pytest
 
-from support import crawl, parse
+from support import crawl, expects, parse
 
 pytestmark = pytest.mark.concept("CSRF protection on every form", "csrf", zh="每个表单都有 CSRF 保护")
+
+expects.form("POST /tasks", "summary", "csrf_token")
+expects.form("POST /tasks/<int:task_id>/toggle", "csrf_token")
+expects.form("POST /tasks/<int:task_id>/delete", "csrf_token")
+expects.form("POST /tasks/purge", "csrf_token")
+expects.form("POST /login", "csrf_token")
+expects.form("POST /signup", "csrf_token")
 
 
 def test_every_post_form_on_every_page_carries_a_csrf_token(client, tasks):

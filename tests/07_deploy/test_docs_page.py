@@ -3,8 +3,15 @@ import re
 
 import pytest
 
-from support import visible_text
+from support import expects, visible_text
 from support.messages import say
+
+pytestmark = pytest.mark.concept("the page size the docs page and the README give", "pagination",
+                                 zh="文档页和 README 写明的每页任务数")
+
+# What the tests look for, where {n} is the dashboard's page size.
+expects.text("{n} to a page", "{n} tasks at a time", "the next {n}")
+expects.file("README.md", "{n} tasks a page", "triggers keep")
 
 
 def page_size(client, tasks):

@@ -4,7 +4,12 @@ import runpy
 
 import pytest
 
+from support import expects
+
 pytestmark = pytest.mark.concept("gunicorn's settings", "gunicorn-conf", zh="gunicorn 的配置")
+
+expects.file("gunicorn.conf.py", names=["workers", "bind", "preload_app", "accesslog", "errorlog"])
+expects.env("GUNICORN_BIND", "GUNICORN_WORKERS")
 
 
 @pytest.fixture

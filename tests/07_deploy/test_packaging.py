@@ -8,10 +8,18 @@ import shlex
 import pytest
 from packaging.requirements import Requirement
 
+from support import expects
 from tutorial import wsgi_target
 
 pytestmark = pytest.mark.concept("packaging: Docker, systemd and pinned requirements", "packaging",
                                  zh="打包：Docker、systemd 和固定版本的依赖")
+
+expects.file("Dockerfile", "FROM python:3.11-slim", "COPY requirements.txt .", "-r requirements.txt", "USER",
+             "VOLUME", "ENV APP_DATABASE=", "GUNICORN_BIND=0.0.0.0:8000", "CMD")
+expects.file(".dockerignore", "instance", "*.db", "__pycache__", ".venv")
+expects.file("deploy/taskman.service", "User=", "EnvironmentFile=", "WorkingDirectory=", "ExecStart=", "Restart=",
+             "WantedBy=multi-user.target")
+expects.file("requirements.txt", "flask==", "flask-wtf==", "gunicorn==")
 
 
 def instructions(app_dir):

@@ -1,12 +1,14 @@
 """Step 07: every page, with two pages of tasks, is valid and links only to routes of the step."""
 import pytest
 
-from support import crawl
+from support import crawl, expects
 
 from support.shared_tests import *  # noqa: F401,F403  (the tests every step passes, run in this suite)
 
 pytestmark = pytest.mark.concept("every page links only to routes of this step", "pages-and-links",
                                  zh="每个页面只链接到这一步已有的路由")
+
+expects.route("GET /", "GET /docs", "GET /tasks", "GET /tasks/<int:task_id>")  # reached by the crawl
 
 
 @pytest.fixture

@@ -2,11 +2,13 @@
 import pytest
 from flask import current_app, request, url_for
 
-from support import endpoint
+from support import endpoint, expects
 
 pytestmark = pytest.mark.concept("trusting exactly one proxy", "proxy-fix", zh="只信任一层代理")
 
 NGINX = {"REMOTE_ADDR": "127.0.0.1"}  # the app only ever hears from nginx, on loopback
+
+expects.env("APP_HOSTS")
 
 
 @pytest.fixture

@@ -4,11 +4,14 @@ import subprocess
 
 import pytest
 
+from support import expects
 from support.servers import python
 
 pytestmark = pytest.mark.concept("refusing to start without a real secret", "refuse-to-start", zh="没有真正的密钥就拒绝启动")
 
 BAD_SECRETS = {"missing": None, "empty": "", "dev": "dev", "31 characters": "x" * 31}
+
+expects.env("APP_SECRET", "APP_ENV", "FLASK_DEBUG")
 
 
 @pytest.mark.parametrize("secret", BAD_SECRETS.values(), ids=BAD_SECRETS.keys())
@@ -28,7 +31,7 @@ def test_the_message_gives_a_command_whose_secret_the_app_accepts(fresh_import):
     with pytest.raises(SystemExit) as stopped:
         fresh_import(APP_SECRET=None, APP_ENV=None)
     message = str(stopped.value.code)
-    assert message.startswith("Refusing to start: set APP_SECRET to a random string of 32 characters or more")
+    assert message.startswith(expects.text("Refusing to start: set APP_SECRET to a random string of 32 characters or more"))
     command = re.search(r', e\.g\. python -c "(.+)"$', message)
     assert command, f"The message should end with a command to copy: {message}"
     code = command.group(1)
@@ -73,7 +76,7 @@ def test_flask_debug_in_production_stops_the_import_with_one_line(fresh_import, 
     with pytest.raises(SystemExit) as stopped:
         fresh_import(FLASK_DEBUG="1", APP_ENV=environment)
     message = str(stopped.value.code)
-    assert message == "Refusing to start: FLASK_DEBUG is on in production; unset it, or set APP_ENV=development"
+    assert message == expects.text("Refusing to start: FLASK_DEBUG is on in production; unset it, or set APP_ENV=development")
 
 
 def test_flask_debug_is_allowed_in_development(fresh_import):
@@ -97,6 +100,6 @@ def test_a_database_the_app_cannot_use_stops_the_import_with_one_line(fresh_impo
     with pytest.raises(SystemExit) as stopped:
         fresh_import(APP_DATABASE=str(path))
     message = str(stopped.value.code)
-    assert message.startswith(f"Refusing to start: cannot use the database {path} (")
-    assert message.endswith("set APP_DATABASE to a file in a folder the app can write to")
+    assert message.startswith(expects.text(f"Refusing to start: cannot use the database {path} ("))
+    assert message.endswith(expects.text("set APP_DATABASE to a file in a folder the app can write to"))
     assert "\n" not in message

@@ -5,14 +5,14 @@ from contextlib import closing
 
 import pytest
 
-from support import parse
+from support import expects, parse
 
 pytestmark = pytest.mark.concept("full-text search", "search", zh="全文搜索")
 
 
 def found(tasks, query):
     """The summaries a search lists on its first page."""
-    return [a.get_text() for a in parse(tasks.page(f"/search?q={query}")).select("main ul a")]
+    return [a.get_text() for a in parse(tasks.page(f"/search?q={query}")).select(expects.element("main ul a"))]
 
 
 @pytest.mark.parametrize("query, summary", [
@@ -80,7 +80,7 @@ def test_search_reads_only_one_page_of_rows_into_python(client, tasks, monkeypat
 
     monkeypatch.setattr(sqlite3, "Row", CountedRow)
     page = parse(tasks.page("/search?q=number&page=2"))
-    assert "40 results for “number”, page 2." in page.get_text()
+    assert expects.text("40 results for “number”, page 2.") in page.get_text()
     assert len(page.select("main ul a")) == 3
     # The schema's check that the tables exist, the count, and the three tasks shown: never the 40.
     assert len(made) <= 3 + rows_besides_the_tasks, f"The search made {len(made)} rows: {made}"

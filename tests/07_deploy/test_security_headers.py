@@ -1,9 +1,15 @@
 """Every response carries security headers, and the session cookie is Secure, HttpOnly and SameSite=Lax."""
 import pytest
 
-from support import crawl, parse
+from support import crawl, expects, parse
 
-pytestmark = pytest.mark.concept("security headers and secure cookies", "security-headers", zh="安全响应头与安全 Cookie")
+pytestmark = pytest.mark.concept("the app's security headers and secure session cookie", "security-headers",
+                                 zh="应用的安全响应头与安全的会话 Cookie")
+
+expects.header("X-Content-Type-Options: nosniff", "X-Frame-Options: DENY",
+               "Referrer-Policy: same-origin | strict-origin-when-cross-origin | no-referrer",
+               "Content-Security-Policy: default-src 'self'; frame-ancestors 'none'; form-action 'self'",
+               "Set-Cookie: session=…; Secure; HttpOnly; SameSite=Lax")
 
 URLS = ["/", "/tasks", "/api/tasks", "/healthz", "/static/style.css", "/no-such-page", "/tasks/999"]
 

@@ -4,12 +4,12 @@ from contextlib import closing
 
 import pytest
 
-from support import Forms, module_defining
+from support import Forms, expects, module_defining
 from support.signup import sign_up, stored_users
 
 pytestmark = pytest.mark.concept("sign-ups every worker sees", "signups", zh="每个 worker 都能看到的注册")
 
-TAKEN = "That username is already taken."
+TAKEN = expects.text("That username is already taken.")
 
 
 def test_a_sign_up_is_stored_in_the_users_table(forms, app_module):

@@ -2,12 +2,20 @@
 (Sign-in and sign-up are step 04's, checked by its own tests in test_step04_forms.py.)"""
 import pytest
 
-from support import parse
+from support import expects, parse
 from support.pages import flashes
 from support.tasks import shown_back
 
-pytestmark = pytest.mark.concept("the task manager from step 06, unchanged", "features-from-step-06",
-                                 zh="第 06 步的任务管理器，保持不变")
+pytestmark = [pytest.mark.concept("the task manager from step 06, unchanged", "features-from-step-06",
+                                  zh="第 06 步的任务管理器，保持不变"), pytest.mark.later]
+
+EMPTY = expects.text("A task needs a summary.")
+
+
+expects.route("GET /api/tasks")
+expects.form("POST /tasks", "summary", "csrf_token")
+expects.form("GET /search", "q")
+expects.command("flask init-db")
 
 
 def flashes_after(client, response):
@@ -27,17 +35,17 @@ def field_value(response, name):
 def test_a_task_is_added_with_its_spaces_tidied_and_a_message(client, tasks):
     response = tasks.add("  Buy   milk \t now ")
     assert response.headers["Location"] == "/tasks"
-    assert flashes_after(client, response) == [(["flash", "success"], "Task added.")]
+    assert flashes_after(client, response) == [(["flash", "success"], expects.text("Task added."))]
     assert tasks.summaries() == ["Buy milk now"]
 
 
 @pytest.mark.parametrize("summary, message", [
-    ("", "A task needs a summary."),
-    ("   ", "A task needs a summary."),
-    ("\u200b\u200b", "A task needs a summary."),
-    ("\u3164 \u2800", "A task needs a summary."),
-    ("x" * 301, "A summary has at most 300 characters."),
-    ("Call\x01Ada", "A summary has no control characters."),
+    ("", EMPTY),
+    ("   ", EMPTY),
+    ("\u200b\u200b", EMPTY),
+    ("\u3164 \u2800", EMPTY),
+    ("x" * 301, expects.text("A summary has at most 300 characters.")),
+    ("Call\x01Ada", expects.text("A summary has no control characters.")),
 ], ids=["empty", "spaces", "zero-width spaces", "blank letters", "301 characters", "a control character"])
 def test_a_bad_summary_is_refused_with_a_message_and_kept_in_the_form(tasks, summary, message):
     """What was typed goes back into the form, tidied, cut to its 300 characters and without control characters."""
@@ -60,7 +68,7 @@ def test_a_form_without_its_summary_field_is_refused_like_an_empty_one(client, t
     """A request made by hand (curl, a script) may leave the field out: a clear 400, not a task."""
     response = client.post("/tasks", data={"csrf_token": tasks.token()})
     assert response.status_code == 400
-    assert tasks.error_in(response.get_data(as_text=True)) == "A task needs a summary."
+    assert tasks.error_in(response.get_data(as_text=True)) == EMPTY
     assert field_value(response, "summary") == ""
     assert tasks.rows() == []
 
@@ -81,7 +89,7 @@ def test_toggling_marks_done_then_not_done(client, forms, tasks):
     tasks.add("Toggle me")
     response = forms.submit("/tasks", "/tasks/1/toggle")
     assert response.headers["Location"] == "/tasks"
-    assert flashes_after(client, response) == [(["flash", "success"], "Task updated.")]
+    assert flashes_after(client, response) == [(["flash", "success"], expects.text("Task updated."))]
     assert tasks.rows()[0]["done"] == 1
     forms.submit("/tasks", "/tasks/1/toggle")
     assert tasks.rows()[0]["done"] == 0
@@ -92,12 +100,13 @@ def test_deleting_removes_one_task(client, forms, tasks):
     tasks.add("Delete")
     response = forms.submit("/tasks", "/tasks/2/delete")
     assert response.headers["Location"] == "/tasks"
-    assert flashes_after(client, response) == [(["flash", "success"], "Task deleted.")]
+    assert flashes_after(client, response) == [(["flash", "success"], expects.text("Task deleted."))]
     assert tasks.summaries() == ["Keep"]
 
 
-@pytest.mark.parametrize("done, message", [(0, "Removed 0 done tasks."), (1, "Removed 1 done task."),
-                                           (2, "Removed 2 done tasks.")])
+@pytest.mark.parametrize("done, message", [(0, expects.text("Removed 0 done tasks.")),
+                                           (1, expects.text("Removed 1 done task.")),
+                                           (2, expects.text("Removed 2 done tasks."))])
 def test_purging_removes_the_done_tasks_only(client, forms, tasks, done, message):
     ids = tasks.insert_many(3)
     for task_id in ids[:done]:
@@ -117,7 +126,7 @@ def test_a_task_that_does_not_exist_is_a_404_and_nothing_changes(client, tasks, 
     tasks.add("The only task")
     response = client.post(f"/tasks/99/{action}", data={"csrf_token": tasks.token()})
     assert response.status_code == 404
-    assert "There is no task #99." in paragraphs(response)
+    assert expects.text("There is no task #99.") in paragraphs(response)
     assert [(row["summary"], row["done"]) for row in tasks.rows()] == [("The only task", 0)]
 
 
@@ -136,10 +145,10 @@ def test_an_id_too_large_for_sqlite_is_a_404_and_nothing_changes(client, tasks, 
 def test_a_task_has_its_own_page(client, tasks, paragraphs):
     tasks.add("See me in full")
     text = parse(tasks.page("/tasks/1")).find("main").get_text(" ", strip=True)
-    assert "Task #1" in text and "See me in full" in text and "Status: to do." in text
+    assert expects.text("Task #1") in text and "See me in full" in text and expects.text("Status: to do.") in text
     response = client.get("/tasks/2")
     assert response.status_code == 404
-    assert "There is no task #2." in paragraphs(response)
+    assert expects.text("There is no task #2.") in paragraphs(response)
 
 
 def test_the_api_lists_tasks_as_json(client, forms, tasks):
@@ -148,7 +157,8 @@ def test_the_api_lists_tasks_as_json(client, forms, tasks):
     forms.submit("/tasks", "/tasks/2/toggle")
     listed = client.get("/api/tasks").get_json()
     assert [(task["id"], task["summary"], task["done"]) for task in listed] == [(2, "Done", True), (1, "Plain", False)]
-    assert all(set(task) == {"id", "summary", "done", "created"} for task in listed)
+    assert all(set(task) == set(expects.json({"id": 2, "summary": "Done", "done": True, "created": "…"}))
+               for task in listed)
 
 
 @pytest.mark.parametrize("url, field", [("/tasks", "summary"), ("/search", "q")])
@@ -164,8 +174,8 @@ def test_search_finds_words_in_any_case_three_to_a_page(tasks):
         tasks.add(summary)
     first = parse(tasks.page("/search?q=  flask "))
     assert [a.get_text() for a in first.select("main ul a")] == ["More flask", "FLASK three", "flask again"]
-    assert "4 results for “flask”, page 1." in first.get_text()
-    assert first.find("a", string="Next page")["href"] == "/search?q=flask&page=2"
+    assert expects.text("4 results for “flask”, page 1.") in first.get_text()
+    assert first.find("a", string=expects.text("Next page"))["href"] == "/search?q=flask&page=2"
     second = parse(tasks.page("/search?q=flask&page=2"))
     assert [a.get_text() for a in second.select("main ul a")] == ["Learn Flask"]
     assert second.find("a", string="Next page") is None
@@ -187,10 +197,11 @@ def test_search_links_to_a_next_page_only_when_there_is_one(tasks, matches, page
 def test_search_checks_its_page_number(client, paragraphs, page, status):
     response = client.get(f"/search?q=a&page={page}")
     assert response.status_code == status
-    assert ("The page number must be 1 or more." in paragraphs(response)) == (status == 400)
+    assert (expects.text("The page number must be 1 or more.") in paragraphs(response)) == (status == 400)
 
 
 def test_init_db_creates_the_tables_and_says_where(app, runner):
     result = runner.invoke(args=["init-db"])
     assert result.exit_code == 0
-    assert result.output == f"Initialized the database at {app.config['DATABASE']}.\n"
+    database = app.config["DATABASE"]
+    assert result.output == expects.text(f"Initialized the database at {database}.") + "\n"

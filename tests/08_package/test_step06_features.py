@@ -5,5 +5,5 @@ from support.reuse import reused
 
 globals().update(reused("07_deploy", "test_step06_features"))
 
-pytestmark = pytest.mark.concept("the task manager from step 07, unchanged", "features-from-step-07",
-                                 zh="第 07 步的任务管理器，保持不变")
+pytestmark = [pytest.mark.concept("the task manager from step 07, unchanged", "features-from-step-07",
+                                  zh="第 07 步的任务管理器，保持不变"), pytest.mark.later]

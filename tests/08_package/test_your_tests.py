@@ -5,9 +5,15 @@ from pathlib import Path
 
 import pytest
 
+from support import expects
 from tools import grade
 
 pytestmark = [pytest.mark.concept("tests that notice a bug", "graded-tests", zh="能发现错误的测试"), pytest.mark.grading]
+
+# tools/grade.py runs them with pytest in the folder under test, then once for each seeded bug.
+expects.file("tests/conftest.py")
+expects.file("tests/test_*.py")
+expects.command("python -m pytest tests")
 
 
 @pytest.fixture(scope="module")

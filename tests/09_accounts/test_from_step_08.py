@@ -42,8 +42,8 @@ globals().update(reused_modules("08_package", {
     "test_step06_features": set(),
 }))
 
-pytestmark = pytest.mark.concept("the task manager from step 08, for a signed-in user", "features-from-step-08",
-                                 zh="第 08 步的任务管理器，登录后使用")
+pytestmark = [pytest.mark.concept("the task manager from step 08, for a signed-in user", "features-from-step-08",
+                                  zh="第 08 步的任务管理器，登录后使用"), pytest.mark.later]
 
 
 @pytest.mark.parametrize("url", ["/tasks", "/api/tasks", "/search?q=x"])

@@ -9,7 +9,7 @@ from contextlib import closing
 
 import pytest
 
-from support import Forms, visible_text
+from support import Forms, expects, visible_text
 from support.accounts import PASSWORD, Account, comparable, sign_in
 from support.messages import expect
 from support.tasks import through_sqlalchemy
@@ -17,7 +17,9 @@ from support.tasks import through_sqlalchemy
 pytestmark = pytest.mark.concept("sign-in attempts limited per account and address", "login-limits",
                                  zh="按账号和地址限制登录尝试")
 
-WRONG = "Wrong username or password."
+WRONG = expects.text("Wrong username or password.")
+
+expects.header("Retry-After: {seconds}")  # with the status 429 Too Many Requests
 
 
 def attempt(app, username, password="not-the-password", address="203.0.113.1"):

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from werkzeug.security import check_password_hash
 
-from support import Forms, parse
+from support import Forms, expects, parse
 from support.accounts import PASSWORD, Account, hash_is_slow, register, sign_in
 from support.messages import expect
 
 pytestmark = pytest.mark.concept("a users table with salted, slow password hashes", "users-table",
                                  zh="用加盐的慢哈希保存密码的用户表")
 
-PASSWORD_LENGTH = "A password has 8 to 128 characters."
+PASSWORD_LENGTH = expects.text("A password has 8 to 128 characters.")
 
 
 def stored_hash(app, username):
@@ -123,7 +123,7 @@ def test_the_username_is_no_password(anonymous, app, username, password):
     response = register(Forms(anonymous), username, password=password)
     assert response.status_code == 400
     soup = parse(response.get_data(as_text=True))
-    error = soup.find(id="password-error")
+    error = soup.select_one(expects.element("#password-error"))
     assert error is not None, "the password field gets its own message"
     message = error.get_text(strip=True)
     assert message and message != PASSWORD_LENGTH, "each rule has a message of its own"

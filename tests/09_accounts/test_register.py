@@ -5,7 +5,7 @@ from contextlib import closing
 
 import pytest
 
-from support import Forms, parse
+from support import Forms, expects, parse
 from support.accounts import PASSWORD, location_path, register, user_id
 from support.reuse import reused_modules
 from support.signup import stored_users
@@ -19,6 +19,9 @@ globals().update(reused_modules("08_package", {
 }))
 
 pytestmark = pytest.mark.concept("registering an account", "register", zh="注册账号")
+
+expects.route("GET /signup")
+expects.form("POST /signup", "username", "email", "password", "csrf_token")
 
 
 @pytest.fixture
@@ -35,7 +38,7 @@ def test_a_new_account_is_signed_in_and_lands_on_its_own_empty_dashboard(client,
     dashboard = client.get("/tasks")
     assert dashboard.status_code == 200, "the new account is signed in"
     assert "ada" in parse(dashboard.get_data(as_text=True)).get_text(), "the page says who is signed in"
-    assert "Nothing to do yet" in dashboard.get_data(as_text=True)
+    assert expects.text("Nothing to do yet") in dashboard.get_data(as_text=True)
 
 
 def test_a_refused_sign_up_signs_nobody_in(client, forms):

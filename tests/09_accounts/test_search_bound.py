@@ -6,11 +6,11 @@ from contextlib import closing
 
 import pytest
 
-from support import parse, visible_text
+from support import expects, parse, visible_text
 
 pytestmark = pytest.mark.concept("a search that costs what it should", "search-bound", zh="搜索的代价要有上限")
 
-TOO_MANY_WORDS = "Search for at most 10 words."
+TOO_MANY_WORDS = expects.text("Search for at most 10 words.")
 
 
 def test_a_search_of_more_than_ten_words_is_refused(client, tasks):

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from support import Forms, parse
+from support import Forms, expects, parse
 from support.accounts import PASSWORD, Account, comparable, location_path, sign_in, sign_out
 from support.messages import expect
 
@@ -15,7 +15,11 @@ pytestmark = pytest.mark.concept("signing in with Flask-Login", "sign-in", zh="�
 # The tests of what a visitor without an account meets teach a concept of their own (@login_required).
 needs_an_account = pytest.mark.concept("pages that need an account", "login-required", zh="需要账户的页面")
 
-WRONG = "Wrong username or password."
+WRONG = expects.text("Wrong username or password.")
+
+expects.route("GET /login?next=…")
+expects.form("POST /login", "username", "password", "csrf_token")
+expects.form("POST /logout", "csrf_token")
 
 
 @pytest.fixture
@@ -212,6 +216,7 @@ def test_the_api_answers_a_visitor_without_an_account_401_json(anonymous, url):
     assert response.status_code == 401
     assert response.is_json
     assert isinstance(response.get_json().get("error"), str) and response.get_json()["error"]
+    expects.json({"error": "…"})
 
 
 @needs_an_account

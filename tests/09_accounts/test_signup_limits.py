@@ -3,14 +3,14 @@ POST /signup counted, accepted or refused; past the limit, 429 Too Many Requests
 whatever the form holds."""
 import pytest
 
-from support import Forms, visible_text
+from support import Forms, expects, visible_text
 from support.accounts import register
 from support.messages import expect
 from support.signup import stored_users
 
 pytestmark = pytest.mark.concept("sign-ups, limited too", "signup-limits", zh="注册也有限制")
 
-TOO_MANY = "Too many sign-ups from your address. Try again in {minutes} minutes."
+TOO_MANY = expects.text("Too many sign-ups from your address. Try again in {minutes} minutes.")
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from support import Forms, parse
+from support import Forms, expects, parse
 from support.accounts import PASSWORD, register, sign_in
 from support.messages import expect
 from support.signup import stored_users
@@ -13,11 +13,11 @@ from support.signup import stored_users
 pytestmark = pytest.mark.concept("one name, one account: names normalised", "usernames",
                                  zh="一个名字，一个账户：规范化的用户名")
 
-TAKEN = "That username is already taken."
-MIXED = "A username does not mix Latin, Greek and Cyrillic letters."
-INVISIBLE = "A username has no invisible letters."
-CONTROL = "A username has no tabs, line breaks or other control characters."
-LENGTH = "A username has 3 to 30 characters."
+TAKEN = expects.text("That username is already taken.")
+MIXED = expects.text("A username does not mix Latin, Greek and Cyrillic letters.")
+INVISIBLE = expects.text("A username has no invisible letters.")
+CONTROL = expects.text("A username has no tabs, line breaks or other control characters.")
+LENGTH = expects.text("A username has 3 to 30 characters.")
 
 # Names that look like "alice" on a page, and what the sign-up answers once "alice" has an account.
 LOOK_ALIKES = [
@@ -47,7 +47,7 @@ def sign_up(app, username, email="someone@example.com"):
 
 def username_error(response):
     """The message the sign-up form shows beside the username, or None."""
-    error = parse(response.get_data(as_text=True)).find(id="username-error")
+    error = parse(response.get_data(as_text=True)).select_one(expects.element("#username-error"))
     return error.get_text(strip=True) if error else None
 
 

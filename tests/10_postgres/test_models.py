@@ -3,9 +3,12 @@
 import psycopg
 import pytest
 
+from support import expects
 from support.accounts import Account
 
 pytestmark = pytest.mark.concept("Flask-SQLAlchemy models", "models", zh="Flask-SQLAlchemy 模型")
+
+expects.env("DATABASE_URL", "DATABASE_POOL_SIZE", "DATABASE_MAX_OVERFLOW")
 
 
 def extension(app):

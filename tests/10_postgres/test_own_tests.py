@@ -5,9 +5,15 @@ import subprocess
 
 import pytest
 
+from support import expects
 from support.servers import python
 
-pytestmark = pytest.mark.concept("DATABASE_URL: SQLite or PostgreSQL", "database-url", zh="DATABASE_URL：SQLite 或 PostgreSQL")
+pytestmark = [pytest.mark.concept("DATABASE_URL: SQLite or PostgreSQL", "database-url", zh="DATABASE_URL：SQLite 或 PostgreSQL"),
+              pytest.mark.later]
+
+# The step's own tests run twice: on SQLite (tests/08_package/test_your_tests.py) and on an empty PostgreSQL database.
+expects.file("tests/conftest.py", "TEST_DATABASE_URL")
+expects.command("TEST_DATABASE_URL=postgresql+psycopg://USER:PASSWORD@localhost/NAME python -m pytest tests")
 
 
 def test_the_steps_own_tests_pass_on_postgresql(app_dir, postgres, tmp_path):

@@ -2,9 +2,13 @@
 due date), is valid and links only to routes of the step; debug mode stays off; `flask run` finds the package."""
 import pytest
 
+from support import expects
 from support.reuse import reused
 
 globals().update(reused("09_accounts", "test_pages", keep_concepts=True))
+
+
+expects.form("POST /tasks", "summary", "due", "csrf_token")
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 SQLAlchemy's before_cursor_execute event), on SQLite and on PostgreSQL."""
 import pytest
 
+from support import expects
 from support.accounts import Account
 from support.statements import Statements
 
@@ -10,6 +11,12 @@ pytestmark = pytest.mark.concept("no N+1 queries", "n-plus-one", zh="没有 N+1 
 # The most statements one request may run: the signed-in user, the page's tasks, their counts, a change.
 MOST = 5
 PAGES = ["/tasks", "/tasks?page=2", "/api/tasks", "/search?q=task", "/search?q="]
+
+expects.route("GET /tasks?page=…", "GET /api/tasks?page=…", "GET /search?q=…&page=…")
+expects.form("POST /tasks", "summary", "csrf_token")
+expects.form("POST /tasks/<int:task_id>/toggle", "csrf_token")
+expects.form("POST /tasks/<int:task_id>/delete", "csrf_token")
+expects.form("POST /tasks/purge", "csrf_token")
 
 
 @pytest.fixture(params=["SQLite", "PostgreSQL"])
