@@ -80,7 +80,8 @@ def running(command, url, cwd, env, timeout=20.0):
 
 
 def stop(process):
-    """Stop a process started by start(), and its children: politely, then by force; keep its output."""
+    """Stop a process started by start(), and its children: politely, then by force after 10 s; keep its
+    output. A process slow to stop (a loaded machine) is killed, never reported as an error."""
     if process.poll() is None:
         if os.name == "nt":
             process.send_signal(signal.CTRL_BREAK_EVENT)
@@ -129,18 +130,27 @@ class Visitor:
     """One browser: its own keep-alive connection to nginx, and its session cookie carried by hand.
 
     The cookie is Secure, so a real browser would not send it back over plain http: the tests
-    play the part of nginx's TLS, which a real deployment adds.
+    play the part of nginx's TLS, which a real deployment adds. headers: sent with every request, such as
+    the X-Forwarded-* headers nginx adds, for a visitor sent straight to an app server.
     """
 
-    def __init__(self, port):
+    def __init__(self, port, headers=None):
         self.port = port
+        self.headers = dict(headers or {})
         self.connection = None
         self.cookie = None
         self.token = None
 
+    def reach(self, port, headers=None):
+        """Send the next requests to another port (with these headers instead), as the same browser:
+        its session cookie and CSRF token go along."""
+        self.close()
+        self.port = port
+        self.headers = dict(headers or {})
+
     def send(self, method, path, fields=None):
         """Send one request and return its Reply; a broken connection raises OSError or HTTPException."""
-        headers = {"Host": "localhost"}
+        headers = {"Host": "localhost", **self.headers}
         body = None
         if self.cookie:
             headers["Cookie"] = self.cookie
@@ -205,6 +215,7 @@ class Visitor:
     def close(self):
         if self.connection is not None:
             self.connection.close()
+            self.connection = None
 
 
 
@@ -289,8 +300,9 @@ class Deployment:
     workers, behind one nginx (the step's deploy/nginx.conf, its upstream filled with their addresses).
 
     command is gunicorn's command line; each instance gets GUNICORN_BIND (and GUNICORN_WORKERS, when
-    workers is given) in its environment, which the step's gunicorn.conf.py reads. upstreams, when given,
-    chooses what fills the upstream placeholders (server numbers, from 0: [0, 0] names the first twice).
+    workers is given: one number for all, or a list with one for each, None leaving the step's own) in its
+    environment, which the step's gunicorn.conf.py reads. upstreams, when given, chooses what fills the upstream
+    placeholders (server numbers, from 0: [0, 0] names the first twice; [0] leaves the second out of nginx).
     """
 
     def __init__(self, app_dir, tmp, env, nginx, command, servers=1, workers=None, upstreams=None):
@@ -309,8 +321,9 @@ class Deployment:
     def server_env(self, number):
         """The environment of app server `number` (from 0)."""
         env = dict(self.env, GUNICORN_BIND=f"127.0.0.1:{self.ports[number]}")
-        if self.workers is not None:
-            env["GUNICORN_WORKERS"] = str(self.workers)
+        workers = self.workers[number] if isinstance(self.workers, (list, tuple)) else self.workers
+        if workers is not None:
+            env["GUNICORN_WORKERS"] = str(workers)
         return env
 
     def start(self, timeout=30.0):
@@ -336,10 +349,11 @@ class Deployment:
         self.stack.close()
 
     def stop_server(self, number=0):
-        """Stop app server `number` (its master and workers) and leave the others and nginx running."""
-        process = self.processes[number]
-        process.terminate()
-        process.wait(timeout=30)
+        """Stop app server `number` (its master and workers) and leave the others and nginx running.
+
+        SIGTERM to the master and its workers, then SIGKILL to what is left (stop()): a worker still booting
+        misses a SIGTERM, and its master would wait gunicorn's graceful_timeout (30 s) for it."""
+        stop(self.processes[number])
 
     def output(self, number=None):
         """Everything app server `number` has printed so far (all of them, one after the other, when None)."""

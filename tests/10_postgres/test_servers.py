@@ -6,19 +6,24 @@ import os
 import signal
 import subprocess
 import threading
-from pathlib import Path
 
 import psycopg
 import pytest
 
-from support import ROOT, require_program
+from support import expects
 from support.accounts import PASSWORD
-from support.servers import ACCESS_LINE, Deployment, Visitor, Writers, python
+from support.servers import Writers, deployed, module_app_dir, python, server_env
 
 pytestmark = pytest.mark.concept("several app servers behind nginx", "several-servers",
                                  zh="nginx 后面的多台应用服务器")
 
-WHY_NGINX = "the deployment tests run the app behind a real nginx (apt install nginx, brew install nginx)"
+# support/servers.py fills each placeholder of deploy/nginx.conf, which one of its comments must explain, with an
+# app server's address: {{UPSTREAM}} the first one's, {{UPSTREAM_2}} the second's.
+expects.file("deploy/nginx.conf",
+             comments=["{{LISTEN}}", "{{SERVER_NAME}}", "{{APP_DIR}}", "{{UPSTREAM}}", "{{UPSTREAM_2}}"])
+expects.command("flask --app taskman db upgrade", 'gunicorn -c gunicorn.conf.py "taskman:create_app()"')
+expects.env("DATABASE_URL", "APP_SECRET")
+
 SERVERS, WORKERS = 2, 2
 PEOPLE = ("ada", "grace", "linus", "margaret")
 
@@ -27,30 +32,19 @@ PEOPLE = ("ada", "grace", "linus", "margaret")
 def deployment(request, tmp_path_factory, postgres):
     """Step 10 on two gunicorn instances (2 workers each) behind nginx, on a new PostgreSQL database whose
     migrations the operator ran first (flask db upgrade); the people of PEOPLE have signed up."""
-    nginx = require_program("nginx", "/usr/sbin/nginx", why=WHY_NGINX)
-    chosen = request.config.getoption("--app-dir")
-    app_dir = Path(chosen).resolve() if chosen else ROOT / "steps" / "10_postgres"
+    app_dir = module_app_dir(request)
     url = postgres.url(postgres.create_database())
-    env = {name: value for name, value in os.environ.items() if name not in ("FLASK_DEBUG", "FLASK_APP")}
-    env.update(PYTHONDONTWRITEBYTECODE="1", APP_SECRET="a-secret-for-the-servers-tests-long-enough-" + "x" * 8,
-               DATABASE_URL=url)
+    env = server_env(app_dir, DATABASE_URL=url)
     migrations = subprocess.run([python(), "-m", "flask", "--app", "taskman", "db", "upgrade"], cwd=app_dir, env=env,
-                                capture_output=True, text=True, timeout=120)
+                                capture_output=True, text=True, timeout=300)
     assert migrations.returncode == 0, migrations.stdout + migrations.stderr
-    deployed = Deployment(app_dir, tmp_path_factory.mktemp("deployment"), env, nginx, servers=SERVERS, workers=WORKERS)
-    deployed.url = url
-    try:
-        deployed.start()
+    with deployed(app_dir, tmp_path_factory.mktemp("deployment"), env, servers=SERVERS, workers=WORKERS) as started:
+        started.url = url
         for name in PEOPLE:
-            visitor = Visitor(deployed.port)
+            visitor = started.visitor()
             visitor.sign_up(name, PASSWORD)
             visitor.close()
-        yield deployed
-    finally:
-        deployed.stop()
-        for number, process in enumerate(deployed.processes):
-            errors = [line for line in process.output.splitlines() if not ACCESS_LINE.match(line)]
-            print(f"app server {number + 1}'s messages (access log left out):", *errors[-40:], sep="\n")
+        yield started
 
 
 def rows(deployment, statement):
@@ -90,7 +84,7 @@ def posts_served_by(deployment, number):
 def test_eight_visitors_on_two_servers_lose_nothing_and_keep_each_persons_counts(deployment):
     """Two visitors for each person write at the same time, through both servers: every acknowledged task is
     stored once, and each person's counts (total = total + 1 in the database) match their rows."""
-    writers = Writers(deployment.port, 8, each=40, accounts=accounts())
+    writers = Writers(deployment, 8, each=40, accounts=accounts())
     writers.start().finish()
     assert writers.failed_once == [] and writers.lost == []
     assert len(writers.acknowledged) == 320
@@ -105,7 +99,7 @@ def test_eight_visitors_on_two_servers_lose_nothing_and_keep_each_persons_counts
 def test_one_task_toggled_at_once_on_both_servers_keeps_the_done_count(deployment):
     """Toggling is one UPDATE ... RETURNING: two toggles at once wait for each other in PostgreSQL, and each
     counts the change it made (read-then-write in Python would count one of them wrongly)."""
-    visitors = [Visitor(deployment.port) for _ in range(4)]
+    visitors = [deployment.visitor() for _ in range(4)]
     for visitor in visitors:
         visitor.sign_in("linus", PASSWORD)
     assert visitors[0].add("Toggled from everywhere").status == 302
@@ -120,7 +114,7 @@ def test_one_task_toggled_at_once_on_both_servers_keeps_the_done_count(deploymen
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=60)
+        thread.join()  # each request gives up after 30 s (Visitor)
     for visitor in visitors:
         visitor.close()
     assert statuses == [302] * 60
@@ -135,7 +129,7 @@ def test_a_session_signed_by_one_server_is_good_on_the_other(deployment):
 
     陷阱 24：把状态放在进程的内存里：会话是一个用 APP_SECRET 签名的 cookie，两台服务器上的密钥相同，关于它的一切
     都不放在某台服务器的内存里，所以 nginx 不管选中哪一台，它都知道谁已经登录，也会显示闪现消息。"""
-    visitor = Visitor(deployment.port)
+    visitor = deployment.visitor()
     visitor.sign_in("grace", PASSWORD)
     for number in range(12):
         reply = visitor.add(f"Grace's round {number}", path=f"/tasks?round={number}")
@@ -155,14 +149,14 @@ def test_one_server_killed_under_load_loses_no_acknowledged_task_and_nginx_goes_
     sends the next requests to the other; a POST cut off with the dead server answers an error and is sent
     again by its visitor; every task the app acknowledged (302) is in the database. (Last in the module.)"""
     before = sum(len(summaries) for summaries in stored(deployment).values())
-    writers = Writers(deployment.port, 6, accounts=accounts()).start()
+    writers = Writers(deployment, 6, accounts=accounts()).start()
     try:
         writers.wait_for(60)
         victim = deployment.processes[0]
         os.killpg(victim.pid, signal.SIGKILL)
         victim.wait(timeout=30)
         killed_at = len(writers.acknowledged)
-        writers.wait_for(killed_at + 150, timeout=60)
+        writers.wait_for(killed_at + 150)
     finally:
         writers.finish()
     assert writers.lost == [], f"Failed twice: {writers.lost[:5]}"
