@@ -17,6 +17,7 @@ import pytest
 sys.dont_write_bytecode = sys.dont_write_bytecode or not sys.pycache_prefix
 
 from support import ROOT, STEPS, Forms, TaskActions, load_app_module, step_title  # noqa: E402
+from support.messages import forget_requests, record_requests, remember_comparison  # noqa: E402
 from tutorial import flask_app_option  # noqa: E402
 
 TESTS = Path(__file__).resolve().parent
@@ -205,6 +206,19 @@ def repository_state():
 
 def pytest_sessionstart(session):
     session.config.repository_before = repository_state()
+    record_requests()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Each test starts with no request recorded: the coach (tools/check.py) tells what a failing test sent,
+    from support.messages.last_requests()."""
+    forget_requests()
+
+
+def pytest_assertrepr_compare(op, left, right):
+    """Keep the two values of a failed comparison for the coach's plain_cause(); pytest explains it as usual."""
+    remember_comparison(op, left, right)
 
 
 def pytest_sessionfinish(session, exitstatus):

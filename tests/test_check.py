@@ -126,6 +126,66 @@ def no_login_required(folder):
     replace(folder / "taskman" / "tasks.py", '@bp.route("/tasks")\n@login_required\n', '@bp.route("/tasks")\n')
 
 
+# Step 08's mistakes with the package: the factory, its blueprints, db.init_app.
+def factory_ignoring_test_config(folder):
+    """create_app(test_config) that never applies test_config: a test's app keeps the real database."""
+    replace(folder / "taskman" / "__init__.py",
+            "    if test_config is not None:\n        app.config.from_mapping(test_config)\n", "")
+
+
+def blueprint_not_registered(folder):
+    """A blueprint written but never registered: its routes do not exist, and url_for("auth.login") fails."""
+    replace(folder / "taskman" / "__init__.py", "    app.register_blueprint(auth.bp)\n", "")
+
+
+def no_init_app(folder):
+    """db.init_app(app) left out of the factory: no teardown, no `flask init-db`."""
+    replace(folder / "taskman" / "__init__.py", "    db.init_app(app)\n", "")
+
+
+# Step 10's mistakes with Flask-SQLAlchemy and Flask-Migrate.
+def create_all_for_migrations(folder):
+    """db.create_all() where the app runs the migrations: the tables of the models, and no record of a version."""
+    replace(folder / "taskman" / "db.py", "            if is_sqlite():\n                upgrade()\n",
+            "            db.create_all()\n")
+
+
+def column_without_a_migration(folder):
+    """A column added to a model, and no migration that adds it to the table."""
+    replace(folder / "taskman" / "models.py", "    due: Mapped[datetime.date | None]\n",
+            "    due: Mapped[datetime.date | None]\n    priority: Mapped[int | None]\n")
+
+
+def not_null_column_without_a_default(folder):
+    """A NOT NULL column, and the migration `flask db migrate` writes for it (batch mode, as env.py asks): it
+    gives the rows already in the table no value."""
+    replace(folder / "taskman" / "models.py", "    due: Mapped[datetime.date | None]\n",
+            "    due: Mapped[datetime.date | None]\n    priority: Mapped[int] = mapped_column(default=0)\n")
+    (folder / "migrations" / "versions" / "0004_priority.py").write_text('''"""Tasks get a priority.
+
+Revision ID: 0004
+Revises: 0003
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("tasks") as batch_op:
+        batch_op.add_column(sa.Column("priority", sa.Integer(), nullable=False))
+
+
+def downgrade():
+    with op.batch_alter_table("tasks") as batch_op:
+        batch_op.drop_column("priority")
+''', encoding="utf-8")
+
+
 # (name, step, mistake, the first concept's anchor or the structural problem, words its hint must say, lang)
 MISTAKES = [
     ("csrf token left out", "05_sqlite", no_csrf_token, "csrf", ["csrf_token"], "en"),
@@ -153,6 +213,17 @@ MISTAKES = [
      ["session_id", "get_id"], "en"),
     ("dashboard without @login_required", "09_accounts", no_login_required, "login-required",
      ["@login_required", "current_user.id"], "zh"),
+    ("create_app that ignores test_config", "08_package", factory_ignoring_test_config, "factory",
+     ["test_config", "from_mapping"], "en"),
+    ("blueprint not registered", "08_package", blueprint_not_registered, "factory",
+     ["auth.bp", "register_blueprint"], "zh"),
+    ("db.init_app not called", "08_package", no_init_app, "factory", ["init_app", "init-db"], "en"),
+    ("db.create_all() in place of the migrations", "10_postgres", create_all_for_migrations, "migrations",
+     ["db.create_all()", "db upgrade"], "zh"),
+    ("a model's column without a migration", "10_postgres", column_without_a_migration, "migrations",
+     ["op.add_column", "db upgrade"], "en"),
+    ("a NOT NULL column without a server default", "10_postgres", not_null_column_without_a_default, "migrations",
+     ["server_default", "nullable"], "en"),
 ]
 
 
@@ -407,3 +478,234 @@ def test_the_errors_of_part_2s_typical_mistakes_are_named(error, cause):
     assert all(mistake.texts[language][0] and mistake.texts[language][1] for language in ("zh", "en"))
     assert "CREATE TABLE IF NOT EXISTS" not in " ".join(mistake.texts["en"]), "step 10's own page says: migrations"
     assert CAUSES[cause]["anchor"] in {"login-required", "migrations"}
+
+
+@pytest.mark.parametrize(("error", "cause", "words"), [
+    ('column "priority" of relation "tasks" contains null values', "not-null-without-default", ["priority", "tasks"]),
+    ("NOT NULL constraint failed: _alembic_tmp_tasks.priority", "not-null-without-default", ["priority", "tasks"]),
+    ("duplicate column name: due", "create-all", ["due", "db.create_all()"]),
+], ids=["PostgreSQL, NOT NULL", "SQLite batch, NOT NULL", "tables made before the migrations"])
+def test_step_10_names_a_migration_the_database_refuses_even_behind_a_refusal_to_start(error, cause, words):
+    """Step 10's app refuses to start in one line when its migrations fail, and keeps the database's error as the
+    context of its SystemExit: that error names the cause."""
+    from sqlalchemy.exc import IntegrityError
+    from support.messages import diagnose
+
+    try:
+        try:
+            raise IntegrityError("ALTER TABLE tasks ADD COLUMN priority INTEGER NOT NULL", {}, Exception(error))
+        except IntegrityError:
+            raise SystemExit("Refusing to start: cannot use the database sqlite:///tasks.db (IntegrityError)") from None
+    except SystemExit as refusal:
+        mistake = diagnose(refusal)
+    assert mistake is not None and mistake.cause == cause
+    assert all(word in mistake.texts["en"][0] + mistake.texts["en"][1] for word in words)
+    assert "CREATE TABLE IF NOT EXISTS" not in " ".join(mistake.texts["en"]), "step 10's own page says: migrations"
+    assert diagnose(SystemExit("Refusing to start: set APP_SECRET")) is None
+
+
+@pytest.mark.parametrize(("endpoint", "cause"), [("auth.login", "blueprint-not-registered"),
+                                               ("pages.indx", "url-build-error")])
+def test_step_08_names_a_blueprint_that_is_not_registered(endpoint, cause):
+    """Step 08 on: url_for("auth.login") with no route of the blueprint auth at all is a blueprint never
+    registered; a misspelt endpoint of a registered one is a plain url_for mistake."""
+    from flask import Blueprint, Flask, url_for
+    from werkzeug.routing import BuildError
+    from support.messages import diagnose
+
+    app = Flask(__name__)
+    pages = Blueprint("pages", __name__)
+    pages.add_url_rule("/", "index", lambda: "home")
+    app.register_blueprint(pages)
+    with app.test_request_context("/"), pytest.raises(BuildError) as caught:
+        url_for(endpoint)
+    mistake = diagnose(caught.value)
+    assert mistake.cause == cause and endpoint in mistake.texts["en"][0]
+    if cause == "blueprint-not-registered":
+        assert "app.register_blueprint(auth.bp)" in mistake.texts["zh"][1]
+
+
+# A failure with no known cause: plain_cause() says it in words. -------------------------------------------------
+
+REQUESTS = [{"method": "POST", "path": "/tasks", "status": 302, "error": None},
+            {"method": "GET", "path": "/tasks?page=2", "status": 404, "error": None}]
+
+
+def failure_of(check, *args):
+    """The exception that check(*args) raises (a failed assert, pytest.fail, an app's error)."""
+    try:
+        check(*args)
+    except BaseException as error:  # noqa: B036 - pytest's Failed is a BaseException
+        return error
+    raise AssertionError("the check passed")
+
+
+def assert_said_in_words(texts):
+    """Both languages, a cause and a change each, none of them an assert, a separator or an exception's name alone."""
+    for language in ("zh", "en"):
+        cause, change = texts[language]
+        assert cause and change
+        for text in (cause, change):
+            assert not text.startswith(("assert ", "AssertionError", "Failed", "___", "===", "E ")), text
+            assert "assert 0 != 0" not in text and "\n" not in text
+
+
+def test_plain_cause_tells_the_requests_sent_what_was_expected_and_what_was_found():
+    from support.messages import plain_cause
+
+    def check(status):
+        assert status == 200
+
+    texts = plain_cause(failure_of(check, 404), REQUESTS)
+    assert_said_in_words(texts)
+    assert texts["en"][0] == ("The test sent POST /tasks (answered 302), then GET /tasks?page=2 (answered 404); "
+                              "it expected 200 and found 404.")
+    assert texts["zh"][0] == "测试发送了 POST /tasks（回答 302），然后 GET /tasks?page=2（回答 404）；它期望得到 200，实际是 404。"
+    assert "/tasks?page=2" in texts["en"][1] and "browser" in texts["en"][1]
+
+
+@pytest.mark.parametrize(("check", "args", "said"), [
+    (lambda count: _assert_not_zero(count), (0,), "it expected something other than 0, and found exactly that"),
+    (lambda page: _assert_in("Buy milk", page), ("<!doctype html><html>" + "x" * 100,),
+     "it expected 'Buy milk' in the page, and it was not there"),
+    (lambda found: _assert_subset({"init-db", "backup"}, found), ({"backup"},),
+     "it expected all of {'backup', 'init-db'}, and {'init-db'} was missing"),
+    (lambda value: _assert_message(value), (False,), "the check says: GET /tasks left its connection open"),
+    (lambda value: _assert_bare(value), (False,), "the check value did not hold"),
+], ids=["!=", "in a page", "subset", "its own message", "bare"])
+def test_plain_cause_says_each_kind_of_assert_in_words(check, args, said):
+    from support.messages import plain_cause
+
+    texts = plain_cause(failure_of(check, *args), [])
+    assert_said_in_words(texts)
+    assert texts["en"][0] == said[:1].upper() + said[1:] + "."
+    assert "Proof" in texts["en"][1]  # no request: the test itself says what the step must do
+
+
+def _assert_not_zero(count):
+    assert count != 0
+
+
+def _assert_in(needle, page):
+    assert needle in page
+
+
+def _assert_subset(expected, found):
+    assert expected <= found
+
+
+def _assert_message(value):
+    assert value, "GET /tasks left its connection open"
+
+
+def _assert_bare(value):
+    assert value
+
+
+def test_plain_cause_reads_the_values_of_an_assert_that_pytest_did_not_rewrite(tmp_path):
+    """A step's tests taken from another step (support/reuse.py) are not rewritten: AssertionError() has no text."""
+    from support.messages import plain_cause
+
+    module = tmp_path / "test_reused.py"
+    module.write_text("def check(response):\n    assert response.status_code == 200\n\n\n"
+                      "def check_call(items):\n    assert len(items) == 3\n", encoding="utf-8")
+    namespace = {}
+    exec(compile(module.read_text(encoding="utf-8"), str(module), "exec"), namespace)
+
+    class Response:
+        status_code = 500
+
+    error = failure_of(namespace["check"], Response())
+    assert str(error) == ""
+    texts = plain_cause(error, REQUESTS[-1:])
+    assert_said_in_words(texts)
+    assert texts["en"][0] == "The test sent GET /tasks?page=2 (answered 404); it expected 200 and found 500."
+    texts = plain_cause(failure_of(namespace["check_call"], [1]), [])
+    assert texts["en"][0] == "It expected len(items) to be 3, and it was not."  # a call is not made again
+
+
+def test_plain_cause_uses_a_comparison_only_where_it_failed():
+    """A comparison that failed and was caught elsewhere does not explain the assert that failed here."""
+    from support.messages import plain_cause
+
+    def caught():
+        with pytest.raises(AssertionError):
+            assert 1 == 2
+
+    def check(flag):
+        caught()
+        assert flag
+
+    assert plain_cause(failure_of(check, False), [])["en"][0] == "The check flag did not hold."
+
+
+def test_plain_cause_says_what_pytest_raises_and_fail_expected():
+    from support.messages import plain_cause
+
+    def check():
+        with pytest.raises(SystemExit):
+            pass
+
+    texts = plain_cause(failure_of(check), [])
+    assert_said_in_words(texts)
+    assert texts["en"][0] == "It expected the code to raise SystemExit, and it ended normally."
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("_____ test_count _____\n\nE   assert 0 != 0\n", "It expected something other than 0, and found exactly that."),
+    ("E   assert False\nE    +  where False = <Flask 'taskman'>.testing", "The check <Flask 'taskman'>.testing did not hold."),
+    ("INFO alembic\nTraceback (most recent call last):\n  File \"env.py\"\nsqlalchemy.exc.ProgrammingError: relation "
+     "\"users\" already exists\n[SQL: CREATE TABLE users]\nassert 1 == 0",
+     "The check says: sqlalchemy.exc.ProgrammingError: relation \"users\" already exists (it expected 0, found 1)."),
+    ("exec\n..F.\nFAILED tests/test_db.py::test_init_db - AssertionError: no tables\n1 failed, 3 passed in 2.0s",
+     "The check says: FAILED tests/test_db.py::test_init_db - AssertionError: no tables."),
+], ids=["separator and assert", "where", "a traceback in the message", "a pytest run in the message"])
+def test_plain_cause_reads_pytests_text_when_that_is_all_there_is(text, said):
+    """The failure as pytest wrote it (report.longrepr, or an assert's message that holds a program's output)."""
+    from support.messages import plain_cause
+
+    texts = plain_cause(text, [])
+    assert_said_in_words(texts)
+    assert texts["en"][0] == said
+
+
+def test_plain_cause_names_the_students_file_and_line_for_an_error_of_the_app(tmp_path):
+    from support.messages import plain_cause
+
+    package = tmp_path / "my_step08" / "taskman"
+    package.mkdir(parents=True)
+    (package / "tasks.py").write_text('def add_task(form):\n    summary = form["summary"]\n    return summary\n',
+                                      encoding="utf-8")
+    namespace = {}
+    exec(compile((package / "tasks.py").read_text(encoding="utf-8"), str(package / "tasks.py"), "exec"), namespace)
+    error = failure_of(namespace["add_task"], {})
+    log = [{"method": "POST", "path": "/tasks", "status": None, "error": "KeyError"}]
+    for app_dir in (None, tmp_path / "my_step08"):
+        texts = plain_cause(error, log, app_dir=app_dir)
+        assert_said_in_words(texts)
+        assert texts["en"][0] == ("The test sent POST /tasks (the app failed); the app raised KeyError at "
+                                  "taskman/tasks.py, line 2 (summary = form[\"summary\"]): a key that is not there, "
+                                  "'summary'.")
+        assert texts["en"][1].startswith("Open taskman/tasks.py at line 2")
+        assert "taskman/tasks.py 第 2 行" in texts["zh"][0] and "KeyError" in texts["zh"][0]
+
+
+def test_plain_cause_reads_the_requests_recorded_for_each_test():
+    """tests/conftest.py records every request of every Flask app, and forgets them as each test starts."""
+    from flask import Flask
+    from support.messages import last_requests
+
+    assert last_requests() == []
+    app = Flask(__name__)
+    app.config["TESTING"] = True
+
+    @app.post("/boom")
+    def boom():
+        return {}["missing"]
+
+    client = app.test_client()
+    client.get("/nowhere?q=1")
+    with pytest.raises(KeyError):
+        client.post("/boom")
+    assert last_requests() == [{"method": "GET", "path": "/nowhere?q=1", "status": 404, "error": None},
+                               {"method": "POST", "path": "/boom", "status": None, "error": "KeyError"}]

@@ -54,8 +54,8 @@ SCRATCH = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W
 TIERS = [("in-process", "not servers and not grading and not later"),
          ("later", "later and not servers and not grading"), ("servers", "servers and not grading"),
          ("grading", "grading")]
-# What --fast runs (the course's own tests of the coach): every in-process test, in one tier.
-FAST = "not servers and not grading"
+# What --fast runs (the course's own tests of the coach and of the exercises): the first tier alone.
+FAST = TIERS[0][1]
 
 # Every sentence of the report's frame, in both languages.
 TEXT = {
@@ -360,10 +360,13 @@ class Collector:
     @staticmethod
     def failure_of(call, report):
         """What a student needs from a failure: the known cause if any, the short assertion, the full text."""
-        from support.messages import Mistake, diagnose
+        from support.messages import Mistake, diagnose, last_requests, plain_cause
 
         error = call.excinfo.value if call.excinfo else None
         mistake = error if isinstance(error, Mistake) else diagnose(error) if error is not None else None
+        # No known cause: what the test sent, what it expected and what came back, in words (read now: the log of
+        # requests starts again with the next test).
+        plain = None if mistake else plain_cause(error if error is not None else str(report.longrepr), last_requests())
         if error is not None:
             lines = [line for line in str(error).splitlines() if line.strip()] or [type(error).__name__]
             if not isinstance(error, AssertionError):
@@ -373,7 +376,7 @@ class Collector:
         return {"short": [line[:160] for line in lines[:3]],
                 "cause": mistake.cause if mistake else None,
                 "cause_anchor": mistake.anchor if mistake else None,
-                "texts": mistake.texts if mistake else None,
+                "texts": mistake.texts if mistake else None, "plain": plain,
                 "when": report.when}
 
     def pytest_runtest_logreport(self, report):
@@ -560,7 +563,7 @@ def expanded(ranked, concepts, step, language):
     """The first failing concept, expanded: its cause, what to change, the test that shows it, where to read."""
     root = ranked[0]
     test, failure = root["first"], root["cause"] or {"short": ["?"]}
-    texts = (failure.get("texts") or {}).get(language)
+    texts = (failure.get("texts") or failure.get("plain") or {}).get(language)
     cause, change = texts if texts else (failure["short"][0], say(language, "generic_change"))
     anchor = failure.get("cause_anchor") if texts and failure.get("cause_anchor") in {
         c["anchor"] for c in concepts} else root["anchor"]
@@ -879,8 +882,9 @@ def main(argv=None):
     parser.add_argument("--watch", action="store_true", help="check again whenever a file changes, until Ctrl+C")
     parser.add_argument("--json", metavar="FILE", help="also write the result as JSON to FILE")
     parser.add_argument("--quiet", action="store_true", help="print nothing (with --json)")
-    parser.add_argument("--fast", action="store_true", help="leave out the tests that start real servers, and the grading of your own tests"
-                                                               " (for the course's own tests of the coach)")
+    parser.add_argument("--fast", action="store_true",
+                        help="the first tier only, for the course's own tests of the coach: no earlier steps' "
+                             "concepts, checks at scale, real servers or grading")
     args = parser.parse_args(argv)
     for stream in (sys.stdout, sys.stderr):  # a Windows console in another code page still shows the report
         with contextlib.suppress(AttributeError, ValueError):

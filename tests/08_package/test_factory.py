@@ -6,11 +6,20 @@ import subprocess
 
 import pytest
 
-from support import load_app_module
+from support import expects, load_app_module
+from support.messages import expect
 from support.servers import python
 from tutorial import app_source, factory_package
 
 pytestmark = pytest.mark.concept("an application factory in a package", "factory", zh="包里的应用工厂")
+
+expects.file("taskman/__init__.py", names=["create_app(test_config=None)"])
+expects.file("taskman/db.py", names=["get_db", "init_app"])
+expects.file("taskman/schema.sql")
+expects.file("taskman/templates/base.html")
+expects.file("taskman/static/style.css")
+expects.command("flask --app taskman run")
+expects.command('gunicorn -c gunicorn.conf.py "taskman:create_app()"')
 
 
 def package_dir(app_dir):
@@ -31,6 +40,8 @@ def test_the_test_config_wins_over_the_environment(app_module, tmp_path):
     """create_app(test_config): what a test passes replaces what the environment says, and TESTING is on."""
     chosen = str(tmp_path / "chosen.db")
     app = app_module.create_app({"TESTING": True, "DATABASE": chosen})
+    lost = [name for name, value in (("TESTING", True), ("DATABASE", chosen)) if app.config.get(name) != value]
+    expect(not lost, "test-config-ignored", lost=", ".join(lost))
     assert app.testing
     assert app.config["DATABASE"] == chosen
     assert os.path.exists(chosen), "create_app() makes the database's tables, as step 07 did when it was loaded"
@@ -46,15 +57,19 @@ def test_the_rules_hold_for_a_test_config_too(app_module, tmp_path, monkeypatch)
 
 def test_each_blueprint_brings_its_routes(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    expected = {"pages.index", "pages.health", "pages.docs", "tasks.tasks", "tasks.add_task", "tasks.toggle_task",
+                "tasks.delete_task", "tasks.purge_done", "tasks.task_detail", "tasks.search", "tasks.api_tasks",
+                "auth.login", "auth.signup"}
     # The step's three blueprints; one of the student's own (exercise 1's stats) may come beside them.
-    assert {"pages", "tasks", "auth"} <= set(app.blueprints)
-    assert {"pages.index", "pages.health", "pages.docs", "tasks.tasks", "tasks.add_task", "tasks.toggle_task",
-            "tasks.delete_task", "tasks.purge_done", "tasks.task_detail", "tasks.search", "tasks.api_tasks",
-            "auth.login", "auth.signup"} <= endpoints
+    for name in sorted({"pages", "tasks", "auth"} - set(app.blueprints)):
+        expect(False, "blueprint-not-registered", blueprint=name,
+               endpoint=min(endpoint for endpoint in expected if endpoint.startswith(name + ".")))
+    assert expected <= endpoints
 
 
 def test_db_init_app_registers_the_teardown_and_the_commands(app, app_module):
-    assert {"init-db", "backup"} <= set(app.cli.commands)
+    missing = [command for command in ("init-db", "backup") if command not in app.cli.commands]
+    expect(not missing, "init-app-not-called", command=" ".join(missing[:1]))
     with app.app_context():
         connection = app_module.db.get_db()
         assert connection is app_module.db.get_db()
