@@ -222,15 +222,21 @@ def test_a_folder_that_is_not_a_virtual_environment_is_left_alone(tmp_path):
     assert [path.name for path in mine.iterdir()] == ["notes.txt"]
 
 
-def test_set_up_is_skipped_when_requirements_have_not_changed(tmp_path, monkeypatch):
-    """A second `tutorial.py test` starts at once: no pip install while the stamp matches."""
-    requirements = tmp_path / "requirements.txt"
-    requirements.write_text("Flask==3.1.3\n")
+def fake_venv(tmp_path, monkeypatch):
+    """An environment folder whose Python "works" (a file standing for it), so that no real venv is made."""
     venv_dir = tmp_path / "venv"
     fake_python = tutorial.venv_python(venv_dir)
     fake_python.parent.mkdir(parents=True)
     fake_python.write_text("")
     monkeypatch.setattr(tutorial, "venv_works", lambda python: True)
+    return venv_dir
+
+
+def test_set_up_is_skipped_when_requirements_have_not_changed(tmp_path, monkeypatch):
+    """A second `tutorial.py test` starts at once: no pip install while the stamp matches."""
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("Flask==3.1.3\n")
+    venv_dir = fake_venv(tmp_path, monkeypatch)
     installs = []
     monkeypatch.setattr(tutorial, "pip_install", lambda python, files, *rest: installs.append(python) or 1)
 
@@ -282,11 +288,7 @@ def test_each_group_has_its_own_stamp(tmp_path, monkeypatch):
     files = {group: tutorial.requirements_file(group, tmp_path / "requirements.txt") for group in tutorial.GROUPS}
     for group, path in files.items():
         path.write_text(f"tutorial-probe-{group}==1.0\n")
-    venv_dir = tmp_path / "venv"
-    fake_python = tutorial.venv_python(venv_dir)
-    fake_python.parent.mkdir(parents=True)
-    fake_python.write_text("")
-    monkeypatch.setattr(tutorial, "venv_works", lambda python: True)
+    venv_dir = fake_venv(tmp_path, monkeypatch)
     installs = []
     monkeypatch.setattr(tutorial, "pip_install",
                         lambda python, given, *rest: installs.append([Path(path).name for path in given]) or 1)

@@ -4,7 +4,7 @@ Each of those suites runs these tests with `from support.step04_forms import *`.
 """
 import pytest
 
-from support import parse
+from support import expects, parse
 from support.pages import flashes
 from support.signup import email_of_length, sign_up, stored_users
 
@@ -14,6 +14,17 @@ USERNAME_LENGTH = "A username has 3 to 30 characters."
 USERNAME_TAKEN = "That username is already taken."
 EMAIL_SHAPE = "Enter an e-mail address such as ada@example.com."
 PASSWORD_LENGTH = "A password has 8 to 128 characters."
+
+# What these tests compare, for the box "What the checks expect" of each step that runs them (05-08).
+expects.route("GET /login", "GET /signup", "GET /healthz")
+expects.form("POST /login", "username", "password", "csrf_token")
+expects.form("POST /signup", "username", "email", "password", "csrf_token")
+expects.element('[role="alert"]', "#username-error", "#email-error", "#password-error", ".error[id]")
+expects.text("Wrong username or password.", USERNAME_LENGTH, USERNAME_TAKEN, EMAIL_SHAPE, PASSWORD_LENGTH)
+# From step 09 on (whose suite reuses step 08's) there is no demo account, and a new account lands on its dashboard.
+expects.text("Welcome back, student!", "Account created for ada.",
+             steps=["05_sqlite", "06_taskman", "07_deploy", "08_package"])
+expects.json({"status": "ok"})
 
 
 def test_the_health_check_answers_ok(client):
