@@ -4,8 +4,10 @@
 
 brings the module's tests and fixtures into the suite that calls it (step 08 runs most of step 07's
 suite this way). Their own concept markers are dropped, so the calling module's `pytestmark` names the
-concept, in the calling step's page.
+concept, in the calling step's page. Their asserts are rewritten as pytest rewrites a test module's, so that
+a failure says what was compared (and the coach can say it in words), not just "AssertionError".
 """
+import ast
 import importlib.util
 import itertools
 
@@ -20,7 +22,7 @@ def reused(step, module, leave_out=(), keep_concepts=False):
     path = ROOT / "tests" / step / f"{module}.py"
     spec = importlib.util.spec_from_file_location(f"reused_{step}_{module}_{next(_counter)}", path)
     loaded = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(loaded)
+    exec(rewritten(path), vars(loaded))
     found = {}
     for name, value in vars(loaded).items():
         if name.startswith("__") or (name == "pytestmark" and not keep_concepts) or name in leave_out:
@@ -30,6 +32,16 @@ def reused(step, module, leave_out=(), keep_concepts=False):
             value.pytestmark = [mark for mark in marks if mark.name != "concept"]
         found[name] = value
     return found
+
+
+def rewritten(path):
+    """The module's code with its asserts rewritten by pytest (which only rewrites the modules it collects)."""
+    from _pytest.assertion.rewrite import rewrite_asserts
+
+    source = path.read_bytes()
+    tree = ast.parse(source, filename=str(path))
+    rewrite_asserts(tree, source, str(path))
+    return compile(tree, str(path), "exec", dont_inherit=True)
 
 
 def reused_modules(step, modules):
