@@ -709,3 +709,20 @@ def test_plain_cause_reads_the_requests_recorded_for_each_test():
         client.post("/boom")
     assert last_requests() == [{"method": "GET", "path": "/nowhere?q=1", "status": 404, "error": None},
                                {"method": "POST", "path": "/boom", "status": None, "error": "KeyError"}]
+
+
+def test_the_students_own_tests_failing_come_after_a_failing_concept_of_the_app():
+    """From step 08 on, a bug in the app often fails the student's own tests too: those noticed it, and the
+    app's concept is the one to expand."""
+    from tools.check import GRADED_TESTS, rank
+
+    def concept(anchor, failed):
+        test = {"nodeid": f"tests/08_package/test_{anchor}.py::test_it", "anchor": anchor, "en": anchor, "zh": anchor,
+                "outcome": "failed" if failed else "passed",
+                "failure": {"short": ["assert 1 == 2"], "cause": None, "when": "call"} if failed else None}
+        return {"anchor": anchor, "en": anchor, "zh": anchor, "passed": int(not failed), "failed": int(failed),
+                "skipped": 0, "failures": [test] if failed else []}
+
+    concepts = [concept(GRADED_TESTS, True), concept("features-from-step-07", True), concept("factory", False)]
+    assert [c["anchor"] for c in rank(concepts)] == ["features-from-step-07", GRADED_TESTS]
+    assert [c["anchor"] for c in rank(concepts[:1])] == [GRADED_TESTS]

@@ -57,6 +57,9 @@ TIERS = [("in-process", "not servers and not grading and not later"),
 # What --fast runs (the course's own tests of the coach and of the exercises): the first tier alone.
 FAST = TIERS[0][1]
 
+# The concept of the grading of the student's own tests (tests/08_package/test_your_tests.py).
+GRADED_TESTS = "graded-tests"
+
 # Every sentence of the report's frame, in both languages.
 TEXT = {
     "zh": {
@@ -69,6 +72,7 @@ TEXT = {
         "read_line": "{zh}（英文：{en}）",
         "serve": "用 python tutorial.py serve 打开课程，再访问 http://127.0.0.1:8000 加上面的路径。",
         "more": "还有 {count} 个概念未通过；先改上面这一个，然后再检查一次。",
+        "one_more": "还有 1 个概念未通过；先改上面这一个，然后再检查一次。",
         "verbose": "完整的 pytest 输出：加上 --verbose。",
         "all_pass": "全部通过：{count} 个概念，{tests} 项检查。做得好！",
         "not_run": "检查没能运行这一步的测试（pytest 的退出码是 {code}），所以还不能算通过。加上 --verbose 可以看到原因。",
@@ -98,6 +102,7 @@ TEXT = {
         "read_line": "{en} (Chinese: {zh})",
         "serve": "Open the course with python tutorial.py serve, then http://127.0.0.1:8000 plus the path above.",
         "more": "{count} more concepts fail; fix the one above first, then check again.",
+        "one_more": "1 more concept fails; fix the one above first, then check again.",
         "verbose": "The whole pytest output: add --verbose.",
         "all_pass": "Everything passes: {count} concepts, {tests} checks. Well done!",
         "not_run": "The check could not run this step's tests (pytest's exit code was {code}), so nothing counts as passed yet. "
@@ -508,7 +513,10 @@ def rank(concepts):
     first when it fails too (a form without its CSRF token explains failing add-task tests), else the
     concept where the known cause showed. Otherwise the page's order decides: the earliest failing concept.
     """
-    failing = [concept for concept in concepts if concept["failed"]]
+    # The student's own tests failing (step 08 on) is often their tests noticing the app's bug: a concept of the
+    # app that fails too comes first.
+    failing = sorted((concept for concept in concepts if concept["failed"]),
+                     key=lambda concept: concept["anchor"] == GRADED_TESTS)
     causes = []
     for concept in failing:
         for test in concept["failures"]:
@@ -577,7 +585,7 @@ def expanded(ranked, concepts, step, language):
     lines += [f"  {say(language, 'read')}{say(language, 'read_line', zh=zh_path, en=en_path)}",
               f"          {say(language, 'serve')}"]
     if len(ranked) > 1:
-        lines += ["", say(language, "more", count=len(ranked) - 1)]
+        lines += ["", say(language, "one_more" if len(ranked) == 2 else "more", count=len(ranked) - 1)]
     lines.append(say(language, "verbose"))
     return lines
 

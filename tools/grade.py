@@ -425,7 +425,10 @@ def grade(step, folder, workers=None):
             result["coverage"] = round(totals["percent_covered"], 1)
         result["package"] = package
         if code != 0:
-            result.update(state="failing", code=code, output="\n".join(output.strip().splitlines()[-5:]),
+            # pytest's last lines, without its separators and coverage's note of where its report went
+            said = [line for line in output.strip().splitlines()
+                    if line.strip() and not line.startswith(("===", "Coverage JSON written", "Coverage "))]
+            result.update(state="failing", code=code, output="\n".join(said[-4:]),
                           seconds=time.monotonic() - started)
             return result
         reached = tests_reaching(data_file, copy) if data_file.is_file() else None

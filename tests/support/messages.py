@@ -124,9 +124,12 @@ CAUSES = {
     },
     "url-build-error": {
         "anchor": "pages-and-links",
-        "zh": ("url_for 找不到端点：{error}", "url_for 里写的是视图函数的名字：检查拼写，或者给这一步加上那个路由。"),
+        "zh": ("url_for 找不到端点：{error}",
+               "url_for 里写的是端点：视图函数的名字，从第 08 步起前面还要加上蓝图的名字（tasks.delete_task）。"
+               "检查拼写，或者给这一步加上那个路由。"),
         "en": ("url_for found no such endpoint: {error}",
-               "url_for takes the view function's name: check its spelling, or add that route to this step."),
+               "url_for takes the endpoint: the view function's name, from step 08 on with its blueprint's name "
+               "before it (tasks.delete_task). Check its spelling, or add that route to this step."),
     },
     # Step 09: accounts.
     "login-required": {
@@ -488,7 +491,7 @@ def remember_comparison(op, left, right):
 
 PLAIN = {
     "zh": {
-        "request": "{method} {path}", "answered": "{method} {path}（回答 {status}）",
+        "request": "{method} {path}", "answered": "{method} {path}（返回 {status}）",
         "raised": "{method} {path}（应用出错了）",
         "sent": "测试发送了 {requests}", "then": "，然后 ",
         "sentence": "{sent}；{found}。", "alone": "{found}。",
@@ -511,8 +514,8 @@ PLAIN = {
         "page": "页面", "text": "读到的文字",
         "app_raised_at": "应用在 {file} 第 {line} 行（{code}）抛出了 {name}：{words}",
         "app_raised": "应用抛出了 {name}：{words}",
-        "change_get": "运行你的应用，在浏览器里打开 {path}，看看它回答什么，再和下面“去读”那一节说的对照。",
-        "change_post": "运行你的应用，提交发往 {path} 的表单（{method}），看看它回答什么，再和下面“去读”那一节说的对照。",
+        "change_get": "运行你的应用，在浏览器里打开 {path}，看看它返回什么，再和下面“去读”那一节说的对照。",
+        "change_post": "运行你的应用，提交发往 {path} 的表单（{method}），看看它返回什么，再和下面“去读”那一节说的对照。",
         "change_none": "读一读下面“证据”里的那项测试和“去读”那一节：它们说明这一步要做到什么。",
         "change_raised_at": "打开 {file} 第 {line} 行，改掉让它抛出 {name} 的原因；加上 --verbose 可以看到完整的 traceback。",
         "change_raised": "找到你的代码里抛出 {name} 的地方，改好它；加上 --verbose 可以看到完整的 traceback。",
