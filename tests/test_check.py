@@ -560,7 +560,7 @@ def test_plain_cause_tells_the_requests_sent_what_was_expected_and_what_was_foun
     assert_said_in_words(texts)
     assert texts["en"][0] == ("The test sent POST /tasks (answered 302), then GET /tasks?page=2 (answered 404); "
                               "it expected 200 and found 404.")
-    assert texts["zh"][0] == "测试发送了 POST /tasks（回答 302），然后 GET /tasks?page=2（回答 404）；它期望得到 200，实际是 404。"
+    assert texts["zh"][0] == "测试发送了 POST /tasks（返回 302），然后 GET /tasks?page=2（返回 404）；它期望得到 200，实际是 404。"
     assert "/tasks?page=2" in texts["en"][1] and "browser" in texts["en"][1]
 
 
