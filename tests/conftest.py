@@ -155,14 +155,15 @@ def course_site(tmp_path_factory):
 def pytest_collection_modifyitems(config, items):
     """Mark the slow kinds of test by where they live; with --app-dir, insist on a single step.
 
-    Everything under tests/browser/ drives Chromium, and a file named test_servers.py starts real
-    servers, so `-m "not servers and not browser"` selects the fast part of the suite.
+    Everything under tests/browser/ drives Chromium; a file named test_servers.py, and a test that needs the
+    throwaway PostgreSQL server (support/postgres.py), start real servers: `-m "not servers and not browser"`
+    selects the fast part of the suite.
     """
     for item in items:
         path = Path(item.path)
         if "browser" in path.relative_to(TESTS).parts[:1]:
             item.add_marker(pytest.mark.browser)
-        if path.name == "test_servers.py":
+        if path.name == "test_servers.py" or "postgres" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.servers)
     if config.getoption("--app-dir"):
         steps = {step_of(item) for item in items} - {None}

@@ -3,6 +3,7 @@ start real servers, and the grading of a student's own tests, run only when it p
 the screen as they do. `--watch` checks again once per real save, and a save during a check replaces that check."""
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -40,7 +41,8 @@ def test_a_passing_first_tier_is_said_before_the_second_tier_runs_and_is_shown_o
     tier_one = report.index("The first tier passes")
     servers = report.index("Checks that start real servers… pass")
     assert report.index("a base layout with blocks") < tier_one < servers < report.index("Everything passes")
-    assert [part["name"] for part in result["parts"]] == ["servers"]
+    # the fuzzer (a longer check) and the servers: both parts, in the report's order
+    assert [part["name"] for part in result["parts"]] == ["later", "servers"]
     assert 0 < result["first_seconds"] < result["seconds"]
     assert f"the first verdict in {result['first_seconds']:.1f} s, the whole check in {result['seconds']:.1f} s" in report
 
@@ -113,3 +115,45 @@ def test_watch_checks_once_per_real_save_and_a_save_during_a_check_replaces_it(t
     finally:
         watcher.send_signal(signal.SIGINT)
         watcher.wait(60)
+
+
+def test_a_long_first_tier_is_shared_by_two_processes_by_the_times_of_the_last_check(monkeypatch):
+    from tools import check
+
+    files = sorted(path.name for path in (ROOT / "tests" / "07_deploy").glob("test_*.py"))
+    times = {name: 0.5 for name in files}
+    times[files[0]] = 9.0
+    monkeypatch.setattr(check, "recorded_durations", lambda: {"chosen": {"07_deploy": times}})
+    monkeypatch.setattr(check.os, "cpu_count", lambda: 2)
+    mine, theirs = check.shares("07_deploy", "chosen")
+    assert sorted(mine + theirs) == files, "every test file runs in exactly one of the two processes"
+    assert files[0] in mine, "the longest file stays in this process: the other pays for its start"
+    total = lambda names: sum(times[name] for name in names)  # noqa: E731
+    assert abs(total(mine) - (total(theirs) + check.PROCESS_START)) <= 9.0 / 2
+    # A short tier is not worth a second process, nor is a machine of one core.
+    monkeypatch.setattr(check, "recorded_durations", lambda: {"chosen": {"07_deploy": {n: 0.01 for n in files}}})
+    assert check.shares("07_deploy", "chosen") is None
+    monkeypatch.setattr(check, "recorded_durations", lambda: {"chosen": {"07_deploy": times}})
+    monkeypatch.setattr(check.os, "cpu_count", lambda: 1)
+    assert check.shares("07_deploy", "chosen") is None
+
+
+def test_a_failure_in_the_other_process_is_reported_with_its_cause_as_one_in_this_one(tmp_path, monkeypatch):
+    from tools import check
+
+    folder = copy_of("03_templates", tmp_path)
+    layout = folder / "templates" / "base.html"
+    layout.write_text(layout.read_text(encoding="utf-8").replace("{% block content %}", "{% block contents %}"),
+                      encoding="utf-8")
+    monkeypatch.setattr(check, "DURATIONS", tmp_path / "durations.json")  # the course's own timings stay as they are
+    alone = check.check("03_templates", folder, "en", fast=True)
+    files = sorted(path.name for path in (ROOT / "tests" / "03_templates").glob("test_*.py"))
+    monkeypatch.setattr(check, "shares", lambda step, marker: ([n for n in files if n != "test_layout.py"],
+                                                               ["test_layout.py"]))
+    shared = check.check("03_templates", folder, "en", fast=True)
+    assert not shared["passed"]
+    counts = lambda result: [(c["anchor"], c["en"], c["passed"], c["failed"]) for c in result["concepts"]]  # noqa: E731
+    assert counts(shared) == counts(alone), "two processes gave other counts than one"
+    unplaced = lambda result: re.sub(r"0x[0-9a-f]+", "0x…", check.render(result, "en", with_time=False))  # noqa: E731
+    assert unplaced(shared) == unplaced(alone), "two processes gave another report than one"
+    assert "Fix this first: a base layout with blocks" in check.render(shared, "en"), check.render(shared, "en")

@@ -25,6 +25,7 @@ import json  # noqa: E402
 import os  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
+import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import traceback  # noqa: E402
@@ -49,8 +50,9 @@ SCRATCH = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W
 
 # The two tiers of a check, as pytest -m expressions. The first runs in this process, in seconds: the concepts the
 # step teaches, in the page's order, and the report. Only when it passes does the second start, a part at a time:
-# what earlier steps taught, checked again, and the checks at scale (marker `later`); the tests that start real
-# servers (gunicorn, nginx); then the grading of the student's own tests (step 08 on).
+# what earlier steps taught, checked again, and the longer checks: at scale, the full fuzzer, a new process per
+# test (marker `later`); the tests that start real servers (gunicorn, nginx); the grading of the student's own
+# tests (step 08 on). These parts run at once, each in a process of its own (Elsewhere).
 TIERS = [("in-process", "not servers and not grading and not later"),
          ("later", "later and not servers and not grading"), ("servers", "servers and not grading"),
          ("grading", "grading")]
@@ -86,7 +88,7 @@ TEXT = {
         "progress_crashed": "检查没能完成：单独运行 python tutorial.py check 这一步，看看原因",
         "first_pass": "第一轮通过：{count} 个概念，{tests} 项检查（{seconds:.1f} 秒）。接着是较慢的第二轮：",
         "waits": "真实服务器上的检查和对你自己测试的评分，要等上面这些都通过之后才会运行。",
-        "part_later": "再查一遍前面各步教过的内容，和大数据量下的检查",
+        "part_later": "再查一遍前面各步教过的内容，以及大数据量下和耗时较长的检查",
         "part_servers": "启动真实服务器的检查", "part_grading": "用埋下的错误给你自己的测试评分",
         "part_done": "{state}：{tests} 项，{seconds:.0f} 秒",
         "time_one": "用时：{first:.1f} 秒。",
@@ -117,7 +119,7 @@ TEXT = {
         "progress_crashed": "the check did not finish: run python tutorial.py check for this step alone to see why",
         "first_pass": "The first tier passes: {count} concepts, {tests} checks ({seconds:.1f} s). Now the slower second tier:",
         "waits": "The checks on real servers and the grading of your own tests run once everything above passes.",
-        "part_later": "What earlier steps taught, checked again, and the checks at scale",
+        "part_later": "What earlier steps taught, checked again, and the longer checks",
         "part_servers": "Checks that start real servers", "part_grading": "Grading your own tests with seeded bugs",
         "part_done": "{state}: {tests} checks in {seconds:.0f} s",
         "time_one": "Time: {first:.1f} s.",
@@ -345,6 +347,7 @@ class Collector:
         self.tests = {}
         self.repository_changes = []
         self.left_for_later = {}  # {tier: how many of its tests the -m expression left out of this run}
+        self.durations = {}  # {test file's name: seconds its tests took}, to share the next check between processes
 
     def pytest_deselected(self, items):
         for item in items:
@@ -388,6 +391,8 @@ class Collector:
         test = self.tests.get(report.nodeid)
         if test is None:
             return
+        file = Path(report.nodeid.split("::")[0]).name
+        self.durations[file] = self.durations.get(file, 0.0) + report.duration
         if report.failed and test["outcome"] != "failed":
             test["outcome"] = "failed"
             test["failure"] = getattr(report, "coach_failure", None)
@@ -439,16 +444,16 @@ def coach_fuzzing():
     settings.load_profile("coach")
 
 
-def run_suite(step, folder, language, fast=False, tests=None, copied=False, marker=None):
-    """Run the step's suite (or the test file `tests`: an exercise's) against a temporary copy of `folder`,
-    from inside that copy (`copied`: folder is that copy already, and the working directory). `marker`: only
-    the tests it selects (a pytest -m expression); `fast`: the first tier's.
+def run_suite(step, folder, language, fast=False, tests=None, copied=False, marker=None, files=None):
+    """Run the step's suite (or the test file `tests`: an exercise's; or the step's test `files`, by name) against
+    a temporary copy of `folder`, from inside that copy (`copied`: folder is that copy already, and the working
+    directory). `marker`: only the tests it selects (a pytest -m expression); `fast`: the first tier's.
 
     Returns (tests, pytest's exit code, pytest's output, repository changes).
     """
     if not copied:
         with temporary_copy(folder) as copy:
-            return run_suite(step, copy, language, fast, tests, copied=True, marker=marker)
+            return run_suite(step, copy, language, fast, tests, copied=True, marker=marker, files=files)
     copy = folder
     collector = Collector()
     output = io.StringIO()
@@ -462,7 +467,8 @@ def run_suite(step, folder, language, fast=False, tests=None, copied=False, mark
     # Compiled and assertion-rewritten modules are kept in PYCACHE, outside the repository, between checks.
     sys.pycache_prefix, sys.dont_write_bytecode = str(PYCACHE), False
     # --app-dir=PATH in one word: pytest would otherwise read PATH as a folder to collect (and load its tests/conftest.py).
-    args = [str(tests or ROOT / "tests" / step), f"--app-dir={copy}", "--rootdir", str(ROOT),
+    chosen = [str(ROOT / "tests" / step / name) for name in files] if files else [str(tests or ROOT / "tests" / step)]
+    args = [*chosen, f"--app-dir={copy}", "--rootdir", str(ROOT),
             "-c", str(ROOT / "pytest.ini"), "--basetemp", str(Path(copy).parent / "pytest"),
             "-p", "no:unraisableexception", "-p", "no:threadexception", "--tb=short", "-q"]
     marker = marker or (FAST if fast else None)
@@ -478,8 +484,138 @@ def run_suite(step, folder, language, fast=False, tests=None, copied=False, mark
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-    run_suite.left_for_later = collector.left_for_later
+    run_suite.left_for_later, run_suite.durations = collector.left_for_later, collector.durations
     return list(collector.tests.values()), int(code), output.getvalue(), collector.repository_changes
+
+
+# Parts of a check in other processes ---------------------------------------------------------------------
+# A machine has two cores or more: the first tier runs in two processes when it is long enough to gain from it,
+# and the second tier's parts (earlier steps, real servers, grading) all start at once.
+
+# A process costs about this much to start (Python, pytest and Flask imported) before its first test.
+PROCESS_START = 0.8
+# The first tier is shared with another process only when it is expected to last longer than this.
+SHARE_ABOVE = 3.0
+# With no timing from an earlier check yet, a test file is guessed to take a second per this many bytes.
+BYTES_PER_SECOND = 8000
+# The time each test file took in the last check, per pytest -m expression and step (a warm check splits by it).
+DURATIONS = PYCACHE / "durations.json"
+
+
+def recorded_durations():
+    try:
+        return json.loads(DURATIONS.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def record_durations(step, marker, durations):
+    """Keep what each test file took, for the next check's split (a file this run did not reach keeps its old time)."""
+    known = recorded_durations()
+    known.setdefault(marker, {}).setdefault(step, {}).update(durations)
+    with contextlib.suppress(OSError):
+        DURATIONS.parent.mkdir(parents=True, exist_ok=True)
+        DURATIONS.write_text(json.dumps(known, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def shares(step, marker):
+    """The step's test files split in two for two processes, ([this process's], [the other's]), each side about
+    as long (the other pays for its start), or None when the whole lasts too little to gain from a second process."""
+    if (os.cpu_count() or 1) < 2:
+        return None
+    known = recorded_durations().get(marker, {}).get(step, {})
+    files = sorted((ROOT / "tests" / step).glob("test_*.py"))
+    weights = {path.name: known.get(path.name, path.stat().st_size / BYTES_PER_SECOND) for path in files}
+    if sum(weights.values()) < SHARE_ABOVE:
+        return None
+    mine, theirs, mine_time, their_time = [], [], 0.0, PROCESS_START
+    for name in sorted(weights, key=lambda name: (-weights[name], name)):
+        if mine_time <= their_time:
+            mine.append(name)
+            mine_time += weights[name]
+        else:
+            theirs.append(name)
+            their_time += weights[name]
+    return (sorted(mine), sorted(theirs)) if theirs else None
+
+
+class Elsewhere:
+    """A part of the check run by another Python process (`python -m tools.check STEP --part MARKER`) on its own
+    copy of `folder`: started at once, its results read by result() as run_suite() returns them."""
+
+    def __init__(self, step, folder, language, marker, files=None):
+        self.folder = tempfile.mkdtemp(prefix="flask-course-part-", dir=SCRATCH)
+        self.out = Path(self.folder) / "part.json"
+        command = [sys.executable, "-m", "tools.check", step, "--app-dir", str(folder), "--lang", language,
+                   "--part", marker, "--part-out", str(self.out), *[f"--part-file={name}" for name in files or ()]]
+        self.log = open(Path(self.folder) / "part.log", "w+", encoding="utf-8", errors="replace")
+        self.process = subprocess.Popen(command, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+                                        env=dict(os.environ, PYTHONIOENCODING="utf-8"))
+
+    def result(self):
+        """(tests, pytest's exit code, pytest's output, repository changes, tests left for later, durations)."""
+        try:
+            self.process.wait()
+            try:
+                part = json.loads(self.out.read_text(encoding="utf-8"))
+            except (OSError, ValueError):  # the process died before it could say anything: show what it printed
+                self.log.seek(0)
+                return [], 3, self.log.read(), [], {}, {}
+            return (part["tests"], part["exit"], part["output"], part["changes"], part["left"],
+                    part["durations"])
+        finally:
+            self.stop()
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def run_part(step, folder, language, marker, files, out):
+    """What --part does in the other process: run_suite() on a copy of `folder`, its results as JSON in `out`."""
+    tests, code, output, changes = run_suite(step, folder, language, marker=marker, files=files)
+    Path(out).write_text(json.dumps({"tests": tests, "exit": code, "output": output, "changes": changes,
+                                     "left": run_suite.left_for_later, "durations": run_suite.durations},
+                                    ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+def joined_exit(*codes):
+    """One pytest exit code for runs of one selection in several processes: a side with no test (5) says
+    nothing when another ran some; any other trouble wins over a pass."""
+    trouble = [code for code in codes if code not in (0, 5)]
+    return max(trouble) if trouble else 0 if 0 in codes else 5
+
+
+def run_first_tier(step, copy, language, marker):
+    """The first tier, shared with a second process when it is long (shares()): (tests, exit code, output,
+    repository changes, tests left for later)."""
+    split = shares(step, marker)
+    other = Elsewhere(step, copy, language, marker, files=split[1]) if split else None
+    try:
+        tests, code, output, changes = run_suite(step, copy, language, copied=True, marker=marker,
+                                                 files=split[0] if split else None)
+    except BaseException:
+        if other:
+            other.stop()
+        raise
+    left, durations = dict(run_suite.left_for_later), dict(run_suite.durations)
+    if other:
+        more, other_code, other_output, other_changes, other_left, other_durations = other.result()
+        tests, code, output = tests + more, joined_exit(code, other_code), output + other_output
+        changes = changes + [change for change in other_changes if change not in changes]
+        for name, count in other_left.items():
+            left[name] = left.get(name, 0) + count
+        durations.update(other_durations)
+    record_durations(step, marker, durations)
+    return tests, code, output, changes, left
 
 
 # 3. Ranking ---------------------------------------------------------------------------------------------
@@ -691,9 +827,8 @@ def check(step, folder, language, fast=False, live=None):
         graded = Path(copy).parent / "grade.json"
         os.environ[grade.RESULT_VARIABLE] = str(graded)
         try:
-            tests, code, output, changes = run_suite(step, copy, language, copied=True,
-                                                     marker=FAST if fast else TIERS[0][1])
-            later = {} if fast else dict(getattr(run_suite, "left_for_later", {}))
+            tests, code, output, changes, left = run_first_tier(step, copy, language, FAST if fast else TIERS[0][1])
+            later = {} if fast else left
             first = concepts_of(tests, step)
             passed = code == 0 and not any(c["failed"] for c in first) and bool(first)
             result.update(structural=None, concepts=first, concepts_by_tier=[first, []], exit=code, output=output,
@@ -703,21 +838,25 @@ def check(step, folder, language, fast=False, live=None):
             if passed and later:
                 tell("first", result, None)
                 more = []
-                for name, marker in TIERS[1:]:
-                    if not later.get(name):
-                        continue
-                    tell("start", result, name)
-                    started = time.monotonic()
-                    found, part_code, part_output, part_changes = run_suite(step, copy, language, copied=True,
-                                                                            marker=marker)
-                    failed = any(test["outcome"] == "failed" for test in found)
-                    part = {"name": name, "tests": len(found), "seconds": time.monotonic() - started,
-                            "passed": part_code == 0 and not failed, "exit": part_code}
-                    result["parts"].append(part)
-                    more += found
-                    changes += part_changes
-                    result["output"] += part_output
-                    tell("done", result, part)
+                # Every part starts now, each in a process of its own; the report shows them in order.
+                started = time.monotonic()
+                running = [(name, Elsewhere(step, copy, language, marker)) for name, marker in TIERS[1:]
+                           if later.get(name)]
+                try:
+                    for name, elsewhere in running:
+                        tell("start", result, name)
+                        found, part_code, part_output, part_changes, _, _ = elsewhere.result()
+                        failed = any(test["outcome"] == "failed" for test in found)
+                        part = {"name": name, "tests": len(found), "seconds": time.monotonic() - started,
+                                "passed": part_code == 0 and not failed, "exit": part_code}
+                        result["parts"].append(part)
+                        more += found
+                        changes += [change for change in part_changes if change not in changes]
+                        result["output"] += part_output
+                        tell("done", result, part)
+                finally:
+                    for _, elsewhere in running:
+                        elsewhere.stop()
                 later_concepts = concepts_of(more, step)
                 result.update(concepts=concepts_of(tests + more, step), concepts_by_tier=[first, later_concepts],
                               repository_changes=changes,
@@ -892,8 +1031,15 @@ def main(argv=None):
     parser.add_argument("--quiet", action="store_true", help="print nothing (with --json)")
     parser.add_argument("--fast", action="store_true",
                         help="the first tier only, for the course's own tests of the coach: no earlier steps' "
-                             "concepts, checks at scale, real servers or grading")
+                             "concepts, longer checks, real servers or grading")
+    # A part of another check's run, in a process of its own (Elsewhere): not for students.
+    parser.add_argument("--part", metavar="MARKER", help=argparse.SUPPRESS)
+    parser.add_argument("--part-out", metavar="FILE", help=argparse.SUPPRESS)
+    parser.add_argument("--part-file", metavar="NAME", action="append", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.part:
+        return run_part(resolve_step(args.step), Path(args.app_dir), args.lang or "en", args.part, args.part_file,
+                        args.part_out)
     for stream in (sys.stdout, sys.stderr):  # a Windows console in another code page still shows the report
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="replace")

@@ -141,6 +141,7 @@ def test_the_counts_never_go_below_zero(client, tasks):
     assert expects.text("Nothing to do yet") in tasks.page("/tasks")
 
 
+@pytest.mark.later  # sixty actions: a longer check, in the second tier
 def test_the_counts_match_the_rows_after_a_long_mixed_session(client, tasks):
     """Sixty actions in a row, chosen at random (the same each run): after every one of them,
     the dashboard agrees with the rows in the database, including after 404s."""

@@ -52,6 +52,7 @@ COMMANDS = {
 }
 
 
+@pytest.mark.later  # a new Python process per command: a longer check, in the second tier
 @pytest.mark.parametrize("arguments", COMMANDS.values(), ids=COMMANDS.keys())
 def test_starting_without_app_secret_prints_one_line_and_fails(app_dir, clean_env, port, arguments):
     """However it is started, the app says what is wrong in one line and exits with an error code."""

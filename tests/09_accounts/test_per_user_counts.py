@@ -32,6 +32,7 @@ def test_each_person_counts_only_their_own_tasks(users):
     assert bob.counts() == {"total": 1, "pending": 0, "done": 1}
 
 
+@pytest.mark.later  # a long mixed session: a longer check, in the check's second tier
 def test_the_counts_match_the_rows_after_two_people_mix_their_actions(app, users):
     """Sixty actions chosen at random (the same each run), by two people in turn, some aimed at the other's
     tasks (a 404 that must change no count): after each, both dashboards agree with the rows."""

@@ -111,6 +111,7 @@ def pieces():
     return st.lists(part, min_size=1, max_size=8).map("".join)
 
 
+@pytest.mark.later  # hundreds of made-up addresses: a longer check, in the check's second tier
 def test_no_next_put_together_from_the_tricks_leaves_the_site(app, ada):
     """The same, for next values Hypothesis puts together from the pieces of the tricks above."""
     from hypothesis import given, settings

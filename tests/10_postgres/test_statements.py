@@ -19,7 +19,7 @@ expects.form("POST /tasks/<int:task_id>/delete", "csrf_token")
 expects.form("POST /tasks/purge", "csrf_token")
 
 
-@pytest.fixture(params=["SQLite", "PostgreSQL"])
+@pytest.fixture(params=["SQLite", pytest.param("PostgreSQL", marks=pytest.mark.servers)])
 def counted(request, app, fresh_import):
     """(the app, its Statements): step 10's app on SQLite, then on PostgreSQL (its migrations run first)."""
     if request.param == "PostgreSQL":

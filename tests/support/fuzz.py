@@ -200,6 +200,7 @@ def check_stored(app, app_module, refused="", step=None):
             assert not set(user["username"] + user["email"]) & set(refused), user
 
 
+@pytest.mark.later  # the fuzzer, in full: a longer check, in the check's second tier
 @pytest.mark.concept("no request breaks a page", "pages-and-links", zh="没有请求能让页面出错")
 def test_no_request_breaks_the_app(app, app_module, client, refused_characters, step):
     """Pitfalls 4 and 10 and every crash alike: hostile requests get a 4xx in the layout, never a 5xx."""
@@ -268,6 +269,7 @@ def check_people(app, people, models):
         assert person.counts() == {"total": len(model), "pending": len(model) - done, "done": done}
 
 
+@pytest.mark.later  # the fuzzer, in full: a longer check, in the check's second tier
 @pytest.mark.concept("two users at the same time never meet", "two-users", zh="两个用户同时使用，互不相见")
 def test_two_users_interleaved_never_meet(app, refused_characters):
     """Two people (step 09 on) take turns at random: adding (any text), toggling, deleting, purging, opening and
