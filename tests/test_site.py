@@ -442,6 +442,22 @@ def test_no_chinese_prose_on_the_english_pages(site):
     assert not found, f"Chinese on the English pages: {found}"
 
 
+# How a page came to be written is no part of what it teaches. These phrases told that story ("an outside test sent…",
+# "the next stage the article names"); a page says why a reader needs something instead.
+AUTHORING_STORY = ("outside test", "外部测试", "the article names", "那篇文章说的", "first version of step", "第一个版本")
+
+
+def test_no_page_tells_how_it_was_written(site):
+    """Every page of both languages, its generated text too, is free of AUTHORING_STORY's phrases."""
+    found = {}
+    for page in sorted(site.rglob("*.html")):
+        text = " ".join(parse(page.read_text(encoding="utf-8")).get_text(" ").split()).lower()
+        phrases = [phrase for phrase in AUTHORING_STORY if phrase in text]
+        if phrases:
+            found[page.relative_to(site).as_posix()] = phrases
+    assert not found, f"pages that tell how they were written: {found}"
+
+
 NUMBERS = {"Two": 2, "Three": 3, "Four": 4, "Five": 5, "Six": 6, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
 ANNOUNCED = re.compile(r"(?:\b(Two|Three|Four|Five|Six) [a-z ]+:|(两|三|四|五|六)[个条点件种][^，。：]*：)$")
 
@@ -470,15 +486,68 @@ def test_windows_readers_are_told_one_way_to_activate_the_environment():
 
 def test_an_exchange_shown_after_a_redirect_follows_it():
     """The hook refuses to show a GET after a redirect to another address, as if the browser had gone there."""
-    from tools.site import DirectiveError, render_request
+    from tools.site import WORDS, DirectiveError, render_request
 
     steps = ROOT / "steps"
     shown = render_request(steps, "06_taskman", '-GET /tasks ; -POST /tasks summary="Milk" ; -GET /tasks ; '
-                                                "POST /tasks/1/toggle ; GET /tasks")
+                                                "POST /tasks/1/toggle ; GET /tasks", WORDS["en"])
     assert "Location: /tasks" in shown
     with pytest.raises(DirectiveError, match="follows a redirect to /tasks"):
         render_request(steps, "06_taskman", '-GET /tasks ; -POST /tasks summary="Milk" ; -GET /tasks ; '
-                                            "POST /tasks/1/toggle ; GET /tasks/1")
+                                            "POST /tasks/1/toggle ; GET /tasks/1", WORDS["en"])
+
+
+def exchange_blocks(site):
+    """(step, language, block) of every HTTP exchange ({{ request }}) on the step pages, in both languages."""
+    for step in STEPS:
+        for language in ("zh", "en"):
+            for wrapper in step_page(site, step, language).select("div.course-block[data-kind=request]"):
+                yield step, language, wrapper
+
+
+def test_each_request_and_response_is_titled_in_the_page_language(site):
+    """An exchange is a request then its response, and each code block says which, in the page's language
+    (请求 / 响应, Request / Response): its title, the block's first element, before the code."""
+    from tools.site import WORDS
+
+    checked, wrong = 0, []
+    for step, language, wrapper in exchange_blocks(site):
+        blocks = wrapper.find_all("div", class_="highlight")
+        firsts = [block.find(recursive=False) for block in blocks]
+        shown = [first.get_text() if first is not None and first.name != "pre" else None for first in firsts]
+        expected = [WORDS[language]["request"], WORDS[language]["response"]] * (len(blocks) // 2)
+        checked += len(blocks)
+        if not blocks or shown != expected:
+            wrong.append(f"{language} page of {step}: {shown}")
+    assert checked and not wrong, "exchanges not titled request, response:\n" + "\n".join(wrong)
+
+
+def test_a_redirect_shows_its_status_and_location_not_werkzeugs_page(site):
+    """A 3xx response is shown by its status line and Location (and a cookie it sets): not the "Redirecting..."
+    page that Werkzeug puts in its body and that no browser shows."""
+    redirects, wrong = 0, []
+    for step, language, wrapper in exchange_blocks(site):
+        for pre in wrapper.find_all("pre"):
+            response = code_of(pre)
+            if not re.match(r"HTTP/1\.1 3\d\d ", response):
+                continue
+            redirects += 1
+            lines = response.split("\n")
+            if "Redirecting" in response or "" in lines or not any(line.startswith("Location: ") for line in lines):
+                wrong.append(f"{language} page of {step}:\n{response}")
+    assert redirects, "no page shows a redirect"
+    assert not wrong, "redirects shown with a body, or without their Location:\n" + "\n".join(wrong)
+
+
+def test_a_placeholder_is_shown_as_typed_not_url_encoded(site):
+    """A form's CSRF token is shown as `csrf_token=…`: no page holds the URL-encoded ellipsis, %E2%80%A6."""
+    encoded = sorted(path.relative_to(site).as_posix() for path in site.rglob("*.html")
+                     if "%E2%80%A6" in path.read_text(encoding="utf-8"))
+    assert not encoded, f"pages that show %E2%80%A6: {encoded}"
+    for language in ("zh", "en"):
+        bodies = [code_of(pre) for wrapper in step_page(site, "06_taskman", language).select(
+            "div.course-block[data-kind=request]") for pre in wrapper.find_all("pre")]
+        assert any(re.search(r"^csrf_token=…(&|$)", body, re.M) for body in bodies)
 
 
 def test_no_space_between_chinese_characters_on_the_chinese_pages(site):

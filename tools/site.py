@@ -12,7 +12,9 @@ A page asks for generated content with a directive alone on a line, in double br
     {{ excerpt 04_forms app.py from="app = Flask" to="csrf =" }}     the lines from one text to another
     {{ request 06_taskman GET /tasks ; POST /tasks summary="Buy milk" }}
                                                 real HTTP exchanges with the step's app (Flask's test
-                                                client); a leading "-" runs a request without showing it
+                                                client); a leading "-" runs a request without showing it;
+                                                each shown as a request and a response, titled in the
+                                                page's language (a redirect by its status and Location)
     {{ cli 05_sqlite init-db }}                 a `flask` command of the step, run, with its output
     {{ command python tutorial.py test 03 }}    a command to type (checked against tutorial.py's parser)
     {{ tree 05_sqlite }}                        the files of a step
@@ -42,7 +44,7 @@ import shlex
 import sqlite3
 import sys
 from http import HTTPStatus
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote_plus, urlsplit
 import textwrap
 from pathlib import Path
 
@@ -75,7 +77,7 @@ WORDS = {
            "no_changes": "与上一步相比没有文件变化。",
            "added_shown": "新文件，全文见[本页上文]({link})。",
            "changed_summary": "差异与完整文件（新增 {added} 行，删除 {removed} 行）", "first": "这是第一步：下面是它的全部文件。",
-           "permalink": "本节的永久链接",
+           "permalink": "本节的永久链接", "request": "请求", "response": "响应",
            "pitfall": "陷阱 {number}：{title}", "pitfall_tests": "{sentence}（{tests}）",
            "pitfall_and": "、", "pitfall_colon": "：",
            "bench_head": ["步骤", "任务数", "仪表盘每秒请求数", "p50 毫秒", "p99 毫秒", "/healthz 每秒请求数",
@@ -112,7 +114,7 @@ WORDS = {
            "no_changes": "No file changed since the step before.",
            "added_shown": "A new file, shown whole [earlier on this page]({link}).",
            "changed_summary": "Diff and whole file ({added} lines added, {removed} removed)", "first": "This is the first step: here are all its files.",
-           "permalink": "Permanent link",
+           "permalink": "Permanent link", "request": "Request", "response": "Response",
            "pitfall": "Pitfall {number}: {title}", "pitfall_tests": "{sentence} ({tests})",
            "pitfall_and": ", ", "pitfall_colon": ": ",
            "bench_head": ["Step", "Tasks", "Dashboard req/s", "p50 ms", "p99 ms", "/healthz req/s",
@@ -190,9 +192,11 @@ BLANK_LINE = "COURSE-SPACES-{}-COURSE"
 BLANK_LINE_FOUND = re.compile(r"COURSE-SPACES-(\d+)-COURSE")
 
 
-def fence(code, lexer, highlight=()):
-    """A fenced code block, with four backticks so that the code may itself hold a fence."""
+def fence(code, lexer, highlight=(), title=None):
+    """A fenced code block, with four backticks so that the code may itself hold a fence; a title is shown
+    above the code (pymdownx.highlight writes it as the block's first element, before the <pre>)."""
     options = f' hl_lines="{" ".join(str(n) for n in sorted(highlight))}"' if highlight else ""
+    options += f' title="{title}"' if title else ""
     lines = [BLANK_LINE.format(len(line)) if line and not line.strip(" ") else line
              for line in code.rstrip("\n").split("\n")]
     return f"````{lexer}{options}\n{chr(10).join(lines)}\n````"
@@ -450,20 +454,24 @@ def fix_creation_times(database):
             db.commit()
 
 
-def render_request(steps, step, spec):
-    """Make real requests to the step's app and show each exchange as HTTP."""
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+def render_request(steps, step, spec, words):
+    """Make real requests to the step's app and show each exchange as HTTP: the request, then the response,
+    each titled in the page's language."""
     app = StepApp(steps, step)
     app.app.jinja_env.bytecode_cache = sitecache.template_bytecode()  # its templates compiled once per process
     shown, redirected_to = [], None
     try:
         for part in spec.split(" ; "):
-            words = shlex.split(part)
-            hidden = words[0].startswith("-")
-            method, url = words[0].lstrip("-").upper(), words[1]
+            tokens = shlex.split(part)
+            hidden = tokens[0].startswith("-")
+            method, url = tokens[0].lstrip("-").upper(), tokens[1]
             # A GET shown right after a redirect reads as the browser following it: it must go where it leads.
             if redirected_to and not hidden and method == "GET" and url != redirected_to:
                 raise DirectiveError(f"GET {url} follows a redirect to {redirected_to}: show GET {redirected_to}")
-            form = dict(word.split("=", 1) for word in words[2:])
+            form = dict(token.split("=", 1) for token in tokens[2:])
             if method == "POST" and app.token:
                 form = {"csrf_token": app.token, **form}
             response = app.client.open(url, method=method, data=form if method == "POST" else None)
@@ -475,15 +483,21 @@ def render_request(steps, step, spec):
             fix_creation_times(app.database)
             location = urlsplit(response.headers.get("Location", ""))
             redirected_to = (location.path + (f"?{location.query}" if location.query else "")
-                             if not hidden and response.status_code in (301, 302, 303, 307, 308) else None)
+                             if not hidden and response.status_code in REDIRECTS else None)
             if hidden:
                 continue
-            body = urlencode({k: "…" if k == "csrf_token" else v for k, v in form.items()}, safe="…")
+            # The token is shown as "…", not URL-encoded as a real body would send that character (%E2%80%A6).
+            body = "&".join(f"{quote_plus(k)}={'…' if k == 'csrf_token' else quote_plus(v)}" for k, v in form.items())
             request = f"{method} {url} HTTP/1.1\nHost: 127.0.0.1:5000"
             if body:
                 request += f"\nContent-Type: application/x-www-form-urlencoded\n\n{body}"
             phrase = HTTPStatus(response.status_code).phrase
-            headers = [f"HTTP/1.1 {response.status_code} {phrase}", f"Content-Type: {response.headers.get('Content-Type')}"]
+            # A redirect's body is Werkzeug's "Redirecting..." page, which no browser shows: the status and the
+            # Location say it all, so neither that body nor the Content-Type that describes it is shown.
+            redirect = response.status_code in REDIRECTS
+            headers = [f"HTTP/1.1 {response.status_code} {phrase}"]
+            if not redirect:
+                headers.append(f"Content-Type: {response.headers.get('Content-Type')}")
             if "Location" in response.headers:
                 headers.append(f"Location: {response.headers['Location']}")
             if "Allow" in response.headers:  # Werkzeug lists the methods from a set, in any order: sort them
@@ -494,7 +508,9 @@ def render_request(steps, step, spec):
             if "Set-Cookie" in response.headers:
                 name = response.headers["Set-Cookie"].split("=", 1)[0]
                 headers.append(f"Set-Cookie: {name}=…")
-            shown.append(fence(request, "http") + "\n\n" + fence("\n".join(headers) + "\n\n" + shown_body(response), "http"))
+            answer = "\n".join(headers) + ("" if redirect else "\n\n" + shown_body(response))
+            shown.append(fence(request, "http", title=words["request"]) + "\n\n"
+                         + fence(answer, "http", title=words["response"]))
     finally:
         app.close()
     return block("request", f"steps/{step}", "\n\n".join(shown))
@@ -697,7 +713,7 @@ def render_bench_postgres(results, words):
 
 
 HOOK_DIGEST = sitecache.digest(__file__)
-WORDED = {"diff", "pitfalls", "bench", "expects", "exercises"}  # the directives whose text is in the page's language
+WORDED = {"diff", "pitfalls", "bench", "expects", "exercises", "request"}  # the directives whose text is in the page's language
 _digests = {}  # this build's digests of the files the directives read (on_config empties it at every build)
 
 
@@ -760,7 +776,7 @@ def expand(markdown, steps, language, page_uri="index.md"):
         if verb == "excerpt":
             return render_excerpt(steps, parts[0], parts[1], parts[2])
         if verb == "request":
-            return render_request(steps, parts[0], argument[len(parts[0]):].strip())
+            return render_request(steps, parts[0], argument[len(parts[0]):].strip(), words)
         if verb == "cli":
             return render_cli(steps, parts[0], argument[len(parts[0]):].strip())
         if verb == "command":
