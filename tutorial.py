@@ -573,23 +573,8 @@ def command_test(args):
         if not app_dir.is_dir():
             raise SystemExit(f"--app-dir {args.app_dir}: there is no such folder.")
         options = ["--app-dir", str(app_dir)]
-    options += shared_among_cores(args.step, args.pytest_args)
     command = [str(python), "-m", "pytest", *targets, *options, *args.pytest_args]
     return subprocess.run(command, cwd=ROOT, env=child_env()).returncode
-
-
-# The whole suite shared among at most this many worker processes (pytest-xdist), a test file to each at a time.
-MOST_WORKERS = 4
-
-
-def shared_among_cores(step, pytest_args):
-    """pytest-xdist's options for the whole suite on a machine of several cores (a step's suite, a machine of one
-    core, or a command line that says -n itself, runs in one process)."""
-    cores = os.cpu_count() or 1
-    if step or cores < 2 or "no:xdist" in pytest_args or any(
-            arg.startswith(("-n", "--numprocesses", "--dist")) for arg in pytest_args):
-        return []
-    return ["-n", str(min(cores, MOST_WORKERS)), "--dist", "loadfile"]
 
 
 def command_check(args):
@@ -858,8 +843,6 @@ def build_parser():
     bench.add_argument("--only", choices=["load", "course", "site", "check", "postgres"],
                        help="run one part of the benchmark (site: `serve` rebuilding the site after an edit)")
     bench.add_argument("--seconds", help="how long each load runs (default 5)")
-    bench.add_argument("--runs", help="how many times the coach checks each step (default 10)")
-    bench.add_argument("--steps", nargs="+", metavar="NN", help="the coach's steps (default: all)")
     bench.add_argument("--output", metavar="PATH", help="write the results there (default bench/results.json)")
     bench.set_defaults(handler=command_tool, tool="bench", groups=["site"])  # --only site serves the site
 
@@ -876,10 +859,8 @@ def main(argv=None):
     args = build_parser().parse_args(argv[:len(argv) - len(extra) - (1 if "--" in argv else 0)])
     args.pytest_args = extra
     if args.handler is command_tool:
-        args.tool_args = [f"--{name}={getattr(args, name)}" for name in ("only", "seconds", "runs")
+        args.tool_args = [f"--{name}={getattr(args, name)}" for name in ("only", "seconds")
                           if getattr(args, name, None)]
-        if getattr(args, "steps", None):
-            args.tool_args += ["--steps", *args.steps]
         if getattr(args, "output", None):  # the tool runs in the repository's folder: pass an absolute path
             args.tool_args.append(f"--output={Path(args.output).resolve()}")
     try:

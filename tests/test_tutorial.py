@@ -217,25 +217,3 @@ def test_lab_starts_jupyterlab_with_the_courses_python(port):
                            capture_output=True, text=True, timeout=60)
     argv = json.loads(specs.stdout)["kernelspecs"]["python3"]["spec"]["argv"]
     assert Path(argv[0]).resolve() == Path(sys.executable).resolve() or argv[0] == "python"
-
-
-def test_the_whole_suite_is_shared_among_the_cores_and_a_steps_suite_runs_in_one_process(monkeypatch):
-    import tutorial
-
-    monkeypatch.setattr(tutorial.os, "cpu_count", lambda: 8)
-    assert tutorial.shared_among_cores(None, []) == ["-n", str(tutorial.MOST_WORKERS), "--dist", "loadfile"]
-    assert tutorial.shared_among_cores(None, ["-m", "not browser"])[:1] == ["-n"]
-    assert tutorial.shared_among_cores("03_templates", []) == [], "one step's suite: one process, its output in order"
-    assert tutorial.shared_among_cores(None, ["-n", "0"]) == [], "the command line's own -n wins"
-    assert tutorial.shared_among_cores(None, ["-p", "no:xdist"]) == []
-    monkeypatch.setattr(tutorial.os, "cpu_count", lambda: 1)
-    assert tutorial.shared_among_cores(None, []) == []
-
-
-def test_bench_passes_the_number_of_runs_and_the_steps_on_to_the_tool(monkeypatch):
-    import tutorial
-
-    seen = {}
-    monkeypatch.setattr(tutorial, "command_tool", lambda args: seen.setdefault("args", args.tool_args) and 0)
-    tutorial.main(["bench", "--only", "check", "--runs", "3", "--steps", "01", "09"])
-    assert seen["args"] == ["--only=check", "--runs=3", "--steps", "01", "09"]
