@@ -111,7 +111,8 @@ def test_watch_checks_once_per_real_save_and_a_save_during_a_check_replaces_it(t
         app.write_bytes(text + b"\n# a third comment\n")  # saved while that check runs: it gives way to a new one
         assert wait_for(lambda: output.read_text(encoding="utf-8").count(watching) == 3), output.read_text()
         assert reports_in(output) == 4
-        assert output.read_text(encoding="utf-8").count("Everything passes") == 3
+        # The third check gives way to the fourth; on a busy machine it may have ended before the save was seen.
+        assert output.read_text(encoding="utf-8").count("Everything passes") in (3, 4)
     finally:
         watcher.send_signal(signal.SIGINT)
         watcher.wait(60)
