@@ -157,7 +157,8 @@ def pytest_collection_modifyitems(config, items):
 
     Everything under tests/browser/ drives Chromium; a file named test_servers.py, and a test that needs the
     throwaway PostgreSQL server (support/postgres.py), start real servers: `-m "not servers and not browser"`
-    selects the fast part of the suite.
+    selects the fast part of the suite. A file named test_containers.py builds and runs Docker images: servers
+    too, and containers, which a student's check leaves out (support/containers.py).
     """
     for item in items:
         path = Path(item.path)
@@ -165,6 +166,9 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
         if path.name == "test_servers.py" or "postgres" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.servers)
+        if path.name == "test_containers.py":
+            item.add_marker(pytest.mark.servers)
+            item.add_marker(pytest.mark.containers)
     if config.getoption("--app-dir"):
         steps = {step_of(item) for item in items} - {None}
         if len(steps) > 1:

@@ -648,8 +648,9 @@ def measure_course(log=print):
             # fast part a student runs while working, and running everything a third time would cost minutes.
             ("fast_tests", 'the fast part: `python tutorial.py test -- -m "not servers and not browser"`',
              test + ["-m", "not servers and not browser"]),
-            ("servers_and_browser", 'the rest: `python tutorial.py test -- -m "servers or browser"`',
-             test + ["-m", "servers or browser"]),
+            ("servers_and_browser", 'the rest but the container builds: `python tutorial.py test -- -m '
+                                    '"(servers or browser) and not containers"`',
+             test + ["-m", "(servers or browser) and not containers"]),
             ("mkdocs_build", "`mkdocs build` of the site, both languages",
              [str(venv_python), "-m", "mkdocs", "build", "--strict", "--site-dir", str(clone.parent / "site")]),
         ]

@@ -51,10 +51,12 @@ SCRATCH = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W
 # The two tiers of a check, as pytest -m expressions. The first runs in this process, in seconds: the concepts the
 # step teaches, in the page's order, and the report. Only when it passes does the second start, a part at a time:
 # what earlier steps taught, checked again, and the longer checks: at scale, the full fuzzer, a new process per
-# test (marker `later`); the tests that start real servers (gunicorn, nginx); the grading of the student's own
-# tests (step 08 on). These parts run at once, each in a process of its own (Elsewhere).
+# test (marker `later`); the tests that start real servers (gunicorn, nginx: not the container builds, which take
+# minutes and root, and which CI runs); the grading of the student's own tests (step 08 on). These parts run at once,
+# each in a process of its own (Elsewhere).
 TIERS = [("in-process", "not servers and not grading and not later"),
-         ("later", "later and not servers and not grading"), ("servers", "servers and not grading"),
+         ("later", "later and not servers and not grading"),
+         ("servers", "servers and not grading and not containers"),
          ("grading", "grading")]
 # What --fast runs (the course's own tests of the coach and of the exercises): the first tier alone.
 FAST = TIERS[0][1]

@@ -14,7 +14,8 @@ from tutorial import wsgi_target
 pytestmark = pytest.mark.concept("packaging: Docker, systemd and pinned requirements", "packaging",
                                  zh="打包：Docker、systemd 和固定版本的依赖")
 
-expects.file("Dockerfile", "FROM python:3.11-slim", "COPY requirements.txt .", "-r requirements.txt", "USER",
+expects.file("Dockerfile", "ARG PYTHON_IMAGE=python:3.11-slim", "FROM ${PYTHON_IMAGE}", "ARG PIP_INDEX_URL=",
+             "COPY requirements.txt .", "-r requirements.txt", "USER",
              "VOLUME", "ENV APP_DATABASE=", "GUNICORN_BIND=0.0.0.0:8000", "CMD")
 expects.file(".dockerignore", "instance", "*.db", "__pycache__", ".venv")
 expects.file("deploy/taskman.service", "User=", "EnvironmentFile=", "WorkingDirectory=", "ExecStart=", "Restart=",
@@ -40,8 +41,13 @@ def arguments_of(app_dir, keyword):
     return [arguments for name, arguments in instructions(app_dir) if name == keyword]
 
 
-def test_the_image_starts_from_python_3_11_slim(app_dir):
-    assert instructions(app_dir)[0] == ("FROM", "python:3.11-slim")
+def test_the_image_starts_from_python_3_11_slim_or_a_mirror_of_it(app_dir):
+    """The base image is a build argument whose default is Docker Hub's python:3.11-slim: behind a registry
+    mirror, the same file builds with --build-arg PYTHON_IMAGE=...; pip's index is one too."""
+    found = instructions(app_dir)
+    assert found[:2] == [("ARG", "PYTHON_IMAGE=python:3.11-slim"), ("FROM", "${PYTHON_IMAGE}")]
+    assert ("ARG", "PIP_INDEX_URL=https://pypi.org/simple") in found
+
 
 
 def test_the_image_installs_the_pinned_requirements(app_dir):

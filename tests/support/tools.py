@@ -1,4 +1,4 @@
-"""Tests that need a real program (nginx, Chromium): skip on a student's laptop, never in CI."""
+"""Tests that need a real program (nginx, Chromium, Docker): skip on a student's laptop, never in CI."""
 import os
 import shutil
 
@@ -14,7 +14,11 @@ def require_program(name, *candidates, why):
         found = shutil.which(candidate)
         if found:
             return found
-    message = f"{name} is not installed: {why}"
+    unavailable(f"{name} is not installed: {why}")
+
+
+def unavailable(message):
+    """Skip the test (locally) or fail it (in CI, which must provide what it needs) with this message."""
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"{message} (CI must install it; see .ci/run)", pytrace=False)
+        pytest.fail(f"{message} (CI must provide it; see .ci/run)", pytrace=False)
     pytest.skip(message)
