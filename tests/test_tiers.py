@@ -57,7 +57,10 @@ def test_a_failing_first_tier_starts_no_server_and_says_what_waits(tmp_path):
     result = json.loads(result_file.read_text(encoding="utf-8"))
     assert code == 1
     assert result["parts"] == [], "a server was started although the first tier failed"
-    assert "先改这一项" in report and "要等上面这些都通过之后才会运行" in report
+    assert "先改这一项" in report and "要等上面这些都通过之后才会运行的：" in report
+    # Step 03 has real-server checks and no grading of the student's own tests (that starts at step 08).
+    waits = next(line for line in report.splitlines() if "要等上面这些都通过之后才会运行的" in line)
+    assert "启动真实服务器的检查" in waits and "评分" not in waits
     assert "用时：" in report and "整个检查" not in report
 
 

@@ -89,7 +89,7 @@ TEXT = {
         "progress_failing": "未通过：{title}", "progress_broken": "无法运行：{what}",
         "progress_crashed": "检查没能完成：单独运行 python tutorial.py check 这一步，看看原因",
         "first_pass": "第一轮通过：{count} 个概念，{tests} 项检查（{seconds:.1f} 秒）。接着是较慢的第二轮：",
-        "waits": "真实服务器上的检查和对你自己测试的评分，要等上面这些都通过之后才会运行。",
+        "waits": "要等上面这些都通过之后才会运行的：{parts}。",
         "part_later": "再查一遍前面各步教过的内容，以及大数据量下和耗时较长的检查",
         "part_servers": "启动真实服务器的检查", "part_grading": "用埋下的错误给你自己的测试评分",
         "part_done": "{state}：{tests} 项，{seconds:.0f} 秒",
@@ -120,7 +120,7 @@ TEXT = {
         "progress_failing": "failing: {title}", "progress_broken": "cannot run: {what}",
         "progress_crashed": "the check did not finish: run python tutorial.py check for this step alone to see why",
         "first_pass": "The first tier passes: {count} concepts, {tests} checks ({seconds:.1f} s). Now the slower second tier:",
-        "waits": "The checks on real servers and the grading of your own tests run once everything above passes.",
+        "waits": "Once everything above passes, these run too: {parts}.",
         "part_later": "What earlier steps taught, checked again, and the longer checks",
         "part_servers": "Checks that start real servers", "part_grading": "Grading your own tests with seeded bugs",
         "part_done": "{state}: {tests} checks in {seconds:.0f} s",
@@ -205,6 +205,15 @@ PROBLEMS = {
 def say(language, key, **values):
     """A sentence of the report's frame in `language`."""
     return TEXT[language][key].format(**values)
+
+
+def waiting_parts(names, language):
+    """The second tier's parts still to run, named in `language`, in one phrase: only those the step has
+    (no grading before step 08)."""
+    labels = [say(language, "part_" + name) for name in names]
+    if language == "en":
+        labels = [label[0].lower() + label[1:] for label in labels]
+    return ("；" if language == "zh" else "; ").join(labels)
 
 
 def step_name(step):
@@ -757,7 +766,7 @@ def render_first(result, language):
     if ranked:
         lines += expanded(ranked, first, step, language)
         if result.get("waiting"):
-            lines += ["", say(language, "waits")]
+            lines += ["", say(language, "waits", parts=waiting_parts(result["waiting"], language))]
     elif result.get("exit") or not first:
         # No test failed, yet the run did not pass: pytest could not collect the suite, or collected nothing.
         lines += ["", say(language, "not_run", code=result.get("exit"))]
@@ -836,7 +845,9 @@ def check(step, folder, language, fast=False, live=None):
             result.update(structural=None, concepts=first, concepts_by_tier=[first, []], exit=code, output=output,
                           repository_changes=changes, passed=passed, parts=[],
                           first_seconds=time.monotonic() - STARTED)
-            result.update(later=later if passed else {}, waiting=bool(later) and not passed)
+            # What the second tier would run, in its order, for the report of a first tier that failed.
+            waiting = [name for name, _ in TIERS[1:] if later.get(name)]
+            result.update(later=later if passed else {}, waiting=waiting if not passed else [])
             if passed and later:
                 tell("first", result, None)
                 more = []
