@@ -582,6 +582,30 @@ def test_plain_cause_says_each_kind_of_assert_in_words(check, args, said):
     assert "Proof" in texts["en"][1]  # no request: the test itself says what the step must do
 
 
+@pytest.mark.parametrize(("found", "said_en", "said_zh"), [
+    (None, "It expected the X-Content-Type-Options header ('nosniff'), and the response had none.",
+     "它期望响应带有 X-Content-Type-Options 头（值为 'nosniff'），但响应里没有这个头。"),
+    ("sniff", "It expected the X-Content-Type-Options header to be 'nosniff', and found 'sniff'.",
+     "它期望响应头 X-Content-Type-Options 是 'nosniff'，实际是 'sniff'。"),
+], ids=["missing", "wrong"])
+def test_plain_cause_names_the_response_header_a_check_read(found, said_en, said_zh):
+    from support.messages import plain_cause
+
+    texts = plain_cause(failure_of(_assert_header, {"X-Content-Type-Options": found} if found else {}), [])
+    assert_said_in_words(texts)
+    assert (texts["en"][0], texts["zh"][0]) == (said_en, said_zh)
+
+
+class _Response:
+    def __init__(self, headers):
+        self.headers = headers
+
+
+def _assert_header(headers):
+    response = _Response(headers)
+    assert response.headers.get("X-Content-Type-Options") == "nosniff"
+
+
 def _assert_not_zero(count):
     assert count != 0
 

@@ -496,6 +496,9 @@ PLAIN = {
         "sent": "测试发送了 {requests}", "then": "，然后 ",
         "sentence": "{sent}；{found}。", "alone": "{found}。",
         "equal": "它期望得到 {expected}，实际是 {found}",
+        "header": "它期望响应头 {header} 是 {expected}，实际是 {found}",
+        "header_missing": "它期望响应带有 {header} 头（值为 {expected}），但响应里没有这个头",
+        "header_one_of": "它期望响应头 {header} 是 {expected} 中的一个，实际是 {found}",
         "equal_unread": "它期望 {source} 等于 {expected}，结果不是",
         "not_equal": "它期望得到 {expected} 以外的值，实际正是 {expected}",
         "in": "它期望在{where}里找到 {needle}，但没有找到",
@@ -527,6 +530,9 @@ PLAIN = {
         "sentence": "{sent}; {found}.", "alone": "{found}.",
         "equal": "it expected {expected} and found {found}",
         "equal_unread": "it expected {source} to be {expected}, and it was not",
+        "header": "it expected the {header} header to be {expected}, and found {found}",
+        "header_missing": "it expected the {header} header ({expected}), and the response had none",
+        "header_one_of": "it expected the {header} header to be one of {expected}, and found {found}",
         "not_equal": "it expected something other than {expected}, and found exactly that",
         "in": "it expected {needle} in {where}, and it was not there",
         "not_in": "it expected no {needle} in {where}, and found it there",
@@ -743,9 +749,20 @@ def _telling_line(lines):
     return f"{lines[0]} {lines[1]}" if lines[0].endswith(":") and len(lines) > 1 else lines[0]
 
 
+# A response header the test read: headers.get("X-Frame-Options"), headers["Location"].
+_HEADER_READ = re.compile(r"""^\w+(?:\.\w+)*\.headers(?:\.get\(|\[)\s*['"]([A-Za-z0-9-]+)['"]\s*[)\]]$""")
+
+
 def _compared(op, left, right, source, lang):
     """A failed comparison in words: the left side is what the test found, the right what it expected."""
     words = PLAIN[lang]
+    header = _header_read(source)
+    if header and op in ("==", "in") and not isinstance(left, _Unknown) and not isinstance(right, _Unknown):
+        if op == "in":
+            return words["header_one_of"].format(header=header, expected=_short(right, lang), found=_short(left, lang))
+        if left is None:
+            return words["header_missing"].format(header=header, expected=_short(right, lang))
+        return words["header"].format(header=header, expected=_short(right, lang), found=_short(left, lang))
     if isinstance(left, _Unknown):  # what was found (or looked for) is a call: the assert's source says it
         if op == "==" and not isinstance(right, _Unknown):
             return words["equal_unread"].format(source=left.source, expected=_short(right, lang))
@@ -768,6 +785,20 @@ def _compared(op, left, right, source, lang):
     if op in ("<", "<=", ">", ">="):
         return words["order"].format(op=op, expected=_short(right, lang), found=_short(left, lang))
     return words["true"].format(source=source) if source else words["failed"]
+
+
+def _header_read(source):
+    """The name of the response header that the left side of an assert's source reads, else None."""
+    if not source:
+        return None
+    try:
+        tree = ast.parse(source.strip(), mode="eval").body
+    except SyntaxError:
+        return None
+    if not isinstance(tree, ast.Compare):
+        return None
+    found = _HEADER_READ.match(ast.unparse(tree.left))
+    return found.group(1) if found else None
 
 
 class _Unknown:
