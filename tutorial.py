@@ -843,6 +843,8 @@ def build_parser():
     bench.add_argument("--only", choices=["load", "course", "site", "check", "postgres"],
                        help="run one part of the benchmark (site: `serve` rebuilding the site after an edit)")
     bench.add_argument("--seconds", help="how long each load runs (default 5)")
+    bench.add_argument("--runs", help="how many times the coach checks each step (default 10)")
+    bench.add_argument("--steps", nargs="+", metavar="NN", help="the steps the coach checks (default: all)")
     bench.add_argument("--output", metavar="PATH", help="write the results there (default bench/results.json)")
     bench.set_defaults(handler=command_tool, tool="bench", groups=["site"])  # --only site serves the site
 
@@ -859,8 +861,10 @@ def main(argv=None):
     args = build_parser().parse_args(argv[:len(argv) - len(extra) - (1 if "--" in argv else 0)])
     args.pytest_args = extra
     if args.handler is command_tool:
-        args.tool_args = [f"--{name}={getattr(args, name)}" for name in ("only", "seconds")
+        args.tool_args = [f"--{name}={getattr(args, name)}" for name in ("only", "seconds", "runs")
                           if getattr(args, name, None)]
+        if getattr(args, "steps", None):
+            args.tool_args += ["--steps", *args.steps]
         if getattr(args, "output", None):  # the tool runs in the repository's folder: pass an absolute path
             args.tool_args.append(f"--output={Path(args.output).resolve()}")
     try:

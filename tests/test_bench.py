@@ -148,6 +148,9 @@ def test_tutorial_passes_the_bench_options_on(monkeypatch, tmp_path):
     monkeypatch.setattr(tutorial, "command_tool", lambda args: seen.append((args.tool, args.tool_args)) or 0)
     assert tutorial.main(["bench", "--only", "load", "--seconds", "2", "--output", str(tmp_path / "r.json")]) == 0
     assert seen == [("bench", ["--only=load", "--seconds=2", f"--output={tmp_path / 'r.json'}"])]
+    seen.clear()
+    assert tutorial.main(["bench", "--only", "check", "--runs", "3", "--steps", "01", "07"]) == 0
+    assert seen == [("bench", ["--only=check", "--runs=3", "--steps", "01", "07"])]
 
 
 def test_the_warm_suite_is_its_two_parts_added_up():
