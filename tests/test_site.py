@@ -106,6 +106,11 @@ def expected_diffs(step):
     return diffs
 
 
+def diff_path(wrapper):
+    """The path, in its step's folder, of the file that a diff block shows."""
+    return wrapper["data-source"].split()[1].split("/", 2)[2]
+
+
 @pytest.mark.parametrize("step", STEPS[1:])
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_each_diff_is_exactly_the_unified_diff_of_the_two_step_folders(site, step, language):
@@ -114,7 +119,7 @@ def test_each_diff_is_exactly_the_unified_diff_of_the_two_step_folders(site, ste
     page = step_page(site, step, language)
     diffs, added = {}, set()
     for wrapper in page.select("div.course-block[data-kind=diff]"):
-        path = wrapper["data-source"].split()[1].split("/", 2)[2]
+        path = diff_path(wrapper)
         if wrapper["data-status"] != "added":
             diffs[path] = code_of(wrapper.find("pre"))
             continue
@@ -170,6 +175,76 @@ def test_every_concept_a_failing_test_points_to_has_its_section(site, step, lang
     page = step_page(site, step, language)
     missing = {anchor for anchor in concept_anchors(step) if page.find(id=anchor) is None}
     assert not missing, f"the {language} page of {step} has no section with the ids {sorted(missing)}"
+
+
+# The sections that end every step page, in this order, each with one name in each language (issue 22): the concept
+# sections come before them. "changes" names the step before (the first step has none: its own files).
+CLOSING_SECTIONS = {
+    "en": {"changes": "What changed since step {before}", "run-it": "Run it", "screenshots": "Screenshots",
+           "check-your-work": "Check your work", "pages-and-links": "Pages and links",
+           "pitfalls": "Pitfalls this step guards against", "exercises": "Exercises"},
+    "zh": {"changes": "与上一步相比的变化", "run-it": "运行", "screenshots": "截图", "check-your-work": "检查你的作业",
+           "pages-and-links": "页面与链接", "pitfalls": "本步防范的陷阱", "exercises": "练习"},
+}
+FIRST_STEP_CHANGES = {"en": "The files of this step", "zh": "本步的文件"}
+DEBUG_MODE = {"en": "Debug mode", "zh": "调试模式"}  # the subsection of "run-it"
+
+
+def heading_name(heading):
+    """A heading's visible name, without its permalink."""
+    return "".join(text for text in heading.find_all(string=True) if not text.find_parent("a", class_="headerlink")).strip()
+
+
+@pytest.mark.parametrize("step", STEPS)
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_every_step_page_ends_with_the_same_closing_sections(site, step, language):
+    """The last h2 sections of every step page are CLOSING_SECTIONS, in that order and with those names, none of them
+    earlier; debug mode is the subsection (h3) of "run-it"."""
+    page = step_page(site, step, language)
+    sections = [(heading["id"], heading_name(heading)) for heading in page.select("article h2[id]")]
+    before = STEPS.index(step)
+    expected = [(anchor, FIRST_STEP_CHANGES[language] if anchor == "changes" and before == 0 else
+                 name.format(before=f"{before:02d}")) for anchor, name in CLOSING_SECTIONS[language].items()]
+    assert sections[-len(expected):] == expected, f"the {language} page of {step} ends with {sections[-len(expected):]}"
+    earlier = [anchor for anchor, _ in sections[:-len(expected)] if anchor in CLOSING_SECTIONS[language]]
+    assert not earlier, f"the {language} page of {step} has closing sections among its concepts: {earlier}"
+    debug = page.select_one("article h3#debug-mode")
+    assert debug is not None and heading_name(debug) == DEBUG_MODE[language]
+    assert debug.find_previous("h2")["id"] == "run-it", f"debug mode is not a subsection of run-it on {step}"
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_only_the_chinese_step_pages_say_why_the_code_is_in_english(site, step):
+    """The note that tools/site.py puts after a Chinese step page's first paragraph, the same on every page; no
+    English page has it."""
+    from tools.site import CODE_LANGUAGE_NOTE
+
+    chinese = step_page(site, step, "zh").select("article div.admonition.course-code-language")
+    assert len(chinese) == 1, f"the Chinese page of {step} has {len(chinese)} notes on the code's language"
+    note = chinese[0]
+    opening, body = CODE_LANGUAGE_NOTE.split("\n\n", 1)
+    assert note.select_one(".admonition-title").get_text(strip=True) == opening.split('"')[1]
+    assert note.find("p", class_=False).get_text(strip=True) == body.strip()
+    first = note.find_previous_sibling()
+    assert first.name == "p" and first.find_previous_sibling().name == "h1", "the note is not after the first paragraph"
+    assert not step_page(site, step, "en").select("article .course-code-language")
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_diff_lists_the_files_in_reading_order_packaging_last(site, language):
+    """A step's diff shows the files its page explains first, in the page's order, and packaging and configuration
+    (Dockerfile, compose.yaml, requirements.txt, deploy/…) after every other file."""
+    from tools.site import is_packaging
+
+    for step in STEPS[1:]:
+        shown = [diff_path(wrapper) for wrapper in step_page(site, step, language).select("div.course-block[data-kind=diff]")]
+        packaging = [is_packaging(path) for path in shown]
+        assert packaging == sorted(packaging), f"{step}: packaging files among the others: {shown}"
+    shown = [diff_path(wrapper) for wrapper in step_page(site, "10_postgres", language).select("div.course-block[data-kind=diff]")]
+    assert shown[0] == "taskman/models.py", f"step 10's diff does not start with the models, which its page explains first: {shown}"
+    concept = [shown.index(path) for path in ("taskman/models.py", "taskman/tasks.py", "migrations/env.py", "tests/conftest.py")]
+    packaging = [shown.index(path) for path in ("Dockerfile", "compose.yaml", "requirements.txt", "README.md", "deploy/nginx.conf")]
+    assert max(concept) < min(packaging), f"step 10's diff shows packaging before the models, migrations and tests: {shown}"
 
 
 @pytest.mark.parametrize("step", STEPS)

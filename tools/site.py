@@ -3,7 +3,8 @@
 A page asks for generated content with a directive alone on a line, in double braces:
 
     {{ diff 03_templates }}                     every file that changed since the step before: a coloured
-                                                unified diff, and the whole new file with its changes marked
+                                                unified diff, and the whole new file with its changes marked;
+                                                in reading order, packaging last (reading_order)
     {{ file 01_hello app.py }}                  a whole file
     {{ excerpt 05_sqlite app.py get_db }}       a Python function or class, with its decorators
     {{ excerpt 03_templates templates/base.html block=content }}     a Jinja block
@@ -96,8 +97,9 @@ WORDS = {
                                         "（创建 `.venv`、安装依赖并收集全部测试，不运行；用到 pip 的缓存，就像第二次克隆时那样）",
                           "warm_test": "再次运行 `python tutorial.py test`（`.venv` 已就绪）：全部测试，即下面两部分之和",
                           "fast_tests": "快速部分：`python tutorial.py test -- -m \"not servers and not browser\"`",
-                          "servers_and_browser": "其余部分（真实服务器和浏览器）："
-                                                 "`python tutorial.py test -- -m \"servers or browser\"`",
+                          "servers_and_browser": "其余部分（真实服务器和浏览器，不含容器构建）："
+                                                 "`python tutorial.py test -- -m "
+                                                 "\"(servers or browser) and not containers\"`",
                           "mkdocs_build": "`mkdocs build`：两种语言的课程网站"},
            "bench_postgres_head": ["步骤", "数据库", "应用服务器", "每秒写入", "写入 p99 毫秒", "写入 ÷ 07", "存下 / 确认"],
            "bench_postgres_read_head": ["步骤", "数据库", "应用服务器", "仪表盘每秒请求数", "仪表盘 p99 毫秒",
@@ -138,8 +140,9 @@ WORDS = {
                           "warm_test": "`python tutorial.py test` again, warm (`.venv` ready): every suite, the two "
                                        "parts below added up",
                           "fast_tests": "The fast part: `python tutorial.py test -- -m \"not servers and not browser\"`",
-                          "servers_and_browser": "The rest, real servers and the browser: "
-                                                 "`python tutorial.py test -- -m \"servers or browser\"`",
+                          "servers_and_browser": "The rest, real servers and the browser, but not the container "
+                                                 "builds: `python tutorial.py test -- -m "
+                                                 "\"(servers or browser) and not containers\"`",
                           "mkdocs_build": "`mkdocs build`: the course site in both languages"},
            "bench_postgres_head": ["Step", "Database", "App servers", "Writes/s", "Write p99 ms", "Writes ÷ 07",
                                    "Stored / acknowledged"],
@@ -295,8 +298,28 @@ def file_anchor(path):
     return "file-" + re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")
 
 
-def render_diff(steps, step, words, shown=()):
-    """Every file added, removed or changed since the previous step.
+# Packaging and configuration: how a step is installed, run and shipped, not what its page teaches. A step's files are
+# listed after the others (reading_order), whatever their names.
+PACKAGING = {"Dockerfile", ".dockerignore", "compose.yaml", "requirements.txt", "pyproject.toml", "README.md",
+             "gunicorn.conf.py"}
+PACKAGING_FOLDERS = ("deploy/",)
+
+
+def is_packaging(path):
+    """Whether a step's file is packaging or configuration (PACKAGING, or a file under deploy/)."""
+    return path in PACKAGING or path.startswith(PACKAGING_FOLDERS)
+
+
+def reading_order(paths, explained=()):
+    """A step's files in the order a reader meets them: first those the page explains (`explained`, the paths of its
+    {{ file }} and {{ excerpt }} blocks in the order they come), then the other files of the concept, alphabetically;
+    packaging and configuration (is_packaging) last, in the same two groups. The one order of every step's diff."""
+    place = {path: number for number, path in enumerate(explained)}
+    return sorted(paths, key=lambda path: (is_packaging(path), place.get(path, len(place)), path))
+
+
+def render_diff(steps, step, words, shown=(), explained=()):
+    """Every file added, removed or changed since the previous step, in reading order (`explained`, see reading_order).
 
     A changed file: folded, tabs of its diff (in its language's colours) and of the whole file with its
     changed lines highlighted. An added file is all new, so its diff would say nothing more than the file: it is shown
@@ -305,9 +328,12 @@ def render_diff(steps, step, words, shown=()):
     """
     before = previous_step(step)
     if before is None:
-        return "\n\n".join([words["first"]] + [render_file(steps, step, path) for path in folder_files(steps / step)])
+        return "\n\n".join([words["first"]] + [render_file(steps, step, path)
+                                               for path in reading_order(folder_files(steps / step), explained)])
     sections = []
-    for path, status, diff in folder_diff(steps / before, steps / step, before, step):
+    changes = {path: (status, diff) for path, status, diff in folder_diff(steps / before, steps / step, before, step)}
+    for path in reading_order(changes, explained):
+        status, diff = changes[path]
         lexer = lexer_for(path)
         old = read(steps, before, path) if status != "added" else None
         new = read(steps, step, path) if status != "removed" else None
@@ -740,12 +766,16 @@ def directive_inputs(steps, verb, argument):
 def expand(markdown, steps, language, page_uri="index.md"):
     """Replace every directive in a page's Markdown with what it generates."""
     words = WORDS[language]
-    # The whole files this page shows, by step: the first block of each gets the id its step's diff links to.
-    shown, anchored = {}, set()
+    # The whole files this page shows, by step: the first block of each gets the id its step's diff links to. And
+    # the files it explains (whole or in excerpts), by step, in the page's order: the order of the step's diff.
+    shown, explained, anchored = {}, {}, set()
     for match in DIRECTIVE.finditer(markdown):
-        if match.group(2) == "file":
+        if match.group(2) in ("file", "excerpt"):
             step, path = match.group(3).split()[:2]
-            shown.setdefault(step, set()).add(path)
+            if path not in explained.setdefault(step, []):
+                explained[step].append(path)
+            if match.group(2) == "file":
+                shown.setdefault(step, set()).add(path)
 
     def replace(match):
         margin, verb, argument = match.groups()
@@ -761,7 +791,8 @@ def expand(markdown, steps, language, page_uri="index.md"):
         # other pages); the rest is the same on every page.
         key = ("directive", HOOK_DIGEST, verb, argument, language if verb in WORDED else "",
                page_uri if verb == "pitfalls" else "", anchor,
-               repr(sorted(shown.get(argument.split()[0], ()))) if verb == "diff" else "",
+               repr((sorted(shown.get(argument.split()[0], ())), explained.get(argument.split()[0], [])))
+               if verb == "diff" else "",
                directive_inputs(steps, verb, argument))
         return indent(sitecache.remember(key, lambda: generate(verb, argument, anchor)), len(margin))
 
@@ -770,7 +801,7 @@ def expand(markdown, steps, language, page_uri="index.md"):
             return render_bench(steps.parent, argument, words)
         parts = argument.split(maxsplit=2)
         if verb == "diff":
-            return render_diff(steps, parts[0], words, shown.get(parts[0], set()))
+            return render_diff(steps, parts[0], words, shown.get(parts[0], set()), explained.get(parts[0], ()))
         if verb == "file":
             return render_file(steps, parts[0], parts[1], anchor)
         if verb == "excerpt":
@@ -794,9 +825,28 @@ def expand(markdown, steps, language, page_uri="index.md"):
     return DIRECTIVE.sub(replace, markdown)
 
 
+# On every Chinese step page, after its first paragraph: why the code it shows is in English (the home page says more).
+CODE_LANGUAGE_NOTE = ('!!! note course-code-language "代码为什么是英文的"\n\n'
+                      "    代码、代码里的注释和应用自己显示的文字都用英文写。开发者天天读、到处搜的就是这些："
+                      "报错信息、官方文档和别人的代码里，用的都是原样的英文。而且课程的代码只有一份，"
+                      "中文页面和英文页面讲的是同一份。\n")
+FIRST_PARAGRAPH = re.compile(r"\A# [^\n]*\n\n(?:[^\n]+\n)+\n")
+
+
+def with_code_language_note(markdown):
+    """A Chinese step page's Markdown with CODE_LANGUAGE_NOTE after its title and first paragraph."""
+    found = FIRST_PARAGRAPH.match(markdown)
+    if found is None:
+        raise DirectiveError("a step page starts with its title, then a paragraph, for the note on the code's language")
+    return markdown[:found.end()] + CODE_LANGUAGE_NOTE + "\n" + markdown[found.end():]
+
+
 def on_page_markdown(markdown, page, config, files, **kwargs):
-    """mkdocs calls this for every page: fill in the directives from steps/."""
+    """mkdocs calls this for every page: fill in the directives from steps/ (and, on the Chinese step pages, add the
+    note on the code's language)."""
     try:
+        if language_of(page) == "zh" and page.file.src_uri.startswith("steps/"):
+            markdown = with_code_language_note(markdown)
         return expand(markdown, steps_dir(config), language_of(page), page.file.src_uri)
     except DirectiveError as error:
         from mkdocs.exceptions import PluginError
