@@ -19,6 +19,7 @@ from support.tools import unavailable
 pytestmark = pytest.mark.concept("several app servers behind nginx", "several-servers", zh="nginx 后面的多台应用服务器")
 
 ENTRANCE = 8080
+SERVERS = ("app1", "app2")
 PASSWORD = "correct horse battery staple"
 
 
@@ -62,6 +63,11 @@ class Compose:
             return None
 
         wait_until_answers(f"http://127.0.0.1:{ENTRANCE}/healthz", stopped, "docker compose up --build", timeout=600)
+        # nginx sets aside an app server that refused it while booting (max_fails): wait until each one serves
+        # and nginx has sent it a request again, so that no test depends on how fast they booted.
+        for server in SERVERS:
+            self.serving(server)
+            self.in_rotation(server)
 
     def down(self, *options):
         self("down", *options, timeout=300, check=False)
@@ -151,7 +157,7 @@ def test_the_migrations_run_once_before_the_app_servers(compose, request):
                       "--no-align", "--command", "SELECT version_num FROM alembic_version").stdout.split()
     assert set(version) == head_revision(module_app_dir(request))
     assert "Running upgrade" in compose.logs("migrate")
-    for server in ("app1", "app2"):
+    for server in SERVERS:
         assert "Running upgrade" not in compose.logs(server), f"{server} ran the migrations too"
 
 
