@@ -24,15 +24,21 @@ expects.file("requirements.txt", "flask==", "flask-wtf==", "gunicorn==")
 
 
 def instructions(app_dir):
-    """The Dockerfile's instructions as (KEYWORD, arguments) pairs, comments left out."""
+    """The Dockerfile's instructions as (KEYWORD, arguments) pairs, comments left out, and an instruction
+    continued on the next lines (a line ending with a backslash) read as one."""
     path = app_dir / "Dockerfile"
     assert path.is_file(), "Write a Dockerfile beside app.py."
-    found = []
+    found, pending = [], ""
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
-        if line and not line.startswith("#"):
-            keyword, _, arguments = line.partition(" ")
-            found.append((keyword.upper(), arguments.strip()))
+        if not line or line.startswith("#"):
+            continue
+        if line.endswith("\\"):
+            pending += line[:-1].strip() + " "
+            continue
+        keyword, _, arguments = (pending + line).partition(" ")
+        found.append((keyword.upper(), arguments.strip()))
+        pending = ""
     return found
 
 
