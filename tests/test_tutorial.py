@@ -30,6 +30,14 @@ def test_every_step_folder_is_known():
     assert STEPS[:6] == ["01_hello", "02_routes", "03_templates", "04_forms", "05_sqlite", "06_taskman"]
 
 
+def test_the_readme_tables_name_every_step_in_order():
+    """README's "The steps" lists each folder under steps/ once, in the course's order."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The steps", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split("|")[1].strip().strip("`") for line in section.splitlines() if line.startswith("| `")]
+    assert rows == STEPS, "README.md's step tables should have one row per folder under steps/, in order"
+
+
 def pins(path):
     """A requirements file's lines without comments: its pins and its -r lines."""
     lines = [line.split("#")[0].strip() for line in path.read_text(encoding="utf-8").splitlines()]
