@@ -13,6 +13,7 @@ import pytest
 from support import ROOT, STEPS, parse
 from support.servers import running
 from support.site_build import build
+from tools import reading
 from tools.site import CJK, HAN
 
 DOCS = ROOT / "docs"
@@ -177,14 +178,55 @@ def test_every_concept_a_failing_test_points_to_has_its_section(site, step, lang
     assert not missing, f"the {language} page of {step} has no section with the ids {sorted(missing)}"
 
 
+def pinned(step, package):
+    """The major.minor version a step's requirements.txt pins for a package, or None."""
+    found = re.search(rf"^{re.escape(package)}==(\d+\.\d+)", (ROOT / "steps" / step / "requirements.txt")
+                      .read_text(encoding="utf-8"), re.MULTILINE | re.IGNORECASE)
+    return found and found.group(1)
+
+
+# Documentation addresses that carry the version they document: (host, pattern of the version in the path, package).
+VERSIONED_DOCS = [("flask.palletsprojects.com", r"/en/(\d+\.\d+)\.x/", "Flask"),
+                  ("flask-wtf.readthedocs.io", r"/en/(\d+\.\d+)\.x/", "Flask-WTF"),
+                  ("flask-sqlalchemy.readthedocs.io", r"/en/(\d+\.\d+)\.x/", "Flask-SQLAlchemy")]
+
+
+@pytest.mark.parametrize("step", STEPS)
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_further_reading_links_the_documentation_of_the_pinned_versions(site, step, language):
+    """Each step page ends with at least three links to official documentation (and to nothing else): those of a
+    versioned documentation document the version the step pins, and a Chinese page links to the Chinese edition
+    where the project has one, and marks the others as English."""
+    page = step_page(site, step, language)
+    heading = page.select_one("article h2#further-reading")
+    links = [item.find("a") for item in heading.find_all_next("li")]
+    assert len(links) >= 3, f"the {language} page of {step} has {len(links)} further reading links"
+    for link in links:
+        parts = urlsplit(link["href"])
+        assert parts.scheme == "https" and parts.hostname in reading.hosts(), link["href"]
+        for host, pattern, package in VERSIONED_DOCS:
+            if parts.hostname == host:
+                documented = re.search(pattern, parts.path)
+                assert documented and documented.group(1) == pinned(step, package), (
+                    f"{step} pins {package} {pinned(step, package)} but links to {link['href']}")
+        if language == "zh":
+            english = "/en-US/" in parts.path or parts.hostname == "docs.python.org" and "/zh-cn/" not in parts.path
+            chinese = "/zh-CN/" in parts.path or "/zh-cn/" in parts.path
+            assert not english, f"{step}: the Chinese page links to the English edition {link['href']}"
+            assert chinese or link.parent.get_text().endswith(reading.ENGLISH_ONLY), (
+                f"{step}: the Chinese page does not mark {link['href']} as English")
+
+
 # The sections that end every step page, in this order, each with one name in each language (issue 22): the concept
 # sections come before them. "changes" names the step before (the first step has none: its own files).
 CLOSING_SECTIONS = {
     "en": {"changes": "What changed since step {before}", "run-it": "Run it", "screenshots": "Screenshots",
            "check-your-work": "Check your work", "pages-and-links": "Pages and links",
-           "pitfalls": "Pitfalls this step guards against", "exercises": "Exercises"},
+           "pitfalls": "Pitfalls this step guards against", "exercises": "Exercises",
+           "further-reading": "Further reading"},
     "zh": {"changes": "与上一步相比的变化", "run-it": "运行", "screenshots": "截图", "check-your-work": "检查你的作业",
-           "pages-and-links": "页面与链接", "pitfalls": "本步防范的陷阱", "exercises": "练习"},
+           "pages-and-links": "页面与链接", "pitfalls": "本步防范的陷阱", "exercises": "练习",
+           "further-reading": "延伸阅读"},
 }
 FIRST_STEP_CHANGES = {"en": "The files of this step", "zh": "本步的文件"}
 DEBUG_MODE = {"en": "Debug mode", "zh": "调试模式"}  # the subsection of "run-it"
@@ -665,9 +707,10 @@ def target_of(site, url):
 
 # The default build's site_url (mkdocs.yml, without COURSE_SITE_URL).
 SITE_URL = "http://127.0.0.1:8000/"
-# Other hosts a page may link to (and never load anything from): the theme's credit in the footer. A page may also
-# link to this computer (127.0.0.1, localhost): the addresses of a step's server that a student opens.
-LINKED_HOSTS = {"squidfunk.github.io"}
+# Other hosts a page may link to (and never load anything from): the official documentation of the further reading
+# (tools/further_reading.toml) and the theme's credit in the footer. A page may also link to this computer
+# (127.0.0.1, localhost): the addresses of a step's server that a student opens.
+LINKED_HOSTS = reading.hosts() | {"squidfunk.github.io"}
 LOOPBACK = {"127.0.0.1", "localhost"}
 
 

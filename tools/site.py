@@ -54,7 +54,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import tutorial  # noqa: E402
-from tools import sitecache  # noqa: E402
+from tools import reading, sitecache  # noqa: E402
 from tools.expects import render_expects  # noqa: E402
 from tools.forms import parse  # noqa: E402
 from tools.steps import STEPS, StepApp, flask_app_option, folder_diff, folder_files, previous_step  # noqa: E402
@@ -65,7 +65,7 @@ HAN = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\
 CJK = HAN + "“”‘’—…·"
 
 # A directive may be indented (inside a content tab, say): what it generates is indented the same.
-DIRECTIVE = re.compile(r"^( *)\{\{ (diff|file|excerpt|request|cli|command|tree|pitfalls|bench|expects|exercises)((?: .*)?) \}\}[ \t]*$",
+DIRECTIVE = re.compile(r"^( *)\{\{ (diff|file|excerpt|request|cli|command|tree|pitfalls|bench|expects|exercises|further_reading)((?: .*)?) \}\}[ \t]*$",
                        re.MULTILINE)
 
 LEXERS = {".py": "python", ".html": "html+jinja", ".css": "css", ".js": "js", ".sql": "sql",
@@ -111,6 +111,8 @@ WORDS = {
            "bench_postgres_machine": "测量于 {date}，机器：{os}（{arch}），{cores} 核（{cpu}），Python {python}；"
                                      "{writers} 个访客同时通过 nginx 访问，每个应用服务器 {workers} 个 gunicorn worker，"
                                      "每项负载 {seconds} 秒，全部在这一台机器上{busy}。低于 1.00× 的比值，说明 SQLite 更快。",
+           "further_reading": "本步所用工具的官方文档，对应本步固定的版本（`requirements.txt`）。"
+                              "有中文版的链接到中文版，标注（英文）的只有英文版：",
            "bench_postgres_busy": "（测完时一分钟平均负载为 {load_average}：同时还有别的程序在用这台机器）"},
     "en": {"added": "added", "removed": "removed", "changed": "changed", "diff": "Diff", "whole": "Whole file",
            "no_changes": "No file changed since the step before.",
@@ -158,6 +160,8 @@ WORDS = {
                                      "{writers} visitors at once through nginx, {workers} gunicorn workers per app "
                                      "server, {seconds} s per load, all on this one machine{busy}. Below 1.00×, SQLite "
                                      "is the faster one.",
+           "further_reading": "The official documentation of what this step uses, for the versions it pins "
+                              "(`requirements.txt`):",
            "bench_postgres_busy": " (its load average over the last minute was {load_average} at the end: other "
                                   "programs were using the machine too)"},
 }
@@ -739,7 +743,7 @@ def render_bench_postgres(results, words):
 
 
 HOOK_DIGEST = sitecache.digest(__file__)
-WORDED = {"diff", "pitfalls", "bench", "expects", "exercises", "request"}  # the directives whose text is in the page's language
+WORDED = {"diff", "pitfalls", "bench", "expects", "exercises", "request", "further_reading"}  # the directives whose text is in the page's language
 _digests = {}  # this build's digests of the files the directives read (on_config empties it at every build)
 
 
@@ -752,6 +756,8 @@ def directive_inputs(steps, verb, argument):
         paths = (root / "tutorial.py",)
     elif verb == "pitfalls":
         paths = (root / "tests",)
+    elif verb == "further_reading":  # every step's pins: a step may take a later step's
+        paths = (reading.SOURCE, steps)
     elif verb == "expects":  # the declarations in the tests, and the page's sections (their order)
         paths = (root / "tests", root / "docs" / "steps", root / "tools" / "expects.py")
     else:
@@ -818,6 +824,11 @@ def expand(markdown, steps, language, page_uri="index.md"):
             from tools.exercises import page_markdown
 
             return page_markdown(parts[0], language)
+        if verb == "further_reading":
+            try:
+                return reading.render(steps, parts[0], language, words["further_reading"])
+            except ValueError as error:
+                raise DirectiveError(str(error)) from None
         if verb == "expects":
             return block("expects", f"tests/{parts[0]}", render_expects(parts[0], language))
         return render_pitfalls(steps, parts[0], words, language, page_uri)
