@@ -217,6 +217,36 @@ def test_further_reading_links_the_documentation_of_the_pinned_versions(site, st
                 f"{step}: the Chinese page does not mark {link['href']} as English")
 
 
+# The diagrams (tools/diagrams.py): the step, the section it opens, and the boxes it must draw as many times as
+# the step's files say: gunicorn's default workers in 07, the servers of nginx's upstream block in 10.
+DIAGRAMS = {"07_deploy": ("request-path", {"en": "worker", "zh": "worker"},
+                          lambda step: int(re.search(r'^workers = .*"(\d+)"', (step / "gunicorn.conf.py")
+                                                     .read_text(encoding="utf-8"), re.MULTILINE).group(1))),
+            "10_postgres": ("several-servers", {"en": "app server", "zh": "应用服务器"},
+                            lambda step: len(re.findall(r"^    server ", re.search(
+                                r"^upstream taskman \{\n(.*?)^\}", (step / "deploy" / "nginx.conf").read_text(
+                                    encoding="utf-8"), re.MULTILINE | re.DOTALL).group(1), re.MULTILINE)))}
+
+
+@pytest.mark.parametrize("step", sorted(DIAGRAMS))
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_diagrams_draw_the_steps_servers_in_the_pages_language(site, step, language):
+    """Steps 07 and 10 show their servers as a picture drawn at build time: an inline SVG with a title and a
+    description for screen readers, labels in the page's language, as many workers or app servers as the step's
+    files start, and nothing loaded from anywhere."""
+    section, repeated, count = DIAGRAMS[step]
+    page = step_page(site, step, language)
+    figure = page.select_one(f"article h2#{section} ~ figure.course-diagram")
+    assert figure is not None, f"the {language} page of {step} has no diagram after #{section}"
+    svg = figure.find("svg")
+    assert svg["role"] == "img" and svg.find("title").get_text() and svg.find("desc").get_text()
+    labels = [label.get_text() for label in svg.find_all("text", attrs={"font-weight": "bold"})]
+    assert sum(label.startswith(repeated[language]) for label in labels) == count(ROOT / "steps" / step), labels
+    words = svg.find("title").get_text() + figure.find("figcaption").get_text()
+    assert bool(re.search(f"[{HAN}]", words)) == (language == "zh"), words
+    assert not svg.find_all(attrs={"href": True}) and not svg.find_all(attrs={"xlink:href": True})
+
+
 # The sections that end every step page, in this order, each with one name in each language (issue 22): the concept
 # sections come before them. "changes" names the step before (the first step has none: its own files).
 CLOSING_SECTIONS = {

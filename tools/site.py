@@ -54,7 +54,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import tutorial  # noqa: E402
-from tools import reading, sitecache  # noqa: E402
+from tools import diagrams, reading, sitecache  # noqa: E402
 from tools.expects import render_expects  # noqa: E402
 from tools.forms import parse  # noqa: E402
 from tools.steps import STEPS, StepApp, flask_app_option, folder_diff, folder_files, previous_step  # noqa: E402
@@ -65,7 +65,7 @@ HAN = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\
 CJK = HAN + "“”‘’—…·"
 
 # A directive may be indented (inside a content tab, say): what it generates is indented the same.
-DIRECTIVE = re.compile(r"^( *)\{\{ (diff|file|excerpt|request|cli|command|tree|pitfalls|bench|expects|exercises|further_reading)((?: .*)?) \}\}[ \t]*$",
+DIRECTIVE = re.compile(r"^( *)\{\{ (diff|file|excerpt|request|cli|command|tree|pitfalls|bench|expects|exercises|further_reading|diagram)((?: .*)?) \}\}[ \t]*$",
                        re.MULTILINE)
 
 LEXERS = {".py": "python", ".html": "html+jinja", ".css": "css", ".js": "js", ".sql": "sql",
@@ -743,7 +743,7 @@ def render_bench_postgres(results, words):
 
 
 HOOK_DIGEST = sitecache.digest(__file__)
-WORDED = {"diff", "pitfalls", "bench", "expects", "exercises", "request", "further_reading"}  # the directives whose text is in the page's language
+WORDED = {"diff", "pitfalls", "bench", "expects", "exercises", "request", "further_reading", "diagram"}  # the directives whose text is in the page's language
 _digests = {}  # this build's digests of the files the directives read (on_config empties it at every build)
 
 
@@ -756,6 +756,8 @@ def directive_inputs(steps, verb, argument):
         paths = (root / "tutorial.py",)
     elif verb == "pitfalls":
         paths = (root / "tests",)
+    elif verb == "diagram":
+        paths = (diagrams.SOURCE, steps / argument.split()[0])
     elif verb == "further_reading":  # every step's pins: a step may take a later step's
         paths = (reading.SOURCE, steps)
     elif verb == "expects":  # the declarations in the tests, and the page's sections (their order)
@@ -824,6 +826,11 @@ def expand(markdown, steps, language, page_uri="index.md"):
             from tools.exercises import page_markdown
 
             return page_markdown(parts[0], language)
+        if verb == "diagram":
+            try:
+                return raw_html(diagrams.render(steps, parts[0], language))
+            except (ValueError, KeyError, OSError, AttributeError) as error:
+                raise DirectiveError(f"diagram {parts[0]}: {error!r}") from None
         if verb == "further_reading":
             try:
                 return reading.render(steps, parts[0], language, words["further_reading"])
