@@ -1,5 +1,6 @@
 """The course site: it builds strictly, in both languages, and every line of code it shows comes from steps/."""
 import difflib
+import functools
 import filecmp
 import json
 import re
@@ -26,10 +27,16 @@ def site(course_site):
     return course_site
 
 
+@functools.cache
+def parsed(path):
+    """A built page's tree, parsed once per run (a big step page takes seconds): the tests only read it."""
+    return parse(path.read_text(encoding="utf-8"))
+
+
 def step_page(site, step, language):
     """The built HTML of a step's page in a language."""
     prefix = site / "en" if language == "en" else site
-    return parse((prefix / "steps" / step / "index.html").read_text(encoding="utf-8"))
+    return parsed(prefix / "steps" / step / "index.html")
 
 
 def code_of(pre):
@@ -247,6 +254,27 @@ def test_the_diagrams_draw_the_steps_servers_in_the_pages_language(site, step, l
     assert not svg.find_all(attrs={"href": True}) and not svg.find_all(attrs={"xlink:href": True})
 
 
+@pytest.mark.parametrize("step", STEPS)
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_each_step_page_says_its_reading_time_under_its_title(site, step, language):
+    """The paragraph under a step page's title says, in the page's language, how long its main path takes to read:
+    within a third of what the prose a reader meets with every fold closed (no code, no folded block) takes at
+    reading.WORDS_PER_MINUTE English words or reading.CHARACTERS_PER_MINUTE Chinese characters a minute."""
+    page = step_page(site, step, language)
+    said = page.select_one("article h1").find_next_sibling("p").get_text()
+    pattern = re.escape(reading.READING_TIME[language].strip("*")).replace(re.escape("{minutes}"), r"(\d+)")
+    found = re.fullmatch(pattern, said.strip())
+    assert found, f"the {language} page of {step} starts with {said!r}"
+    hidden = {"details", "pre", "svg"}
+    text = " ".join(string for string in page.select_one("article").find_all(string=True)
+                    if not any(parent.name in hidden or "course-block" in parent.get("class", ())
+                               for parent in string.parents))
+    minutes = (len(re.findall(r"[A-Za-z0-9_]+", text)) / reading.WORDS_PER_MINUTE
+               + len(re.findall("[\u3400-\u9fff]", text)) / reading.CHARACTERS_PER_MINUTE)
+    assert abs(int(found.group(1)) - minutes) <= max(1.5, minutes / 3), (
+        f"the {language} page of {step} says {found.group(1)} min; its open prose takes {minutes:.1f} min")
+
+
 # The sections that end every step page, in this order, each with one name in each language (issue 22): the concept
 # sections come before them. "changes" names the step before (the first step has none: its own files).
 CLOSING_SECTIONS = {
@@ -298,7 +326,9 @@ def test_only_the_chinese_step_pages_say_why_the_code_is_in_english(site, step):
     assert note.select_one(".admonition-title").get_text(strip=True) == opening.split('"')[1]
     assert note.find("p", class_=False).get_text(strip=True) == body.strip()
     first = note.find_previous_sibling()
-    assert first.name == "p" and first.find_previous_sibling().name == "h1", "the note is not after the first paragraph"
+    reading_time = first.find_previous_sibling()  # under the title, before the first paragraph
+    assert first.name == "p" and reading_time.name == "p" and reading_time.find_previous_sibling().name == "h1", (
+        "the note is not after the first paragraph")
     assert not step_page(site, step, "en").select("article .course-code-language")
 
 
@@ -723,7 +753,7 @@ def built_pages(site):
     for path in sorted(site.rglob("*.html")):
         relative = path.relative_to(site).as_posix()
         url = relative[:-len("index.html")] if relative.endswith("index.html") else relative
-        pages[url] = parse(path.read_text(encoding="utf-8"))
+        pages[url] = parsed(path)
     return pages
 
 

@@ -72,3 +72,45 @@ def hosts():
     """Every host the further reading links to: the only hosts outside the site a page may link to."""
     return {urlsplit(entry[key]).hostname for step in entries().values() for entry in step
             for key in ("url", "zh_url") if key in entry}
+
+
+# Reading speeds for the reading time at the top of each step page: words of English, characters of Chinese.
+WORDS_PER_MINUTE = 200
+CHARACTERS_PER_MINUTE = 400
+READING_TIME = {"en": "*Reading time: about {minutes} min, without the folded parts.*",
+                "zh": "*阅读时间：约 {minutes} 分钟（不含折叠部分）。*"}
+
+
+def main_path(markdown):
+    """The prose of a page that a reader meets with every fold closed: without folded blocks (`???`), code fences,
+    directives, HTML tags and link addresses."""
+    kept, fold, fence = [], None, None
+    for line in markdown.splitlines():
+        stripped = line.lstrip(" ")
+        margin = len(line) - len(stripped)
+        if fold is not None:
+            if not stripped or margin > fold:
+                continue
+            fold = None
+        if fence is not None:
+            if stripped.startswith(fence):
+                fence = None
+            continue
+        if stripped.startswith("???") and not stripped.startswith("???+"):
+            fold = margin
+        elif stripped.startswith(("```", "~~~")):
+            fence = stripped[:3]
+        elif not stripped.startswith("{{"):
+            kept.append(line)
+    text = "\n".join(kept)
+    text = re.sub(r"\]\([^)]*\)|<[^>]+>|\{[^}\n]*\}", " ", text)
+    return text
+
+
+def reading_time(markdown, language):
+    """The line that says how long the page's main path takes to read, in the page's language."""
+    text = main_path(markdown)
+    han = len(re.findall(r"[\u3400-\u9fff]", text))
+    words = len(re.findall(r"[A-Za-z0-9_]+(?:['’.-][A-Za-z0-9_]+)*", text))
+    minutes = words / WORDS_PER_MINUTE + han / CHARACTERS_PER_MINUTE
+    return READING_TIME[language].format(minutes=max(1, round(minutes)))

@@ -859,12 +859,21 @@ def with_code_language_note(markdown):
     return markdown[:found.end()] + CODE_LANGUAGE_NOTE + "\n" + markdown[found.end():]
 
 
+def with_reading_time(markdown, language):
+    """A step page's Markdown with its reading time under the title (and, on a Chinese page, the note on the
+    code's language after the first paragraph)."""
+    if language == "zh":
+        markdown = with_code_language_note(markdown)
+    title, rest = markdown.split("\n", 1)
+    return f"{title}\n\n{reading.reading_time(markdown, language)}\n{rest}"
+
+
 def on_page_markdown(markdown, page, config, files, **kwargs):
-    """mkdocs calls this for every page: fill in the directives from steps/ (and, on the Chinese step pages, add the
-    note on the code's language)."""
+    """mkdocs calls this for every page: fill in the directives from steps/ (and, on the step pages, add the reading
+    time and, in Chinese, the note on the code's language)."""
     try:
-        if language_of(page) == "zh" and page.file.src_uri.startswith("steps/"):
-            markdown = with_code_language_note(markdown)
+        if page.file.src_uri.startswith("steps/"):
+            markdown = with_reading_time(markdown, language_of(page))
         return expand(markdown, steps_dir(config), language_of(page), page.file.src_uri)
     except DirectiveError as error:
         from mkdocs.exceptions import PluginError
