@@ -211,7 +211,8 @@ def fence(code, lexer, highlight=(), title=None):
 
 def block(kind, source, body, title=None, status=None, anchor=None):
     """Wrap generated Markdown in the marker the tests look for (with a diff's status, and an id to link to)."""
-    heading = f'<p class="course-block-title"><code>{title}</code></p>\n\n' if title else ""
+    # The title as Markdown (attr_list gives its class): raw HTML here would be wrapped in a <p> inside a fold.
+    heading = f"`{title}`\n{{: .course-block-title }}\n\n" if title else ""
     extra = (f' data-status="{status}"' if status else "") + (f' id="{anchor}"' if anchor else "")
     return (f'<div class="course-block" data-kind="{kind}" data-source="{source}"{extra} markdown>\n\n'
             f"{heading}{body}\n\n</div>")

