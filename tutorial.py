@@ -844,6 +844,7 @@ def build_parser():
                        help="run one part of the benchmark (site: `serve` rebuilding the site after an edit)")
     bench.add_argument("--seconds", help="how long each load runs (default 5)")
     bench.add_argument("--runs", help="how many times the coach checks each step (default 10)")
+    bench.add_argument("--repeats", help="how many rounds of the postgres part, each figure their median (default 3)")
     bench.add_argument("--steps", nargs="+", metavar="NN", help="the steps the coach checks (default: all)")
     bench.add_argument("--output", metavar="PATH", help="write the results there (default bench/results.json)")
     bench.set_defaults(handler=command_tool, tool="bench", groups=["site"])  # --only site serves the site
@@ -861,7 +862,7 @@ def main(argv=None):
     args = build_parser().parse_args(argv[:len(argv) - len(extra) - (1 if "--" in argv else 0)])
     args.pytest_args = extra
     if args.handler is command_tool:
-        args.tool_args = [f"--{name}={getattr(args, name)}" for name in ("only", "seconds", "runs")
+        args.tool_args = [f"--{name}={getattr(args, name)}" for name in ("only", "seconds", "runs", "repeats")
                           if getattr(args, name, None)]
         if getattr(args, "steps", None):
             args.tool_args += ["--steps", *args.steps]

@@ -396,8 +396,9 @@ def test_the_07_page_shows_the_committed_benchmark(site, language):
 
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_the_10_page_shows_the_committed_postgres_benchmark(site, language):
-    """{{ bench postgres }} shows the postgres part of bench/results.json as committed, each run's figures and its
-    ratios to step 07; without that part, the page says it is not measured (and shows no figure)."""
+    """{{ bench postgres }} shows the postgres part of bench/results.json as committed, each passed run's median
+    figures (with their lowest and highest) and its ratios to step 07; without that part, the page says it is not
+    measured (and shows no figure)."""
     from tools.bench import figure, times
     from tools.site import WORDS
 
@@ -406,17 +407,56 @@ def test_the_10_page_shows_the_committed_postgres_benchmark(site, language):
     assert table is not None, f"the {language} page of 10_postgres shows no benchmark"
     shown = [[cell.get_text(strip=True) for cell in row.find_all("td")] for row in table.select("tbody tr")]
     section = results.get("postgres") or {}
-    if not section.get("rows"):
+    passed = [row for row in section.get("rows", []) if row.get("passed")]
+    if not passed:
         assert shown == [] and "bench --only postgres" in table.get_text(" ", strip=True)
         assert WORDS[language]["bench_postgres_none"].split("`")[0] in table.get_text()
         return
-    run = [[row["step"], row["database"], str(row["servers"])] for row in section["rows"]]
-    writes = [cells + [figure(row["write"]["rps"]), figure(row["write"]["p99_ms"]), times(row.get("write_over_07")),
-                       f"{row['stored']:,} / {row['write']['requests']:,}"] for cells, row in zip(run, section["rows"])]
-    reads = [cells + [figure(row["read"]["rps"]), figure(row["read"]["p99_ms"]), times(row.get("read_over_07"))]
-             for cells, row in zip(run, section["rows"])]
-    assert shown == writes + reads, "the writes' table, then the reads' table, each row a run of bench/results.json"
-    assert section["date"] in table.get_text(" ", strip=True)
+
+    def rate(figures):
+        low, high = figures["rps_range"]
+        return figure(figures["rps"]) + ("" if low == high else f" ({figure(low)}–{figure(high)})")
+
+    run = [[row["step"], row["database"], str(row["servers"])] for row in passed]
+    writes = [cells + [rate(row["write"]), figure(row["write"]["p99_ms"]), times(row.get("write_over_07")),
+                       f"{row['stored']:,} / {row['write']['requests']:,}"] for cells, row in zip(run, passed)]
+    reads = [cells + [rate(row["read"]), figure(row["read"]["p99_ms"]), times(row.get("read_over_07"))]
+             for cells, row in zip(run, passed)]
+    assert shown == writes + reads, "the writes' table, then the reads' table, each row a passed run of the results"
+    text = table.get_text(" ", strip=True)
+    assert section["date"] in text and str(section["load_before"]) in text
+
+
+def test_the_postgres_benchmark_shows_only_runs_that_passed():
+    """A configuration with a failed request or a lost task in any round is named, without its figures; the others
+    show their medians, and the ratios are to 07's median."""
+    from tools import bench
+    from tools.site import WORDS, render_bench_postgres
+
+    def one_round(rps, stored=10, errors=0):
+        return {"write": {"rps": rps, "requests": 10, "errors": errors, "p50_ms": 5.0, "p99_ms": 9.0, "each": 10},
+                "read": {"rps": rps * 2, "requests": 20, "errors": 0, "p50_ms": 4.0, "p99_ms": 8.0}, "stored": stored}
+
+    rows = []
+    for (run_id, step, database, servers), rounds in zip(bench.DATABASE_RUNS, (
+            [one_round(100.0), one_round(120.0), one_round(110.0)],
+            [one_round(50.0), one_round(60.0), one_round(55.0, stored=9)],
+            [one_round(77.0), one_round(77.0), one_round(77.0)])):
+        rows.append(bench.summarize_runs({"id": run_id, "step": step, "database": database, "servers": servers},
+                                         rounds))
+    assert [row["passed"] for row in rows] == [True, False, True]
+    assert rows[0]["write"]["rps"] == 110.0 and rows[0]["write"]["rps_range"] == [100.0, 120.0]
+    assert rows[0]["read"]["rps"] == 220.0 and rows[0]["stored"] == 30 and rows[0]["write"]["requests"] == 30
+    section = {"date": "2026-12-07", "seconds": 5.0, "writers": 8, "workers": 4, "repeats": 3, "load_before": 0.4,
+               "load_average": 3.0, "rows": rows}
+    rows[2]["write_over_07"] = bench.ratio(rows[2]["write"]["rps"], rows[0]["write"]["rps"])
+    for language in ("zh", "en"):
+        machine = {"os": "Linux", "arch": "x86_64", "cores": 2, "cpu": "a CPU", "python": "3.11"}
+        text = render_bench_postgres({"postgres": section, "machine": machine}, WORDS[language])
+        assert "110 (100–120)" in text and "| 77.0 |" in text and "0.70×" in text
+        assert "50.0" not in text and "55.0" not in text, "a failed configuration's figures are not shown"
+        assert WORDS[language]["bench_postgres_failed"].split("{")[0] in text and "10_postgres" in text
+        assert WORDS[language]["bench_postgres_busy"].split("{")[0] not in text, "0.4 before: a quiet machine"
 
 
 @pytest.mark.parametrize("step", STEPS)

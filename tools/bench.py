@@ -836,9 +836,67 @@ def stored_tasks(run, database):
         return db.execute("SELECT count(*) FROM tasks").fetchone()[0]
 
 
-def measure_databases(seconds, log=print):
+def summarize_runs(row, runs):
+    """One configuration's repeated runs as its row: the median of each figure, the lowest and highest requests per
+    second, and whether it passed (no request failed and every acknowledged task was stored, in every run)."""
+    summary = dict(row, runs=runs, repeats=len(runs))
+    for name in ("write", "read"):
+        rates = [run[name]["rps"] for run in runs]
+        summary[name] = {"rps": median_of(rates), "rps_range": [min(rates), max(rates)],
+                         "requests": sum(run[name]["requests"] for run in runs),
+                         "errors": sum(run[name]["errors"] for run in runs),
+                         "p50_ms": median_of([run[name]["p50_ms"] for run in runs]),
+                         "p99_ms": median_of([run[name]["p99_ms"] for run in runs])}
+    summary["write"]["each"] = runs[0]["write"]["each"]
+    summary["stored"] = sum(run["stored"] for run in runs)
+    summary["passed"] = all(run["write"]["errors"] == run["read"]["errors"] == 0
+                            and run["stored"] == run["write"]["requests"] for run in runs)
+    return summary
+
+
+def median_of(values):
+    """The median of measured figures (the mean of the middle two of an even count); None if any is missing."""
+    if not values or any(value is None for value in values):
+        return None
+    ordered, middle = sorted(values), len(values) // 2
+    value = ordered[middle] if len(values) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    return round(value, 2)
+
+
+def with_range(value, bounds):
+    """A median with the lowest and highest of its runs, for people: 76.0 (71.2–80.1)."""
+    if not bounds or bounds[0] == bounds[1]:
+        return figure(value)
+    return f"{figure(value)} ({figure(bounds[0])}–{figure(bounds[1])})"
+
+
+def measure_databases(seconds, log=print, repeats=3):
     """The same write load and read load, through nginx, on step 07 (SQLite, one app server) and step 10
-    (PostgreSQL, one and two app servers), on this one machine; each row's requests per second over 07's."""
+    (PostgreSQL, one and two app servers), on this one machine, `repeats` times in turn (so that whatever else the
+    machine does falls on every configuration alike); each row the median of its runs, and its requests per second
+    over 07's."""
+    load_before = load_average()
+    measured = {}
+    for repeat in range(repeats):
+        log(f" round {repeat + 1} of {repeats}:")
+        for run in measure_databases_once(seconds, log):
+            measured.setdefault(run["id"], []).append(run)
+    rows = []
+    for run_id, step, database, servers in DATABASE_RUNS:
+        if run_id in measured:
+            row = {"id": run_id, "step": step, "database": database, "servers": servers, "workers": WORKERS}
+            rows.append(summarize_runs(row, measured[run_id]))
+    base = next((row for row in rows if row["id"] == DATABASE_RUNS[0][0] and row["passed"]), None)
+    for row in rows:
+        if base and row["passed"]:
+            row["write_over_07"] = ratio(row["write"]["rps"], base["write"]["rps"])
+            row["read_over_07"] = ratio(row["read"]["rps"], base["read"]["rps"])
+    return {"date": today(), "seconds": seconds, "writers": WRITERS, "workers": WORKERS, "repeats": repeats,
+            "load_before": load_before, "load_average": load_average(), "rows": rows}
+
+
+def measure_databases_once(seconds, log=print):
+    """One round: each configuration of DATABASE_RUNS that can run here, once, its raw figures."""
     from tools.postgres import find_initdb, throwaway_cluster
 
     rows = []
@@ -879,13 +937,7 @@ def measure_databases(seconds, log=print):
             log(f"  {run_id:<14} writes {figure(run['write']['rps']):>6}/s (p99 {figure(run['write']['p99_ms'])} ms), "
                 f"dashboard {figure(run['read']['rps']):>6}/s (p99 {figure(run['read']['p99_ms'])} ms), "
                 f"{run['stored']:,} tasks stored for {run['write']['requests']:,} acknowledged")
-    base = next((row for row in rows if row["id"] == DATABASE_RUNS[0][0]), None)
-    for row in rows:
-        if base:
-            row["write_over_07"] = ratio(row["write"]["rps"], base["write"]["rps"])
-            row["read_over_07"] = ratio(row["read"]["rps"], base["read"]["rps"])
-    return {"date": today(), "seconds": seconds, "writers": WRITERS, "workers": WORKERS,
-            "load_average": load_average(), "rows": rows}
+    return rows
 
 
 def databases_table(section):
@@ -893,12 +945,17 @@ def databases_table(section):
     lines = [f"{'run':<14} {'database':<10} {'servers':>7} {'writes/s':>9} {'p99 ms':>7} {'dash req/s':>11} "
              f"{'p99 ms':>7} {'writes/07':>9} {'dash/07':>8} {'errors':>6}"]
     for row in section["rows"]:
+        if not row.get("passed", True):
+            lines.append(f"{row['id']:<14} FAILED: {row['write']['errors'] + row['read']['errors']} requests failed, "
+                         f"{row['stored']:,} tasks stored for {row['write']['requests']:,} acknowledged")
+            continue
         lines.append(f"{row['id']:<14} {row['database']:<10} {row['servers']:>7} {figure(row['write']['rps']):>9} "
                      f"{figure(row['write']['p99_ms']):>7} {figure(row['read']['rps']):>11} "
                      f"{figure(row['read']['p99_ms']):>7} {times(row.get('write_over_07')):>9} "
                      f"{times(row.get('read_over_07')):>8} {row['write']['errors'] + row['read']['errors']:>6}")
     lines.append(f"({section['writers']} visitors through nginx, {section['workers']} gunicorn workers per app server, "
-                 f"all on this one machine; below 1.00x, SQLite is the faster one)")
+                 f"all on this one machine; the median of {section.get('repeats', 1)} rounds; "
+                 f"below 1.00x, SQLite is the faster one)")
     return "\n".join(lines)
 
 
@@ -1019,6 +1076,8 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, default=10, help="how many times the coach checks each step (default 10)")
     parser.add_argument("--steps", nargs="+", type=resolve_step, metavar="NN", help="the coach's steps (default: all)")
     parser.add_argument("--seconds", type=float, default=5.0, help="how long each load runs (default 5)")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="how many rounds of the postgres part, each figure their median (default 3)")
     parser.add_argument("--output", type=Path, default=RESULTS,
                         help=f"the JSON file (default {RESULTS.relative_to(ROOT)}); a half not run is kept from it")
     args = parser.parse_args(argv)
@@ -1044,7 +1103,7 @@ def main(argv=None):
         results["check"] = measure_check(log, runs=args.runs, steps=args.steps)
     if args.only in (None, "postgres"):
         log(f"Step 07 (SQLite, one app server) and step 10 (PostgreSQL, one and two), through nginx, {WRITERS} visitors:")
-        results["postgres"] = measure_databases(args.seconds, log)
+        results["postgres"] = measure_databases(args.seconds, log, repeats=args.repeats)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 

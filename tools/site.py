@@ -108,12 +108,15 @@ WORDS = {
                                   "在装有 nginx 和 PostgreSQL 的机器上运行 `python tutorial.py bench --only postgres`，再提交结果。",
            "bench_postgres_missing": "这次测量缺少：{runs}（当时这一步还不存在，或者机器上没有 PostgreSQL）。",
            "bench_postgres_run": "`{step}`（{database}，{servers} 个应用服务器）",
+           "bench_postgres_failed": "没有列出：{runs}。这次测量中它有请求失败，或者确认过的任务没有全部存下，所以它的数字不作数。",
            "bench_postgres_machine": "测量于 {date}，机器：{os}（{arch}），{cores} 核（{cpu}），Python {python}；"
                                      "{writers} 个访客同时通过 nginx 访问，每个应用服务器 {workers} 个 gunicorn worker，"
-                                     "每项负载 {seconds} 秒，全部在这一台机器上{busy}。低于 1.00× 的比值，说明 SQLite 更快。",
+                                     "每项负载 {seconds} 秒，全部在这一台机器上{busy}。{rounds}低于 1.00× 的比值，说明 SQLite 更快。",
+           "bench_postgres_rounds": "每个数字是轮流测量 {repeats} 轮的中位数，括号里是其中最低和最高的每秒请求数；"
+                                    "开始测量前，机器一分钟平均负载为 {load_before}。",
            "further_reading": "本步所用工具的官方文档，对应本步固定的版本（`requirements.txt`）。"
                               "有中文版的链接到中文版，标注（英文）的只有英文版：",
-           "bench_postgres_busy": "（测完时一分钟平均负载为 {load_average}：同时还有别的程序在用这台机器）"},
+           "bench_postgres_busy": "（开始测量时一分钟平均负载为 {load_average}：同时还有别的程序在用这台机器）"},
     "en": {"added": "added", "removed": "removed", "changed": "changed", "diff": "Diff", "whole": "Whole file",
            "no_changes": "No file changed since the step before.",
            "added_shown": "A new file, shown whole [earlier on this page]({link}).",
@@ -156,13 +159,18 @@ WORDS = {
            "bench_postgres_missing": "Missing from this measurement: {runs} (the step did not exist yet, or the "
                                      "machine had no PostgreSQL).",
            "bench_postgres_run": "`{step}` ({database}, {servers} app server{plural})",
+           "bench_postgres_failed": "Not shown: {runs}. In this measurement some of its requests failed or not every "
+                                    "acknowledged task was stored, so its figures do not count.",
            "bench_postgres_machine": "Measured on {date} on {os} ({arch}), {cores} cores ({cpu}), Python {python}: "
                                      "{writers} visitors at once through nginx, {workers} gunicorn workers per app "
-                                     "server, {seconds} s per load, all on this one machine{busy}. Below 1.00×, SQLite "
-                                     "is the faster one.",
+                                     "server, {seconds} s per load, all on this one machine{busy}. {rounds}Below 1.00×, "
+                                     "SQLite is the faster one.",
+           "bench_postgres_rounds": "Each figure is the median of {repeats} rounds taken in turn, with the lowest and "
+                                    "highest requests per second in brackets; the machine's load average over the last "
+                                    "minute was {load_before} before the measurement began. ",
            "further_reading": "The official documentation of what this step uses, for the versions it pins "
                               "(`requirements.txt`):",
-           "bench_postgres_busy": " (its load average over the last minute was {load_average} at the end: other "
+           "bench_postgres_busy": " (its load average over the last minute was {load_average} when it began: other "
                                   "programs were using the machine too)"},
 }
 COMMANDS_ALLOWED = {"python", "python3", "py", "flask", "pip", "cd", "gunicorn", "nginx", "sudo", "docker",
@@ -717,29 +725,37 @@ def render_bench(root, part, words):
 def render_bench_postgres(results, words):
     """The postgres part of bench/results.json (step 07 on SQLite, step 10 on PostgreSQL with one and two app
     servers, through nginx): each run's figures and its ratios to 07's; what was not measured is said, not made up."""
-    from tools.bench import DATABASE_RUNS, figure, times
+    from tools.bench import DATABASE_RUNS, figure, times, with_range
 
     section = results.get("postgres")
-    if not section or not section.get("rows"):
+    passed = [row for row in (section or {}).get("rows", []) if row.get("passed")]
+    if not passed:
         return block("bench", "bench/results.json", words["bench_postgres_none"])
     # Two tables, the writes and the reads: one of ten columns is wider than the page's text column.
-    run = [[f"`{row['step']}`", row["database"], str(row["servers"])] for row in section["rows"]]
-    writes = [cells + [figure(row["write"]["rps"]), figure(row["write"]["p99_ms"]), times(row.get("write_over_07")),
-                       f"{row['stored']:,} / {row['write']['requests']:,}"] for cells, row in zip(run, section["rows"])]
-    reads = [cells + [figure(row["read"]["rps"]), figure(row["read"]["p99_ms"]), times(row.get("read_over_07"))]
-             for cells, row in zip(run, section["rows"])]
+    run = [[f"`{row['step']}`", row["database"], str(row["servers"])] for row in passed]
+    writes = [cells + [with_range(row["write"]["rps"], row["write"].get("rps_range")), figure(row["write"]["p99_ms"]),
+                       times(row.get("write_over_07")), f"{row['stored']:,} / {row['write']['requests']:,}"]
+              for cells, row in zip(run, passed)]
+    reads = [cells + [with_range(row["read"]["rps"], row["read"].get("rps_range")), figure(row["read"]["p99_ms"]),
+                      times(row.get("read_over_07"))] for cells, row in zip(run, passed)]
     parts = [markdown_table(words["bench_postgres_head"], writes),
              markdown_table(words["bench_postgres_read_head"], reads)]
-    measured = {row["id"] for row in section["rows"]}
-    missing = [words["bench_postgres_run"].format(step=step, database=database, servers=servers,
-                                                  plural="" if servers == 1 else "s")
-               for run_id, step, database, servers in DATABASE_RUNS if run_id not in measured]
-    if missing:
-        parts.append(words["bench_postgres_missing"].format(runs=words["pitfall_and"].join(missing)))
+    shown = {row["id"] for row in passed}
+    failed = {row["id"] for row in section["rows"]} - shown
+    for key, ids in (("bench_postgres_missing", {run[0] for run in DATABASE_RUNS} - shown - failed),
+                     ("bench_postgres_failed", failed)):
+        runs = [words["bench_postgres_run"].format(step=step, database=database, servers=servers,
+                                                   plural="" if servers == 1 else "s")
+                for run_id, step, database, servers in DATABASE_RUNS if run_id in ids]
+        if runs:
+            parts.append(words[key].format(runs=words["pitfall_and"].join(runs)))
     machine = results.get("machine", {})
-    busy = words["bench_postgres_busy"].format(**section) if section.get("load_average") else ""
+    # The bench's own servers load the machine: only the load before it began says whether others were using it.
+    rounds = words["bench_postgres_rounds"].format(**section) if section.get("repeats", 1) > 1 else ""
+    before = section.get("load_before", section.get("load_average"))
+    busy = words["bench_postgres_busy"].format(load_average=before) if before and before >= 1 else ""
     parts.append(words["bench_postgres_machine"].format(**{**machine, **section, "seconds": f"{section['seconds']:g}",
-                                                           "busy": busy}))
+                                                           "busy": busy, "rounds": rounds}))
     return block("bench", "bench/results.json", "\n\n".join(parts))
 
 
