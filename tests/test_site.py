@@ -394,6 +394,29 @@ def test_the_07_page_shows_the_committed_benchmark(site, language):
     assert results["load"]["date"] in text and results["machine"]["cpu"] in text
 
 
+# The page's text column holds 84 characters of code at 1280 px; a diff's line is its file's line after a +, - or space.
+CODE_COLUMNS = 84
+COMMENT = re.compile(r"\s*(#|--|\{#|<!--|//)")
+
+
+def shown_lines(pre):
+    """Each line of a code block as the reader sees it, and the same line without a diff's +, - or space."""
+    is_diff = pre.select_one("span.gd, span.gi, span.gu") is not None
+    for line in code_of(pre).split("\n"):
+        yield line, (line[1:] if is_diff and line[:1] in "+- " else line)
+
+
+def test_no_comment_in_the_sites_code_scrolls_sideways(site):
+    """Every comment line in every code block of every page (the steps' files, their diffs, the exercises'
+    solutions) fits the text column at 1280 px: the steps wrap their comments once, the same way in every step."""
+    too_long = []
+    for url, page in built_pages(site).items():
+        for pre in page.select("pre"):
+            too_long += [f"{url or '/'}: {line.strip()[:70]}... ({len(line)} characters)"
+                         for line, code in shown_lines(pre) if len(line) > CODE_COLUMNS and COMMENT.match(code)]
+    assert not too_long, f"{len(too_long)} comment lines scroll sideways, e.g.\n" + "\n".join(too_long[:10])
+
+
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_the_10_page_shows_the_committed_postgres_benchmark(site, language):
     """{{ bench postgres }} shows the postgres part of bench/results.json as committed, each passed run's median

@@ -19,7 +19,8 @@ NOTEBOOKS = ROOT / "docs" / "notebooks"
 SETUP = '''import sys
 from pathlib import Path
 
-# The course's root is two folders up from docs/notebooks; tools.demo loads a step for a demo.
+# The course's root is two folders up from docs/notebooks;
+# tools.demo loads a step for a demo.
 sys.path.insert(0, str(Path.cwd().parents[1]))
 from tools.demo import Demo
 
@@ -132,7 +133,8 @@ DEMOS = {
                  'def start(**settings):\n'
                  '    """Import app.py in a new process with these environment variables; show how it ended."""\n'
                  '    env = {name: value for name, value in os.environ.items() if name not in ("APP_SECRET", "APP_ENV")}\n'
-                 '    # Its database goes to the demo\'s temporary folder; no .pyc files are written into steps/.\n'
+                 '    # Its database goes to the demo\'s temporary folder;\n'
+                 '    # no .pyc files are written into steps/.\n'
                  '    env.update(APP_DATABASE=demo.app_under_demo.database, PYTHONDONTWRITEBYTECODE="1", **settings)\n'
                  '    result = subprocess.run([sys.executable, "-c", "import app; print(\'Started.\')"],\n'
                  '                            cwd=demo.folder, env=env, capture_output=True, text=True)\n'

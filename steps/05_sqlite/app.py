@@ -23,8 +23,8 @@ DEMO_PASSWORD = "flask"
 
 PER_PAGE = 3
 MAX_SUMMARY = 300
-# SQLite keeps an id in 64 bits: the int converter refuses a larger one with 404 Not Found,
-# where sqlite3 would fail with OverflowError, a 500.
+# SQLite keeps an id in 64 bits: the int converter refuses a larger one
+# with 404 Not Found, where sqlite3 would fail with OverflowError, a 500.
 MAX_ID = 2**63 - 1
 
 # People who signed up. This demo keeps no passwords, only names and e-mails.
@@ -39,7 +39,8 @@ def get_db():
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         g.db = sqlite3.connect(path)
         g.db.row_factory = sqlite3.Row
-        # Creating the tables here, not under __main__, works however the app is started.
+        # Creating the tables here, not under
+        # __main__, works however the app is started.
         create_schema(g.db)
     return g.db
 

@@ -1,4 +1,5 @@
--- The tables of the task manager. "IF NOT EXISTS" makes this safe to run again and again.
+-- The tables of the task manager. "IF NOT EXISTS"
+-- makes this safe to run again and again.
 CREATE TABLE IF NOT EXISTS tasks (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     summary TEXT NOT NULL,

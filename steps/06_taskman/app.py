@@ -24,10 +24,11 @@ DEMO_PASSWORD = "flask"
 
 PER_PAGE = 3
 MAX_SUMMARY = 300
-# Letters that draw nothing at all: the Hangul fillers and the blank Braille pattern.
+# Letters that draw nothing at all: the Hangul
+# fillers and the blank Braille pattern.
 BLANK_LETTERS = "\u115f\u1160\u3164\uffa0\u2800"
-# SQLite keeps an id in 64 bits: the int converter refuses a larger one with 404 Not Found,
-# where sqlite3 would fail with OverflowError, a 500.
+# SQLite keeps an id in 64 bits: the int converter refuses a larger one
+# with 404 Not Found, where sqlite3 would fail with OverflowError, a 500.
 MAX_ID = 2**63 - 1
 
 # People who signed up. This demo keeps no passwords, only names and e-mails.
@@ -42,7 +43,8 @@ def get_db():
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         g.db = sqlite3.connect(path)
         g.db.row_factory = sqlite3.Row
-        # Creating the tables here, not under __main__, works however the app is started.
+        # Creating the tables here, not under
+        # __main__, works however the app is started.
         create_schema(g.db)
     return g.db
 
@@ -127,12 +129,14 @@ def docs():
 def summary_problem(summary):
     """Return what is wrong with a summary (its words already joined by single spaces), or None."""
     if not any(unicodedata.category(char)[0] in "LNPS" and char not in BLANK_LETTERS for char in summary):
-        # Only spaces, or characters that draw nothing (a zero-width space, a Hangul filler): it would look empty.
+        # Only spaces, or characters that draw nothing (a
+        # zero-width space, a Hangul filler): it would look empty.
         return "A task needs a summary."
     if len(summary) > MAX_SUMMARY:
         return f"A summary has at most {MAX_SUMMARY} characters."
     if any(unicodedata.category(char) == "Cc" for char in summary):
-        # Control characters (NUL, escape, ...) are not text, and a page cannot show them.
+        # Control characters (NUL, escape, ...) are
+        # not text, and a page cannot show them.
         return "A summary has no control characters."
     return None
 
@@ -161,7 +165,8 @@ def add_task():
     summary = " ".join(request.form.get("summary", "").split())
     problem = summary_problem(summary)
     if problem:
-        # What was typed goes back into the form, cut to its limit: a refused megabyte is not sent back whole.
+        # What was typed goes back into the form, cut to its
+        # limit: a refused megabyte is not sent back whole.
         return render_dashboard(problem, typed_back(summary, MAX_SUMMARY)), 400
     db = get_db()
     # The ? placeholder sends the summary as data: it can never be read as SQL.

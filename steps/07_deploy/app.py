@@ -16,8 +16,8 @@ from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 app = Flask(__name__)
-# Configuration comes from the environment, never from the code: the same code runs on
-# your laptop (APP_ENV=development) and on a server (production, the default).
+# Configuration comes from the environment, never from the code: the same code runs
+# on your laptop (APP_ENV=development) and on a server (production, the default).
 APP_ENV = os.environ.get("APP_ENV", "production")
 # The secret key signs the session cookie that carries flashed messages.
 # Every worker and every restart must share it, so it comes from APP_SECRET.
@@ -25,22 +25,25 @@ secret = os.environ.get("APP_SECRET", "")
 if APP_ENV == "development" and not secret:
     secret = "dev"
 if APP_ENV != "development" and len(secret) < 32:
-    # A missing, "dev" or short secret lets anyone forge a session: stop with one clear line.
+    # A missing, "dev" or short secret lets anyone
+    # forge a session: stop with one clear line.
     raise SystemExit("Refusing to start: set APP_SECRET to a random string of 32 characters or more,"
                      " e.g. python -c \"import secrets; print(secrets.token_hex())\"")
 app.config["SECRET_KEY"] = secret
 if APP_ENV != "development" and app.debug:
-    # FLASK_DEBUG=1 shows a traceback, and with `flask run` a debugger, to whoever meets an error.
+    # FLASK_DEBUG=1 shows a traceback, and with
+    # `flask run` a debugger, to whoever meets an error.
     raise SystemExit("Refusing to start: FLASK_DEBUG is on in production; unset it, or set APP_ENV=development")
-# The site's names, from APP_HOSTS (tasks.example.com,www.tasks.example.com): a request for another
-# Host is refused with 400, so a forged Host never reaches a redirect. Unset, any name is accepted
-# and nginx's server_name is the one check.
+# The site's names, from APP_HOSTS (tasks.example.com,www.tasks.example.com): a
+# request for another Host is refused with 400, so a forged Host never reaches a
+# redirect. Unset, any name is accepted and nginx's server_name is the one check.
 if os.environ.get("APP_HOSTS"):
     app.config["TRUSTED_HOSTS"] = [name.strip() for name in os.environ["APP_HOSTS"].split(",")]
-# The database lives in the instance folder, which git does not track, unless APP_DATABASE says where.
+# The database lives in the instance folder, which
+# git does not track, unless APP_DATABASE says where.
 app.config["DATABASE"] = os.environ.get("APP_DATABASE", os.path.join(app.instance_path, "tasks.db"))
-# The session cookie travels only over https (Secure), is hidden from JavaScript (HttpOnly)
-# and is not sent with requests that other sites start (SameSite=Lax).
+# The session cookie travels only over https (Secure), is hidden from JavaScript
+# (HttpOnly) and is not sent with requests that other sites start (SameSite=Lax).
 # On your laptop the site is plain http, so development leaves out Secure.
 app.config["SESSION_COOKIE_SECURE"] = APP_ENV != "development"
 app.config["SESSION_COOKIE_HTTPONLY"] = True
@@ -48,10 +51,12 @@ app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
 # A request body larger than 1 MiB is refused with 413 Content Too Large.
 app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
 csrf = CSRFProtect(app)
-# nginx is the one proxy in front of the app: trust one hop of the X-Forwarded-For, -Proto and
-# -Host headers it sets (the visitor's address, https, the site's name), and no more.
+# nginx is the one proxy in front of the app: trust one hop of
+# the X-Forwarded-For, -Proto and -Host headers it sets (the
+# visitor's address, https, the site's name), and no more.
 app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
-# Log to standard output: gunicorn, systemd's journal and Docker all collect what a process prints.
+# Log to standard output: gunicorn, systemd's journal
+# and Docker all collect what a process prints.
 logging.basicConfig(stream=sys.stdout, level=logging.INFO,
                     format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -60,19 +65,22 @@ DEMO_USER = "student"
 DEMO_PASSWORD = "flask"
 
 PER_PAGE = 3
-# Ten tasks a page: drawing each task's links and forms is most of what a page view costs.
+# Ten tasks a page: drawing each task's links
+# and forms is most of what a page view costs.
 TASKS_PER_PAGE = 10
 MAX_SUMMARY = 300
-# Letters that draw nothing at all: the Hangul fillers and the blank Braille pattern.
+# Letters that draw nothing at all: the Hangul
+# fillers and the blank Braille pattern.
 BLANK_LETTERS = "\u115f\u1160\u3164\uffa0\u2800"
-# SQLite keeps an id in 64 bits: the int converter refuses a larger one with 404 Not Found,
-# where sqlite3 would fail with OverflowError, a 500.
+# SQLite keeps an id in 64 bits: the int converter refuses a larger one
+# with 404 Not Found, where sqlite3 would fail with OverflowError, a 500.
 MAX_ID = 2**63 - 1
 
 # SQLite keeps an offset in 64 bits too: no page beyond this one can exist.
 MAX_PAGE = MAX_ID // TASKS_PER_PAGE
 
-# People who signed up are kept in the database (the users table), where every worker sees them.
+# People who signed up are kept in the database
+# (the users table), where every worker sees them.
 # This demo keeps no passwords, only names and e-mails.
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -82,24 +90,29 @@ def get_db():
     if "db" not in g:
         path = app.config["DATABASE"]
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        # timeout: a worker waits up to 10 s for another worker's write instead of failing.
+        # timeout: a worker waits up to 10 s for
+        # another worker's write instead of failing.
         g.db = sqlite3.connect(path, timeout=10)
         g.db.row_factory = sqlite3.Row
-        # With WAL, NORMAL waits for the disk at checkpoints rather than at every commit: much
-        # faster, and a crash of the app still loses nothing it committed.
+        # With WAL, NORMAL waits for the disk at checkpoints
+        # rather than at every commit: much faster, and a
+        # crash of the app still loses nothing it committed.
         g.db.execute("PRAGMA synchronous = NORMAL")
-        # Creating the tables here, not under __main__, works however the app is started.
+        # Creating the tables here, not under
+        # __main__, works however the app is started.
         create_schema(g.db)
     return g.db
 
 
 def create_schema(db):
     """Create the tables if they do not exist yet; safe to run any number of times."""
-    # The script writes (it fills task_counts), and a write waits for every other worker's
-    # writes: run it only when the database lacks the tables (users is the last one it makes).
+    # The script writes (it fills task_counts), and a write waits
+    # for every other worker's writes: run it only when the
+    # database lacks the tables (users is the last one it makes).
     if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'users'").fetchone():
         return
-    # WAL lets readers go on while one worker writes: no "database is locked" (Pitfall 8).
+    # WAL lets readers go on while one worker
+    # writes: no "database is locked" (Pitfall 8).
     # The database file remembers it, so it is set once, with the tables.
     db.execute("PRAGMA journal_mode = WAL")
     with app.open_resource("schema.sql") as f:
@@ -114,10 +127,12 @@ def close_db(exception):
         db.close()
 
 
-# Create the database when the app is loaded, too. gunicorn loads it once, in its master
-# process (preload_app), before any worker exists: four new workers switching a new database
-# to WAL at the same moment could fail with "database is locked".
-# A database that cannot be opened (a folder, a file that is not SQLite) stops the app with one line.
+# Create the database when the app is loaded, too. gunicorn
+# loads it once, in its master process (preload_app), before any
+# worker exists: four new workers switching a new database to
+# WAL at the same moment could fail with "database is locked".
+# A database that cannot be opened (a folder, a file
+# that is not SQLite) stops the app with one line.
 try:
     with app.app_context():
         get_db()
@@ -226,7 +241,8 @@ def validate_signup(username, email, password):
 def show_error(error):
     """Show an HTTP error (404, 405, ...) in the site's layout, with its reason."""
     if isinstance(error, SecurityError):
-        # A Host that is not one of APP_HOSTS: no link can be built for it, so Werkzeug's plain page.
+        # A Host that is not one of APP_HOSTS: no link
+        # can be built for it, so Werkzeug's plain page.
         return error
     # get_headers() keeps what the error needs, such as the Allow header of a 405.
     return render_template("error.html", error=error), error.code, error.get_headers()
@@ -258,12 +274,14 @@ def docs():
 def summary_problem(summary):
     """Return what is wrong with a summary (its words already joined by single spaces), or None."""
     if not any(unicodedata.category(char)[0] in "LNPS" and char not in BLANK_LETTERS for char in summary):
-        # Only spaces, or characters that draw nothing (a zero-width space, a Hangul filler): it would look empty.
+        # Only spaces, or characters that draw nothing (a
+        # zero-width space, a Hangul filler): it would look empty.
         return "A task needs a summary."
     if len(summary) > MAX_SUMMARY:
         return f"A summary has at most {MAX_SUMMARY} characters."
     if any(unicodedata.category(char) == "Cc" for char in summary):
-        # Control characters (NUL, escape, ...) are not text, and a page cannot show them.
+        # Control characters (NUL, escape, ...) are
+        # not text, and a page cannot show them.
         return "A summary has no control characters."
     return None
 
@@ -296,7 +314,8 @@ def add_task():
     summary = " ".join(request.form.get("summary", "").split())
     problem = summary_problem(summary)
     if problem:
-        # What was typed goes back into the form, cut to its limit: a refused megabyte is not sent back whole.
+        # What was typed goes back into the form, cut to its
+        # limit: a refused megabyte is not sent back whole.
         return render_dashboard(problem, typed_back(summary, MAX_SUMMARY)), 400
     db = get_db()
     # The ? placeholder sends the summary as data: it can never be read as SQL.
@@ -378,7 +397,8 @@ def search():
         results = db.execute("SELECT id, summary FROM tasks ORDER BY id DESC LIMIT ? OFFSET ?",
                              (PER_PAGE, (page - 1) * PER_PAGE)).fetchall()
     else:
-        # The full-text index finds the matching ids without reading the tasks; newest (highest id) first.
+        # The full-text index finds the matching ids without
+        # reading the tasks; newest (highest id) first.
         total = db.execute("SELECT count(*) FROM tasks_search WHERE tasks_search MATCH ?", (words,)).fetchone()[0]
         results = db.execute(
             "SELECT tasks.id, tasks.summary FROM tasks_search JOIN tasks ON tasks.id = tasks_search.rowid"
@@ -419,7 +439,8 @@ def signup():
                        (username, username.lower(), email))
             db.commit()
         except sqlite3.IntegrityError:
-            # Another worker stored the same name since the check: UNIQUE refused the second one.
+            # Another worker stored the same name since
+            # the check: UNIQUE refused the second one.
             return render_template("signup.html", errors={"username": "That username is already taken."},
                                    username=username, email=email), 400
         flash(f"Account created for {username}.", "success")

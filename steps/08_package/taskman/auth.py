@@ -12,7 +12,8 @@ bp = Blueprint("auth", __name__)
 DEMO_USER = "student"
 DEMO_PASSWORD = "flask"
 
-# People who signed up are kept in the database (the users table), where every worker sees them.
+# People who signed up are kept in the database
+# (the users table), where every worker sees them.
 # This demo keeps no passwords, only names and e-mails.
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -62,7 +63,8 @@ def signup():
                        (username, username.lower(), email))
             db.commit()
         except sqlite3.IntegrityError:
-            # Another worker stored the same name since the check: UNIQUE refused the second one.
+            # Another worker stored the same name since
+            # the check: UNIQUE refused the second one.
             return render_template("signup.html", errors={"username": "That username is already taken."},
                                    username=username, email=email), 400
         flash(f"Account created for {username}.", "success")

@@ -14,11 +14,13 @@ def get_db():
     if "db" not in g:
         path = current_app.config["DATABASE"]
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        # timeout: a worker waits up to 10 s for another worker's write instead of failing.
+        # timeout: a worker waits up to 10 s for
+        # another worker's write instead of failing.
         g.db = sqlite3.connect(path, timeout=10)
         g.db.row_factory = sqlite3.Row
-        # With WAL, NORMAL waits for the disk at checkpoints rather than at every commit: much
-        # faster, and a crash of the app still loses nothing it committed.
+        # With WAL, NORMAL waits for the disk at checkpoints
+        # rather than at every commit: much faster, and a
+        # crash of the app still loses nothing it committed.
         g.db.execute("PRAGMA synchronous = NORMAL")
         # Creating the tables here works however the app is started.
         create_schema(g.db)
@@ -27,11 +29,13 @@ def get_db():
 
 def create_schema(db):
     """Create the tables if they do not exist yet; safe to run any number of times."""
-    # The script writes (it fills task_counts), and a write waits for every other worker's
-    # writes: run it only when the database lacks the tables (users is the last one it makes).
+    # The script writes (it fills task_counts), and a write waits
+    # for every other worker's writes: run it only when the
+    # database lacks the tables (users is the last one it makes).
     if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'users'").fetchone():
         return
-    # WAL lets readers go on while one worker writes: no "database is locked" (Pitfall 8).
+    # WAL lets readers go on while one worker
+    # writes: no "database is locked" (Pitfall 8).
     # The database file remembers it, so it is set once, with the tables.
     db.execute("PRAGMA journal_mode = WAL")
     with current_app.open_resource("schema.sql") as f:

@@ -33,7 +33,8 @@ def test_a_chunked_body_is_refused_with_411(client, tasks):
     body = f"csrf_token={tasks.token()}&summary=x".encode()
     response = client.post("/tasks", input_stream=io.BytesIO(body), headers={"Transfer-Encoding": "chunked"},
                            content_type="application/x-www-form-urlencoded",
-                           # gunicorn reads the chunks itself and says so with wsgi.input_terminated.
+                           # gunicorn reads the chunks itself and
+                           # says so with wsgi.input_terminated.
                            environ_overrides={"wsgi.input_terminated": True})
     assert response.status_code == 411
 

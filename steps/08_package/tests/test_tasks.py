@@ -50,7 +50,8 @@ def test_a_form_without_its_csrf_token_is_refused(client):
 
 
 def test_with_csrf_off_a_form_needs_no_token(app, client):
-    # What a test config with WTF_CSRF_ENABLED=False gives up: the check itself is no longer tested.
+    # What a test config with WTF_CSRF_ENABLED=False
+    # gives up: the check itself is no longer tested.
     app.config["WTF_CSRF_ENABLED"] = False
     assert client.post("/tasks", data={"summary": "No token"}).status_code == 302
     assert summaries(client) == ["No token"]

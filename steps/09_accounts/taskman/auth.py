@@ -18,26 +18,33 @@ from werkzeug.urls import iri_to_uri
 from . import login_manager
 from .db import get_db
 
-# cli_group=None: the blueprint's command is `flask --app taskman create-user`, not `flask auth create-user`.
+# cli_group=None: the blueprint's command is
+# `flask --app taskman create-user`, not `flask auth create-user`.
 bp = Blueprint("auth", __name__, cli_group=None)
 
-# The accounts are kept in the database (the users table), where every worker sees them.
+# The accounts are kept in the database (the
+# users table), where every worker sees them.
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MAX_USERNAME = 30
 MAX_EMAIL = 254
-# Letters that draw nothing at all: the Hangul fillers and the blank Braille pattern.
+# Letters that draw nothing at all: the Hangul
+# fillers and the blank Braille pattern.
 BLANK_LETTERS = "\u115f\u1160\u3164\uffa0\u2800"
-# Alphabets whose letters look alike ("a" in Latin, "а" in Cyrillic): one name uses one of them.
+# Alphabets whose letters look alike ("a" in Latin,
+# "а" in Cyrillic): one name uses one of them.
 LOOK_ALIKE_ALPHABETS = {"LATIN", "GREEK", "CYRILLIC"}
-# The longest address that a redirect after sign-in may lead to, written as it is sent (%E4%BB%BB for 任).
-# nginx passes at most 4 KiB of an app's headers: a longer Location would be its 502 Bad Gateway.
+# The longest address that a redirect after sign-in may
+# lead to, written as it is sent (%E4%BB%BB for 任).
+# nginx passes at most 4 KiB of an app's headers:
+# a longer Location would be its 502 Bad Gateway.
 MAX_NEXT = 1000
 
-# Passwords are hashed with Werkzeug's generate_password_hash: Werkzeug comes with Flask, so there
-# is nothing more to install (Flask-Bcrypt needs the bcrypt package, compiled C). Its default, scrypt,
-# is salted (two users with one password get different hashes: a table of precomputed hashes is
-# useless) and slow on purpose, memory included, so that guessing passwords from a stolen database
-# costs a lot. bcrypt would also silently ignore everything after a password's 72nd byte.
+# Passwords are hashed with Werkzeug's generate_password_hash: Werkzeug comes with
+# Flask, so there is nothing more to install (Flask-Bcrypt needs the bcrypt
+# package, compiled C). Its default, scrypt, is salted (two users with one password
+# get different hashes: a table of precomputed hashes is useless) and slow on
+# purpose, memory included, so that guessing passwords from a stolen database costs
+# a lot. bcrypt would also silently ignore everything after a password's 72nd byte.
 
 
 class User(UserMixin):
@@ -95,17 +102,21 @@ def validate_signup(username, email, password):
     """Check a sign-up form and return every problem found, by field (email None: not asked)."""
     errors = {}
     alphabets = {unicodedata.name(char).split()[0] for char in username if char.isalpha()}
-    # The rules hold for the name as stored, normalized: "İ" is one letter, its case folded key two.
+    # The rules hold for the name as stored, normalized:
+    # "İ" is one letter, its case folded key two.
     if not 3 <= len(username) <= MAX_USERNAME or len(username_key(username)) > MAX_USERNAME:
         errors["username"] = f"A username has 3 to {MAX_USERNAME} characters."
     elif not username.isprintable():
-        # A name is shown on pages and typed to sign in: no tab, line break or other control character.
+        # A name is shown on pages and typed to sign in:
+        # no tab, line break or other control character.
         errors["username"] = "A username has no tabs, line breaks or other control characters."
     elif any(char in BLANK_LETTERS for char in username):
-        # Nor a letter that draws nothing: "ada" and "ada" followed by a filler would look the same.
+        # Nor a letter that draws nothing: "ada" and
+        # "ada" followed by a filler would look the same.
         errors["username"] = "A username has no invisible letters."
     elif len(alphabets & LOOK_ALIKE_ALPHABETS) > 1:
-        # "аlice" with a Cyrillic "а" looks like "alice": someone else's name, to the eye.
+        # "аlice" with a Cyrillic "а" looks like
+        # "alice": someone else's name, to the eye.
         errors["username"] = "A username does not mix Latin, Greek and Cyrillic letters."
     elif get_db().execute("SELECT 1 FROM users WHERE username_key = ?", (username_key(username),)).fetchone():
         errors["username"] = "That username is already taken."
@@ -171,15 +182,18 @@ def start_session(user):
     login_user(user)
 
 
-# Sign-in attempts are limited with a table of failures in the database, not with Flask-Limiter:
-# Flask-Limiter's default storage is each process's memory, so 4 gunicorn workers would allow 4 times
-# the limit, and a store they share means running Redis or Memcached. The database is already shared.
+# Sign-in attempts are limited with a table of
+# failures in the database, not with Flask-Limiter:
+# Flask-Limiter's default storage is each process's memory, so 4
+# gunicorn workers would allow 4 times the limit, and a store they share
+# means running Redis or Memcached. The database is already shared.
 #
-# Who is held back, and by what: a limit on one account would let any stranger lock its owner out
-# with five wrong passwords; a tight limit on one address would lock out a whole school behind one
-# address. So the tight limit (LOGIN_LIMIT, 5) is for one account from one address: a stranger's
-# guesses hold back the stranger only. The account's own limit (LOGIN_LIMIT_PER_ACCOUNT, 50) stops
-# guessing from many addresses; and one address trying many names meets LOGIN_LIMIT_PER_ADDRESS.
+# Who is held back, and by what: a limit on one account would let any stranger
+# lock its owner out with five wrong passwords; a tight limit on one address would
+# lock out a whole school behind one address. So the tight limit (LOGIN_LIMIT, 5)
+# is for one account from one address: a stranger's guesses hold back the stranger
+# only. The account's own limit (LOGIN_LIMIT_PER_ACCOUNT, 50) stops guessing from
+# many addresses; and one address trying many names meets LOGIN_LIMIT_PER_ADDRESS.
 
 def visitor_address():
     """Return the visitor's address as nginx saw it (ProxyFix, in __init__.py), in its one written form.
@@ -218,7 +232,8 @@ def wait_for(table, keys, window):
     """
     db = get_db()
     now = time.time()
-    # table is one of this file's own names ("login_failures", "signups"), never anything typed.
+    # table is one of this file's own names
+    # ("login_failures", "signups"), never anything typed.
     db.execute(f"DELETE FROM {table} WHERE at <= ?", (now - window,))
     db.executemany(f"INSERT INTO {table} (key, at) VALUES (?, ?)", [(key, now) for key, _ in keys])
     wait = 0
@@ -250,7 +265,8 @@ def too_many(what, wait):
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Show the sign-in form on GET; check the submitted form on POST."""
-    # The page to go back to, from ?next= (set by @login_required), carried by the form's hidden field.
+    # The page to go back to, from ?next= (set by
+    # @login_required), carried by the form's hidden field.
     next_path = request.values.get("next", "")
     if not is_safe_path(next_path):
         next_path = ""
@@ -258,19 +274,23 @@ def login():
         username = request.form.get("username", "").strip()
         password = request.form.get("password", "")
         shown = typed_back(username, MAX_USERNAME)
-        # Counted as a failure before the password is checked; a right password takes it back.
+        # Counted as a failure before the password is
+        # checked; a right password takes it back.
         wait, at = wait_for("login_failures", attempt_keys(username), current_app.config["LOGIN_WINDOW"])
         if wait:
-            # Checked before the password: past the limit, a right guess is refused too.
+            # Checked before the password: past the
+            # limit, a right guess is refused too.
             return (render_template("login.html", error=too_many("failed sign-ins", wait), username=shown,
                                     next=next_path), 429, {"Retry-After": str(wait)})
         user = find_account(username, password)
         if user is None:
-            # One message for an unknown username and a wrong password: it does not tell which.
+            # One message for an unknown username and a
+            # wrong password: it does not tell which.
             return render_template("login.html", error="Wrong username or password.",
                                    username=shown, next=next_path), 401
-        # A success forgets this address's failures for the account (not the others': one right password
-        # does not excuse the wrong guesses made from elsewhere, or for other accounts from here).
+        # A success forgets this address's failures for the account (not
+        # the others': one right password does not excuse the wrong
+        # guesses made from elsewhere, or for other accounts from here).
         forget_failures(username, at)
         start_session(user)
         flash(f"Welcome back, {user.username}!", "success")
@@ -304,8 +324,9 @@ def signup():
         email = request.form.get("email", "").strip()
         password = request.form.get("password", "")
         shown = {"username": typed_back(username, MAX_USERNAME), "email": typed_back(email, MAX_EMAIL)}
-        # Every sign-up counts, accepted or not: each costs a slow hash, and each "That username is
-        # already taken." tells whether an account exists, the very thing sign-in does not say.
+        # Every sign-up counts, accepted or not: each costs a slow hash,
+        # and each "That username is already taken." tells whether an
+        # account exists, the very thing sign-in does not say.
         wait, _ = wait_for("signups", [(f"address:{visitor_address()}", current_app.config["SIGNUP_LIMIT"])],
                            current_app.config["SIGNUP_WINDOW"])
         if wait:
@@ -322,7 +343,8 @@ def signup():
                 (username, username_key(username), email, hash_password(password), session_id))
             db.commit()
         except sqlite3.IntegrityError:
-            # Another worker stored the same name since the check: UNIQUE refused the second one.
+            # Another worker stored the same name since
+            # the check: UNIQUE refused the second one.
             return render_template("signup.html", errors={"username": "That username is already taken."},
                                    **shown), 400
         start_session(User(cursor.lastrowid, username, session_id))
@@ -341,7 +363,8 @@ def adopt_unowned_tasks(user_id):
     db = get_db()
     if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'unowned_tasks'").fetchone():
         return 0
-    # The tasks keep their numbers; the triggers count and index them as they come in.
+    # The tasks keep their numbers; the triggers
+    # count and index them as they come in.
     count = db.execute("INSERT INTO tasks (id, summary, done, created, user_id)"
                        " SELECT id, summary, done, created, ? FROM unowned_tasks ORDER BY id",
                        (user_id,)).rowcount
@@ -358,9 +381,11 @@ def create_user_command(username, email):
     db = get_db()
     old = db.execute("SELECT id, username, password_hash FROM users WHERE username_key = ?",
                      (username_key(username),)).fetchone()
-    # Someone who signed up in step 07 or 08 has an account without a password: this gives them one.
+    # Someone who signed up in step 07 or 08 has an
+    # account without a password: this gives them one.
     waiting = old is not None and old["password_hash"] is None
-    # Asked twice, never shown, never on the command line (where the shell's history would keep it).
+    # Asked twice, never shown, never on the command
+    # line (where the shell's history would keep it).
     password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     errors = validate_signup(username, email, password)
     if waiting:

@@ -8,9 +8,11 @@ import click
 from flask import current_app, g
 from flask.cli import with_appcontext
 
-# The version of the tables that schema.sql makes, kept in the database file (PRAGMA user_version).
-# Steps 05 to 08 left it at 0; step 09's tables, with accounts and owners, were version 1, and with
-# the session ids that signing out changes (sessions.sql), version 2.
+# The version of the tables that schema.sql makes,
+# kept in the database file (PRAGMA user_version).
+# Steps 05 to 08 left it at 0; step 09's tables, with
+# accounts and owners, were version 1, and with the session
+# ids that signing out changes (sessions.sql), version 2.
 SCHEMA_VERSION = 2
 
 
@@ -19,13 +21,16 @@ def get_db():
     if "db" not in g:
         path = current_app.config["DATABASE"]
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        # timeout: a worker waits up to 10 s for another worker's write instead of failing.
+        # timeout: a worker waits up to 10 s for
+        # another worker's write instead of failing.
         g.db = sqlite3.connect(path, timeout=10)
         g.db.row_factory = sqlite3.Row
-        # With WAL, NORMAL waits for the disk at checkpoints rather than at every commit: much
-        # faster, and a crash of the app still loses nothing it committed.
+        # With WAL, NORMAL waits for the disk at checkpoints
+        # rather than at every commit: much faster, and a
+        # crash of the app still loses nothing it committed.
         g.db.execute("PRAGMA synchronous = NORMAL")
-        # SQLite checks REFERENCES (a task's owner must exist) only when it is asked to, on each connection.
+        # SQLite checks REFERENCES (a task's owner must exist)
+        # only when it is asked to, on each connection.
         g.db.execute("PRAGMA foreign_keys = ON")
         # Creating the tables here works however the app is started.
         create_schema(g.db)
@@ -34,25 +39,29 @@ def get_db():
 
 def create_schema(db):
     """Create the tables, or upgrade those of step 07 or 08; safe to run any number of times."""
-    # The script writes (it fills task_counts), and a write waits for every other worker's
-    # writes: run it only when the database is not at this version yet.
+    # The script writes (it fills task_counts), and a write waits for every other
+    # worker's writes: run it only when the database is not at this version yet.
     if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
         return
-    # WAL lets readers go on while one worker writes: no "database is locked" (Pitfall 8).
+    # WAL lets readers go on while one worker
+    # writes: no "database is locked" (Pitfall 8).
     # The database file remembers it, so it is set once, with the tables.
     db.execute("PRAGMA journal_mode = WAL")
-    # One transaction: the upgrade and the new tables are all made, or none is. IMMEDIATE takes the
-    # write lock first; then the version is read again, since another process may have just done it.
+    # One transaction: the upgrade and the new tables are all made, or
+    # none is. IMMEDIATE takes the write lock first; then the version
+    # is read again, since another process may have just done it.
     db.execute("BEGIN IMMEDIATE")
     try:
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version != SCHEMA_VERSION:
             script = read_script("schema.sql")
             if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'users'").fetchone():
-                # Users without session ids: of step 09's first version, or of step 07 or 08.
+                # Users without session ids: of step 09's
+                # first version, or of step 07 or 08.
                 script = read_script("sessions.sql") + script
             if version == 0 and db.execute("SELECT 1 FROM sqlite_master WHERE name = 'tasks'").fetchone():
-                # Tables of step 07 or 08: tasks without an owner, users without a password.
+                # Tables of step 07 or 08: tasks without
+                # an owner, users without a password.
                 script = read_script("upgrade.sql") + script
             for statement in statements(script):
                 db.execute(statement)

@@ -15,17 +15,20 @@ from .db import get_db
 bp = Blueprint("tasks", __name__)
 
 PER_PAGE = 3
-# Ten tasks a page: drawing each task's links and forms is most of what a page view costs.
+# Ten tasks a page: drawing each task's links
+# and forms is most of what a page view costs.
 TASKS_PER_PAGE = 10
 MAX_SUMMARY = 300
-# A search looks for at most this many words (each one is a lookup in the full-text index), and is at most this long:
+# A search looks for at most this many words (each one is a
+# lookup in the full-text index), and is at most this long:
 # it is shown back on the page.
 MAX_SEARCH_WORDS = 10
 MAX_SEARCH = 200
-# Letters that draw nothing at all: the Hangul fillers and the blank Braille pattern.
+# Letters that draw nothing at all: the Hangul
+# fillers and the blank Braille pattern.
 BLANK_LETTERS = "\u115f\u1160\u3164\uffa0\u2800"
-# SQLite keeps an id in 64 bits: the int converter refuses a larger one with 404 Not Found,
-# where sqlite3 would fail with OverflowError, a 500.
+# SQLite keeps an id in 64 bits: the int converter refuses a larger one
+# with 404 Not Found, where sqlite3 would fail with OverflowError, a 500.
 MAX_ID = 2**63 - 1
 
 # SQLite keeps an offset in 64 bits too: no page beyond this one can exist.
@@ -68,12 +71,14 @@ def find_task(task_id):
 def summary_problem(summary):
     """Return what is wrong with a summary (its words already joined by single spaces), or None."""
     if not any(unicodedata.category(char)[0] in "LNPS" and char not in BLANK_LETTERS for char in summary):
-        # Only spaces, or characters that draw nothing (a zero-width space, a Hangul filler): it would look empty.
+        # Only spaces, or characters that draw nothing (a
+        # zero-width space, a Hangul filler): it would look empty.
         return "A task needs a summary."
     if len(summary) > MAX_SUMMARY:
         return f"A summary has at most {MAX_SUMMARY} characters."
     if any(unicodedata.category(char) == "Cc" for char in summary):
-        # Control characters (NUL, escape, ...) are not text, and a page cannot show them.
+        # Control characters (NUL, escape, ...) are
+        # not text, and a page cannot show them.
         return "A summary has no control characters."
     return None
 
@@ -108,7 +113,8 @@ def add_task():
     summary = " ".join(request.form.get("summary", "").split())
     problem = summary_problem(summary)
     if problem:
-        # What was typed goes back into the form, cut to its limit: a refused megabyte is not sent back whole.
+        # What was typed goes back into the form, cut to its
+        # limit: a refused megabyte is not sent back whole.
         return render_dashboard(problem, typed_back(summary, MAX_SUMMARY)), 400
     db = get_db()
     # The ? placeholder sends the summary as data: it can never be read as SQL.
@@ -191,7 +197,8 @@ def search():
     if len(query) > MAX_SEARCH:
         abort(400, f"A search has at most {MAX_SEARCH} characters.")
     if len(query.split()) > MAX_SEARCH_WORDS:
-        # Each word is one more lookup in the index: a query of 400 words would keep a worker busy.
+        # Each word is one more lookup in the index: a
+        # query of 400 words would keep a worker busy.
         abort(400, f"Search for at most {MAX_SEARCH_WORDS} words.")
     words = search_words(query)
     db = get_db()
@@ -201,10 +208,11 @@ def search():
         results = db.execute("SELECT id, summary FROM tasks WHERE user_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
                              (current_user.id, PER_PAGE, (page - 1) * PER_PAGE)).fetchall()
     else:
-        # The full-text index finds the matching ids once, without reading the tasks (the subquery);
-        # the user's tasks among them are kept, newest (highest id) first. The index holds every
-        # user's tasks. Joined the other way round, SQLite ran the whole match again for each task
-        # of the user's: seconds for a long query, with every worker stuck in it.
+        # The full-text index finds the matching ids once, without reading the
+        # tasks (the subquery); the user's tasks among them are kept, newest
+        # (highest id) first. The index holds every user's tasks. Joined the
+        # other way round, SQLite ran the whole match again for each task of
+        # the user's: seconds for a long query, with every worker stuck in it.
         matching = "SELECT rowid FROM tasks_search WHERE tasks_search MATCH ?"
         total = db.execute(f"SELECT count(*) FROM tasks WHERE user_id = ? AND id IN ({matching})",
                            (current_user.id, words)).fetchone()[0]

@@ -14,7 +14,8 @@ def app(tmp_path):
         "TESTING": True,
         "SECRET_KEY": "a-secret-for-the-tests-that-is-long-enough",
         "DATABASE": str(tmp_path / "tasks.db"),
-        # A cheap hash: scrypt's cost, on purpose, would make every sign-up of the tests slow.
+        # A cheap hash: scrypt's cost, on purpose,
+        # would make every sign-up of the tests slow.
         # test_auth.py checks the real default on its own.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     })

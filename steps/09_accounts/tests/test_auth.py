@@ -68,8 +68,9 @@ def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(client, auth):
     unknown = auth.login("nobody", "wrong password")
     assert wrong.status_code == unknown.status_code == 401
     assert "Wrong username or password." in wrong.get_data(as_text=True)
-    # The same page but for the name typed; the CSRF tokens are left out: each one is signed with the second
-    # it was made in, so two pages made a second apart carry different ones.
+    # The same page but for the name typed; the CSRF tokens are
+    # left out: each one is signed with the second it was made
+    # in, so two pages made a second apart carry different ones.
     def page(response):
         return re.sub(r'name="csrf_token" value="[^"]*"', "", response.get_data(as_text=True))
 
@@ -110,7 +111,8 @@ def test_the_production_default_is_scrypt_salted_and_slow(tmp_path):
     assert app.config["PASSWORD_HASH_METHOD"] == "scrypt"
     with app.test_request_context():
         first, second = taskman.auth.hash_password("a password"), taskman.auth.hash_password("a password")
-    # scrypt with N = 32768 (2**15), r = 8, p = 1: about 32 MiB of memory and tens of milliseconds a guess.
+    # scrypt with N = 32768 (2**15), r = 8, p = 1: about
+    # 32 MiB of memory and tens of milliseconds a guess.
     assert first.startswith("scrypt:32768:8:1$") and first != second
     assert taskman.auth.check_password_hash(first, "a password")
 
@@ -128,7 +130,8 @@ def test_a_page_that_needs_an_account_sends_a_visitor_to_sign_in(client, path):
 def test_a_visitor_cannot_change_tasks(client, tasks, path):
     response = tasks.post(path, {"summary": "Forged"})
     assert response.status_code == 302
-    # To the sign-in form, without next: after it, a GET of a form's address would only answer 405.
+    # To the sign-in form, without next: after it, a
+    # GET of a form's address would only answer 405.
     assert response.headers["Location"] == "/login"
 
 
@@ -150,7 +153,8 @@ def test_after_sign_in_back_to_the_page_asked_for(client, auth):
     assert response.headers["Location"] == "/tasks?page=1"
 
 
-# Every way to write "another site" that browsers are known to follow, or that could be read so.
+# Every way to write "another site" that browsers
+# are known to follow, or that could be read so.
 HOSTILE_NEXT = [
     "https://evil.example/", "http://evil.example", "//evil.example", "///evil.example", "/\\evil.example",
     "\\\\evil.example", "/\\/evil.example", "/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example",
@@ -181,7 +185,8 @@ def test_the_session_is_new_after_sign_in(client, auth):
 
 
 def test_a_session_cookie_taken_to_another_browser_is_signed_out(client, auth):
-    # session_protection = "strong": the session remembers the address and the browser.
+    # session_protection = "strong": the session
+    # remembers the address and the browser.
     auth.signup("ada")
     assert client.get("/tasks").status_code == 200
     assert client.get("/tasks", headers={"User-Agent": "another browser"}).status_code == 302

@@ -5,8 +5,9 @@ import pytest
 
 from taskman import create_app
 
-# The tables of step 07 and step 08 (their schema.sql, without its comments): tasks with no owner,
-# one row of counts, the search index, and users who signed up without a password.
+# The tables of step 07 and step 08 (their schema.sql, without
+# its comments): tasks with no owner, one row of counts, the
+# search index, and users who signed up without a password.
 STEP_08_SCHEMA = """
 CREATE TABLE tasks (id INTEGER PRIMARY KEY AUTOINCREMENT, summary TEXT NOT NULL,
     done INTEGER NOT NULL DEFAULT 0, created TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP);
@@ -83,7 +84,8 @@ def test_unowned_tasks_are_seen_by_nobody(old_app):
     assert client.get("/api/tasks").get_json() == []
     assert "No results." in client.get("/search?q=old").get_data(as_text=True)
     assert client.get("/tasks/1").status_code == 404
-    # An account made on the site takes none of them: the operator's create-user does.
+    # An account made on the site takes none of
+    # them: the operator's create-user does.
     assert "12 tasks from the old database now belong to ada." in create_user(old_app, "ada").output
 
 
@@ -127,8 +129,9 @@ def test_someone_who_signed_up_without_a_password_gets_one(old_app):
 
 
 def test_a_failed_upgrade_changes_nothing(tmp_path):
-    # A database the upgrade does not know (step 06's: tasks, and no counts or search tables) stops
-    # the app with one line, and the one transaction leaves it exactly as it was.
+    # A database the upgrade does not know (step 06's: tasks,
+    # and no counts or search tables) stops the app with one
+    # line, and the one transaction leaves it exactly as it was.
     path = tmp_path / "tasks.db"
     with sqlite3.connect(path) as db:
         db.execute("CREATE TABLE tasks (id INTEGER PRIMARY KEY AUTOINCREMENT, summary TEXT NOT NULL,"

@@ -12,12 +12,14 @@ from flask.cli import with_appcontext
 
 from .models import db
 
-# The migrations (Flask-Migrate, made with Alembic) live beside the package: migrations/versions/ holds one
-# file per change of the tables, in order. 0001 makes step 09's tables; 0002 adds the tasks' due date;
-# 0003 the session ids and the sign-ups' table.
+# The migrations (Flask-Migrate, made with Alembic) live beside
+# the package: migrations/versions/ holds one file per change of
+# the tables, in order. 0001 makes step 09's tables; 0002 adds the
+# tasks' due date; 0003 the session ids and the sign-ups' table.
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 migrate = flask_migrate.Migrate(directory=str(MIGRATIONS))
-# The revision whose tables step 09 made itself (from schema.sql): a step 09 database is "stamped" with it.
+# The revision whose tables step 09 made itself (from
+# schema.sql): a step 09 database is "stamped" with it.
 STEP_09_REVISION = "0001"
 
 
@@ -34,11 +36,14 @@ def configure(app):
     app.config["SQLALCHEMY_DATABASE_URI"] = url
     options = {"pool_pre_ping": True}  # a connection the server closed (a restart) is replaced, not used
     if not url.startswith("sqlite"):
-        # Each gunicorn worker has a pool of its own: up to pool size + overflow connections each.
-        # PostgreSQL refuses connections past its max_connections (100 by default), so check that
-        # workers x servers x (DATABASE_POOL_SIZE + DATABASE_MAX_OVERFLOW) stays below it:
-        # 4 workers x 2 servers x (5 + 5) = 80 here. A sync worker serves one request at a time and
-        # needs one connection; a larger pool only holds connections that nothing uses.
+        # Each gunicorn worker has a pool of its own:
+        # up to pool size + overflow connections each.
+        # PostgreSQL refuses connections past its max_connections (100
+        # by default), so check that workers x servers x
+        # (DATABASE_POOL_SIZE + DATABASE_MAX_OVERFLOW) stays below it:
+        # 4 workers x 2 servers x (5 + 5) = 80 here. A sync worker
+        # serves one request at a time and needs one connection; a
+        # larger pool only holds connections that nothing uses.
         options["pool_size"] = int(app.config.get("DATABASE_POOL_SIZE", os.environ.get("DATABASE_POOL_SIZE", "5")))
         options["max_overflow"] = int(app.config.get("DATABASE_MAX_OVERFLOW",
                                                      os.environ.get("DATABASE_MAX_OVERFLOW", "5")))
@@ -53,13 +58,16 @@ def is_sqlite():
 def sqlite_settings(connection, record):
     """On every new SQLite connection: WAL-friendly syncing, a wait for other writers, and foreign keys."""
     with closing(connection.cursor()) as cursor:
-        # WAL lets readers go on while one worker writes (the file remembers it; asking again costs nothing).
+        # WAL lets readers go on while one worker writes (the
+        # file remembers it; asking again costs nothing).
         cursor.execute("PRAGMA journal_mode = WAL")
-        # With WAL, NORMAL waits for the disk at checkpoints rather than at every commit.
+        # With WAL, NORMAL waits for the disk at
+        # checkpoints rather than at every commit.
         cursor.execute("PRAGMA synchronous = NORMAL")
         # A worker waits up to 10 s for another worker's write instead of failing.
         cursor.execute("PRAGMA busy_timeout = 10000")
-        # SQLite checks REFERENCES (a task's owner must exist) only when asked, on each connection.
+        # SQLite checks REFERENCES (a task's owner must
+        # exist) only when asked, on each connection.
         cursor.execute("PRAGMA foreign_keys = ON")
 
 
@@ -133,6 +141,7 @@ def init_app(app):
             raise SystemExit(f"Refusing to start: cannot use the database {shown} ({error.__class__.__name__});"
                              " set APP_DATABASE to a file in a folder the app can write to, or DATABASE_URL"
                              " to a PostgreSQL server that answers") from None
-        # gunicorn forks its workers from this process: a connection opened here must not be shared
-        # by them, so the pool is emptied; each worker opens connections of its own.
+        # gunicorn forks its workers from this process: a connection
+        # opened here must not be shared by them, so the pool is
+        # emptied; each worker opens connections of its own.
         db.engine.dispose()

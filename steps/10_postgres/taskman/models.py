@@ -10,7 +10,8 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Column, Float, ForeignKey, Index, String, Table, false, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-# The extension is made once, without an app; db.init_app() attaches it to each app create_app() makes.
+# The extension is made once, without an app; db.init_app()
+# attaches it to each app create_app() makes.
 db = SQLAlchemy()
 
 
@@ -49,8 +50,9 @@ class Task(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # Added by the second migration: the day the task is due, if it has one.
     due: Mapped[datetime.date | None]
-    # The dashboard reads one page of one user's tasks at a time, newest first: this index hands the
-    # database that user's rows already in that order, so it never sorts the whole table.
+    # The dashboard reads one page of one user's tasks at a time,
+    # newest first: this index hands the database that user's rows
+    # already in that order, so it never sorts the whole table.
     __table_args__ = (Index("tasks_newest_first", "user_id", text("created DESC"), text("id DESC")),)
 
 
@@ -64,9 +66,11 @@ class TaskCount(db.Model):
     done: Mapped[int]
 
 
-# Failed sign-in attempts, kept LOGIN_WINDOW seconds (auth.py), three rows each: key is "account:" and the
-# username's key, "address:" and the visitor's address, and both together. In the database, every worker of
-# every app server counts the same attempts. A plain table, not a model: rows are only added, counted and deleted.
+# Failed sign-in attempts, kept LOGIN_WINDOW seconds (auth.py), three
+# rows each: key is "account:" and the username's key, "address:" and
+# the visitor's address, and both together. In the database, every
+# worker of every app server counts the same attempts. A plain table,
+# not a model: rows are only added, counted and deleted.
 login_failures = Table(
     "login_failures", db.metadata,
     Column("key", String(300), nullable=False),
@@ -74,7 +78,8 @@ login_failures = Table(
     Index("login_failures_by_key", "key", "at"),
 )
 
-# Sign-ups, accepted or not, kept SIGNUP_WINDOW seconds: key is "address:" and the visitor's address.
+# Sign-ups, accepted or not, kept SIGNUP_WINDOW
+# seconds: key is "address:" and the visitor's address.
 # Added by the third migration.
 signups = Table(
     "signups", db.metadata,

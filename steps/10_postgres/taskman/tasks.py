@@ -21,17 +21,21 @@ from .models import Task, TaskCount, db
 bp = Blueprint("tasks", __name__)
 
 PER_PAGE = 3
-# Ten tasks a page: drawing each task's links and forms is most of what a page view costs.
+# Ten tasks a page: drawing each task's links
+# and forms is most of what a page view costs.
 TASKS_PER_PAGE = 10
 MAX_SUMMARY = 300
-# A search looks for at most this many words (each one is a condition on every task), and is at most this long:
+# A search looks for at most this many words (each one is
+# a condition on every task), and is at most this long:
 # it is shown back on the page.
 MAX_SEARCH_WORDS = 10
 MAX_SEARCH = 200
-# Letters that draw nothing at all: the Hangul fillers and the blank Braille pattern.
+# Letters that draw nothing at all: the Hangul
+# fillers and the blank Braille pattern.
 BLANK_LETTERS = "\u115f\u1160\u3164\uffa0\u2800"
-# SQLite keeps an id in 64 bits, PostgreSQL's integer column in 32: the int converter refuses a
-# larger one with 404 Not Found, where the database would fail (an overflow, a 500).
+# SQLite keeps an id in 64 bits, PostgreSQL's integer column
+# in 32: the int converter refuses a larger one with 404 Not
+# Found, where the database would fail (an overflow, a 500).
 MAX_ID = 2**31 - 1
 
 # SQLite keeps an offset in 64 bits too: no page beyond this one can exist.
@@ -87,12 +91,14 @@ def find_task(task_id):
 def summary_problem(summary):
     """Return what is wrong with a summary (its words already joined by single spaces), or None."""
     if not any(unicodedata.category(char)[0] in "LNPS" and char not in BLANK_LETTERS for char in summary):
-        # Only spaces, or characters that draw nothing (a zero-width space, a Hangul filler): it would look empty.
+        # Only spaces, or characters that draw nothing (a
+        # zero-width space, a Hangul filler): it would look empty.
         return "A task needs a summary."
     if len(summary) > MAX_SUMMARY:
         return f"A summary has at most {MAX_SUMMARY} characters."
     if any(unicodedata.category(char) == "Cc" for char in summary):
-        # Control characters (NUL, escape, ...) are not text, and a page cannot show them.
+        # Control characters (NUL, escape, ...) are
+        # not text, and a page cannot show them.
         return "A summary has no control characters."
     return None
 
@@ -136,7 +142,8 @@ def add_task():
     typed_due = request.form.get("due", "").strip()
     problem = summary_problem(summary)
     if problem:
-        # What was typed goes back into the form, cut to its limit: a refused megabyte is not sent back whole.
+        # What was typed goes back into the form, cut to its
+        # limit: a refused megabyte is not sent back whole.
         return render_dashboard(problem, typed_back(summary, MAX_SUMMARY), due=typed_back(typed_due, 10)), 400
     due = due_date(typed_due)
     if due is False:
@@ -153,8 +160,9 @@ def add_task():
 @login_required
 def toggle_task(task_id):
     """Mark a task done, or not done again, then redirect to the dashboard."""
-    # One statement flips the task and says what it became: two toggles at once, on two servers, wait
-    # for each other in the database, and each counts the change it made.
+    # One statement flips the task and says what it became:
+    # two toggles at once, on two servers, wait for each other
+    # in the database, and each counts the change it made.
     done = db.session.scalar(update(Task).where(Task.id == task_id, Task.user_id == current_user.id)
                              .values(done=~Task.done).returning(Task.done))
     if done is None:
@@ -227,7 +235,8 @@ def search():
     if len(query) > MAX_SEARCH:
         abort(400, f"A search has at most {MAX_SEARCH} characters.")
     if len(words) > MAX_SEARCH_WORDS:
-        # Each word is one more condition to test on every task: a query of 400 words would keep a worker busy.
+        # Each word is one more condition to test on every
+        # task: a query of 400 words would keep a worker busy.
         abort(400, f"Search for at most {MAX_SEARCH_WORDS} words.")
     found = own_tasks().where(*matching(words))
     if not words:

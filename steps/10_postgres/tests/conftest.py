@@ -26,9 +26,11 @@ def app(tmp_path):
         "TESTING": True,
         "SECRET_KEY": "a-secret-for-the-tests-that-is-long-enough",
         "DATABASE": database,
-        # Named here, so that a DATABASE_URL in your shell never sends the tests to a real database.
+        # Named here, so that a DATABASE_URL in your
+        # shell never sends the tests to a real database.
         "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL or "sqlite:///" + database,
-        # A cheap hash: scrypt's cost, on purpose, would make every sign-up of the tests slow.
+        # A cheap hash: scrypt's cost, on purpose,
+        # would make every sign-up of the tests slow.
         # test_auth.py checks the real default on its own.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     })

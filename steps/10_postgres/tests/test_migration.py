@@ -8,8 +8,8 @@ from sqlalchemy import inspect
 from taskman import create_app
 from taskman.models import db
 
-# The tables of step 09 (its schema.sql, without its comments and search index): no alembic_version,
-# and triggers that kept the counts.
+# The tables of step 09 (its schema.sql, without its comments and
+# search index): no alembic_version, and triggers that kept the counts.
 STEP_09_SCHEMA = """
 CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT, username TEXT NOT NULL,
     username_key TEXT NOT NULL UNIQUE, email TEXT NOT NULL, created TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
@@ -63,12 +63,14 @@ def test_the_app_on_a_step_09_database_stamps_it_then_adds_the_due_date(app, ste
         assert upgraded.execute("SELECT length(session_id) FROM users").fetchall() == [(32,)]
         assert upgraded.execute("SELECT count(*), sum(done), count(due) FROM tasks").fetchone() == (12, 4, 0)
         assert upgraded.execute("SELECT total, done FROM task_counts").fetchall() == [(12, 4)]
-        # The triggers of step 09 are gone: the app keeps the counts now, and they would count twice.
+        # The triggers of step 09 are gone: the app keeps
+        # the counts now, and they would count twice.
         assert upgraded.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall() == []
 
 
 def test_after_the_upgrade_each_new_task_is_counted_once(runner, auth, tasks, sql):
-    # Ada signed up before step 09 gave accounts passwords: create-user gives her one.
+    # Ada signed up before step 09 gave accounts
+    # passwords: create-user gives her one.
     assert runner.invoke(args=["create-user", "ada"], input="correct horse\ncorrect horse\n").exit_code == 0
     auth.login("ada")
     assert tasks.post("/tasks", {"summary": "A new one", "due": "2026-12-31"}).status_code == 302

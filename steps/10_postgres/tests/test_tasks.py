@@ -29,7 +29,8 @@ def test_a_task_survives_a_new_connection(app, client, tasks):
                         "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
                         "PASSWORD_HASH_METHOD": app.config["PASSWORD_HASH_METHOD"]})
     other = again.test_client()
-    # ada's signed session cookie, signed with the same secret, is good for the new app too.
+    # ada's signed session cookie, signed with the
+    # same secret, is good for the new app too.
     other.set_cookie("session", client.get_cookie("session").value)
     assert other.get("/api/tasks").get_json()[0]["summary"] == "Stay"
 
@@ -62,7 +63,8 @@ def test_a_form_without_its_csrf_token_is_refused(client):
 
 
 def test_with_csrf_off_a_form_needs_no_token(app, client):
-    # What a test config with WTF_CSRF_ENABLED=False gives up: the check itself is no longer tested.
+    # What a test config with WTF_CSRF_ENABLED=False
+    # gives up: the check itself is no longer tested.
     app.config["WTF_CSRF_ENABLED"] = False
     assert client.post("/tasks", data={"summary": "No token"}).status_code == 302
     assert summaries(client) == ["No token"]
@@ -162,8 +164,9 @@ def test_another_users_task_is_a_404_like_a_missing_one(client, tasks, bob, meth
     theirs = getattr(bob, method)(path.format(ada_task))
     missing = getattr(bob, method)(path.format(99))
     assert theirs.status_code == missing.status_code == 404
-    # The same page, but for the number: nothing says that task 1 exists. (The CSRF tokens of the sign-out
-    # form are left out: each one is signed with the second it was made in.)
+    # The same page, but for the number: nothing says that task
+    # 1 exists. (The CSRF tokens of the sign-out form are left
+    # out: each one is signed with the second it was made in.)
     def page(response):
         return re.sub(r'name="csrf_token" value="[^"]*"', "", response.get_data(as_text=True))
 

@@ -17,7 +17,8 @@ depends_on = None
 
 
 def upgrade():
-    # sqlite_autoincrement: as in step 09, SQLite never gives a number again once it was used.
+    # sqlite_autoincrement: as in step 09, SQLite
+    # never gives a number again once it was used.
     op.create_table(
         "users",
         sa.Column("id", sa.Integer, primary_key=True),
