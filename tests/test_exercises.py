@@ -138,8 +138,8 @@ def test_a_solution_applies_by_its_lines_not_their_numbers(tmp_path):
 @pytest.mark.parametrize("language", ["zh", "en"])
 @pytest.mark.parametrize("step", WITH_EXERCISES)
 def test_the_page_shows_each_exercise_with_its_hints_collapsed_in_order(step, language):
-    """{{ exercises NN_name }} on a step's page: the task, its check, then nudge, hint and the solution's diff,
-    each a collapsed block (??? not ???+), the diff generated from solution.diff."""
+    """{{ exercises NN_name }} on a step's page: the task, its check, then one collapsed block of hints holding
+    nudge, hint and the solution's diff, each collapsed too (??? not ???+), the diff generated from solution.diff."""
     markdown = exercises.page_markdown(step, language)
     for found in exercises.exercises_of(step):
         number = found["number"]
@@ -151,7 +151,8 @@ def test_the_page_shows_each_exercise_with_its_hints_collapsed_in_order(step, la
         levels = [part.index(found["nudge"][language].strip()), part.index(found["hint"][language].strip()),
                   part.index(f'data-source="exercises/{step}/{number}/solution.diff"')]
         assert levels == sorted(levels)
-        assert part.count("\n??? ") == 3 and "???+" not in part
+        assert part.count("\n??? ") == 1 and part.count("\n    ??? ") == 3 and "???+" not in part
+        assert part.index("\n??? ") < part.index("--hint") < levels[0], "the hints' fold holds --hint and the levels"
         first_added = next(line for line in exercises.solution_of(found).splitlines()
                            if line.startswith("+") and not line.startswith("+++") and line.strip("+ "))
         assert first_added in part

@@ -44,7 +44,8 @@ TEXT = {
         "last": "这是最后一级提示。照着它改你的文件，然后去掉 --hint 再检查一次。",
         "no-folder": "--hint 会把看过的提示记在你的文件夹里：请用 --app-dir 指向你写这一步的文件夹。",
         "change": "再读一遍页面上的练习；python tutorial.py check {number} --exercise {exercise} --app-dir 你的文件夹 --hint 会给出下一级提示。",
-        "page": {"check": "检查你的答案，或者一次要一级提示：", "nudge": "提示 1：往哪里看", "hint": "提示 2：用什么",
+        "page": {"check": "检查你的答案：", "hints": "提示，一次一级（也可以在上面的命令后加 --hint）",
+                 "nudge": "提示 1：往哪里看", "hint": "提示 2：用什么",
                  "solution": "提示 3：参考答案（相对本步的 diff）"},
         "solved-and-step": "练习的检查通过了；再运行 python tutorial.py check {number} --app-dir {folder}，"
                            "确认这一步本身的检查仍然通过。",
@@ -60,7 +61,8 @@ TEXT = {
                      "where you wrote this step.",
         "change": "Read the exercise on the step's page again; python tutorial.py check {number} --exercise {exercise} "
                   "--app-dir YOUR_FOLDER --hint gives the next hint.",
-        "page": {"check": "Check your solution, or ask for the hints one level at a time:",
+        "page": {"check": "Check your solution:",
+                 "hints": "Hints, one level at a time (or add --hint to the command above)",
                  "nudge": "Hint 1: where to look", "hint": "Hint 2: what to use",
                  "solution": "Hint 3: a reference solution (a diff against the step)"},
         "solved-and-step": "The exercise's check passes; run python tutorial.py check {number} --app-dir {folder} "
@@ -211,8 +213,8 @@ def render(found, result, language):
 
 def page_markdown(step, language):
     """The exercises of a step for its page (the site's {{ exercises NN_name }}): each with its task, the
-    commands that check it, and its three hint levels collapsed in order (pymdownx.details), the last the
-    reference solution's diff, generated from solution.diff."""
+    command that checks it, and one fold holding the command with --hint and the three hint levels, each
+    collapsed in order (pymdownx.details), the last the reference solution's diff, generated from solution.diff."""
     from tools.site import block, fence, indent, render_command
 
     words, parts = TEXT[language]["page"], []
@@ -225,10 +227,12 @@ def page_markdown(step, language):
             found["task"][language].strip(),
             words["check"],
             render_command(command),
-            render_command(command + " --hint"),
-            f'??? tip "{words["nudge"]}"\n\n' + indent(found["nudge"][language].strip()),
-            f'??? tip "{words["hint"]}"\n\n' + indent(found["hint"][language].strip()),
-            f'??? example "{words["solution"]}"\n\n' + indent(solution),
+            # The three levels in one fold: a student who wants none sees one line.
+            f'??? tip "{words["hints"]}"\n\n' + indent("\n\n".join([
+                render_command(command + " --hint"),
+                f'??? tip "{words["nudge"]}"\n\n' + indent(found["nudge"][language].strip()),
+                f'??? tip "{words["hint"]}"\n\n' + indent(found["hint"][language].strip()),
+                f'??? example "{words["solution"]}"\n\n' + indent(solution)])),
         ]))
     return "\n\n".join(parts)
 

@@ -76,8 +76,9 @@ NAMED_LEXERS = {"Dockerfile": "docker", ".dockerignore": "text", "requirements.t
 WORDS = {
     "zh": {"added": "新增", "removed": "删除", "changed": "修改", "diff": "差异", "whole": "完整文件",
            "no_changes": "与上一步相比没有文件变化。",
-           "added_shown": "新文件，全文见[本页上文]({link})。",
-           "changed_summary": "差异与完整文件（新增 {added} 行，删除 {removed} 行）", "first": "这是第一步：下面是它的全部文件。",
+           "added_shown": "新文件，全文见[本页上文]({link})。", "colon": "：",
+           "every_change": "自第 {before} 步以来改动的 {count} 个文件，每个都可展开查看差异与完整文件",
+           "changed_summary": "新增 {added} 行，删除 {removed} 行", "first": "这是第一步：下面是它的全部文件。",
            "permalink": "本节的永久链接", "request": "请求", "response": "响应",
            "pitfall": "陷阱 {number}：{title}", "pitfall_tests": "{sentence}（{tests}）",
            "pitfall_and": "、", "pitfall_colon": "：",
@@ -119,8 +120,9 @@ WORDS = {
            "bench_postgres_busy": "（开始测量时一分钟平均负载为 {load_average}：同时还有别的程序在用这台机器）"},
     "en": {"added": "added", "removed": "removed", "changed": "changed", "diff": "Diff", "whole": "Whole file",
            "no_changes": "No file changed since the step before.",
-           "added_shown": "A new file, shown whole [earlier on this page]({link}).",
-           "changed_summary": "Diff and whole file ({added} lines added, {removed} removed)", "first": "This is the first step: here are all its files.",
+           "added_shown": "a new file, shown whole [earlier on this page]({link}).", "colon": ": ",
+           "every_change": "The {count} files changed since step {before}, each with its diff and whole file",
+           "changed_summary": "{added} lines added, {removed} removed", "first": "This is the first step: here are all its files.",
            "permalink": "Permanent link", "request": "Request", "response": "Response",
            "pitfall": "Pitfall {number}: {title}", "pitfall_tests": "{sentence} ({tests})",
            "pitfall_and": ", ", "pitfall_colon": ": ",
@@ -350,27 +352,30 @@ def render_diff(steps, step, words, shown=(), explained=()):
         lexer = lexer_for(path)
         old = read(steps, before, path) if status != "added" else None
         new = read(steps, step, path) if status != "removed" else None
+        # Each file is one line until it is opened: its path and what happened to it are the fold's title.
+        name = f"`{path}` · {words[status]}{words['colon']}"
         if status == "added" and path in shown:
-            body = words["added_shown"].format(link=f"#{file_anchor(path)}")
+            body = name + words["added_shown"].format(link=f"#{file_anchor(path)}")
         elif status == "added":
-            body = f'??? note "{words["whole"]}"\n\n{indent(fence(new, lexer))}'
+            body = f'??? note "{name}{words["whole"].lower()}"\n\n{indent(fence(new, lexer))}'
         elif status == "removed":
-            body = f'??? note "{words["diff"]}"\n\n{indent(raw_html(diff_html(diff, old, new, lexer)))}'
+            body = f'??? note "{name}{words["diff"].lower()}"\n\n{indent(raw_html(diff_html(diff, old, new, lexer)))}'
         else:
             highlight = changed_lines(steps, step, path)
             if len(highlight) == len(new.splitlines()):
                 highlight = ()  # every line is new: a highlight would tell nothing
             tabs = (f'=== "{words["diff"]}"\n\n{indent(raw_html(diff_html(diff, old, new, lexer)))}\n\n'
                     f'=== "{words["whole"]}"\n\n{indent(fence(new, lexer, highlight))}\n')
-            # Folded too: the page's sections have taught the changes, this is the reference of every line.
             lines = diff.split("\n")[2:]
             counts = {"added": sum(line.startswith("+") for line in lines),
                       "removed": sum(line.startswith("-") for line in lines)}
-            body = f'??? note "{words["changed_summary"].format(**counts)}"\n\n{indent(tabs)}'
-
-        title = f"{path} · {words[status]}"
-        sections.append(block("diff", f"steps/{before}/{path} steps/{step}/{path}", body, title, status=status))
-    return "\n\n".join(sections) if sections else words["no_changes"]
+            body = f'??? note "{name}{words["changed_summary"].format(**counts)}"\n\n{indent(tabs)}'
+        sections.append(block("diff", f"steps/{before}/{path} steps/{step}/{path}", body, status=status))
+    if not sections:
+        return words["no_changes"]
+    # All of it folded once more: the page's sections have taught the changes, this is the reference of every line.
+    title = words["every_change"].format(count=len(sections), before=before[:2])
+    return f'??? abstract "{title}"\n\n' + indent("\n\n".join(sections))
 
 
 def render_file(steps, step, path, anchor=None):
