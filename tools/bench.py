@@ -730,7 +730,7 @@ def measure_site(log=print, edits=3):
             stop(process)
     samples.sort()
     return {"date": today(), "commit": commit, "first_build": first, "edits": samples,
-            "rebuild_median": samples[len(samples) // 2]}
+            "rebuild_median": median_of(samples)}
 
 
 # ---------------------------------------------------------------- one database for several app servers: 07 and 10
@@ -1024,8 +1024,8 @@ def measure_check(log=print, runs=10, steps=None):
                     failures.append(run + 1)
                     log(f"    run {run + 1} of check {step} FAILED")
         first_target, whole_target = check_targets(step)
-        row = {"step": step, "first_seconds": median(first), "seconds": median(whole), "first_runs": first,
-               "runs": whole, "cpu_seconds": median(cpu), "first_target": first_target, "target": whole_target,
+        row = {"step": step, "first_seconds": median_of(first), "seconds": median_of(whole), "first_runs": first,
+               "runs": whole, "cpu_seconds": median_of(cpu), "first_target": first_target, "target": whole_target,
                "failures": len(failures), "failed_runs": failures}
         row["holds"] = (row["first_seconds"] <= first_target and (whole_target is None or row["seconds"] <= whole_target)
                         and not failures)
@@ -1033,12 +1033,6 @@ def measure_check(log=print, runs=10, steps=None):
         rows.append(row)
         log(check_row(row))
     return {"date": today(), "runs_per_step": runs, "load_average": load_average(), "rows": rows}
-
-
-def median(values):
-    """The middle value (the upper one of two)."""
-    ordered = sorted(values)
-    return ordered[len(ordered) // 2] if ordered else None
 
 
 def check_row(row):
