@@ -88,14 +88,14 @@ def import_error(folder):
 # Step 09's mistakes with accounts, in the package's taskman/auth.py and taskman/tasks.py.
 def password_in_clear(folder):
     replace(folder / "taskman" / "auth.py",
-            'return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])',
+            'return generate_password_hash(\n        password, method=current_app.config["PASSWORD_HASH_METHOD"]\n    )',
             "return password")
 
 
 def task_query_without_its_owner(folder):
     replace(folder / "taskman" / "tasks.py",
-            '"SELECT id, summary, done, created FROM tasks WHERE id = ? AND user_id = ?", (task_id, current_user.id)',
-            '"SELECT id, summary, done, created FROM tasks WHERE id = ?", (task_id,)')
+            '" WHERE id = ? AND user_id = ?",\n            (task_id, current_user.id),',
+            '" WHERE id = ?",\n            (task_id,),')
 
 
 def any_next(folder):
@@ -116,9 +116,9 @@ def logout_by_get(folder):
 def sign_out_without_revoking(folder):
     """The sign-out of Flask-Login's tutorial: logout_user() alone, and the copied cookie stays good."""
     replace(folder / "taskman" / "auth.py",
-            '    if current_user.is_authenticated:\n        db = get_db()\n'
-            '        db.execute("UPDATE users SET session_id = ? WHERE id = ?", (new_session_id(), current_user.id))\n'
-            '        db.commit()\n', "")
+            '    if current_user.is_authenticated:\n        db = get_db()\n        db.execute(\n'
+            '            "UPDATE users SET session_id = ? WHERE id = ?",\n'
+            '            (new_session_id(), current_user.id),\n        )\n        db.commit()\n', "")
 
 
 def no_login_required(folder):

@@ -49,11 +49,16 @@ def bug(name, file, pattern, replacement, zh, en, count=1):
             "hint": {"zh": zh, "en": en}}
 
 
+# A call's parentheses and everything in them, on one line or several, with calls nested two deep inside:
+# the patterns below find the student's code however it is laid out.
+CALL_ARGUMENTS = r"\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)"
+
+
 # Step 08's seeded bugs: mistakes a student makes, each one that a good test of the step notices.
 BUGS = {
     "08_package": [
         bug("forgotten commit", "{package}/tasks.py",
-            r"(INSERT INTO tasks[^\n]*\n\s*)db\.commit\(\)", r"\1pass",
+            r"(INSERT INTO tasks[^\n]*\n(?:[^\n]*\n){0,4}?\s*)db\.commit\(\)", r"\1pass",
             "添加任务时忘了提交（commit）：新任务在这次请求结束时就丢了。你的测试里有没有在添加之后，用另一个请求把任务读回来？",
             "Adding a task forgets to commit: the new task is gone when the request ends. Does a test read the task "
             "back, with another request, after adding it?"),
@@ -88,7 +93,7 @@ BUGS = {
             "A summary that is too long is no longer refused. Does a test submit one of more than 300 characters "
             "and expect 400?"),
         bug("an empty summary is stored", "{package}/tasks.py",
-            r"if not summary:", "if summary is None:",
+            r'return "A task needs a summary\."', "pass",
             "空的任务摘要不再被拒绝，一个空任务被存了下来。有没有一个测试提交空的（或只有空格的）摘要？",
             "An empty summary is no longer refused: an empty task is stored. Does a test submit an empty (or "
             "all-spaces) summary?"),
@@ -122,7 +127,7 @@ BUGS = {
 STILL_SEEDED = ("forgotten commit", "missing CSRF check", "silent redirect on a missing id")
 BUGS["09_accounts"] = [seeded for seeded in BUGS["08_package"] if seeded["name"] in STILL_SEEDED] + [
     bug("password stored as typed", "{package}/auth.py",
-        r"generate_password_hash\(\s*(\w+)[^)\n]*\)", r"\1", count=0,
+        r"generate_password_hash\(\s*(\w+)[^)]*\)", r"\1", count=0,
         zh="密码原样存进了数据库，没有哈希（登录时的比较也就失败了）。有没有一个测试注册之后再登录，或者检查数据库里存的不是密码本身？",
         en="The password is stored as typed, not hashed (so signing in fails too). Does a test sign in after "
            "signing up, or check that the database does not hold the password itself?"),
@@ -132,7 +137,7 @@ BUGS["09_accounts"] = [seeded for seeded in BUGS["08_package"] if seeded["name"]
         en="Another user's task opens, toggles and deletes: the queries no longer keep to the owner. Does a test "
            "let a second user try the first one's task and expect 404?"),
     bug("the dashboard lists everyone's tasks", "{package}/tasks.py",
-        r"(FROM tasks WHERE )user_id = \?( ORDER BY)", r"\1(user_id = ? OR 1)\2",
+        r"(FROM tasks WHERE )user_id = \?([\"\s]*ORDER BY)", r"\1(user_id = ? OR 1)\2",
         zh="仪表盘列出了所有人的任务。有没有一个测试在两个用户各自添加任务后，检查每个人只看到自己的？",
         en="The dashboard lists everyone's tasks. Does a test check, after two users added tasks, that each sees "
            "only their own?"),
@@ -154,7 +159,7 @@ BUGS["09_accounts"] = [seeded for seeded in BUGS["08_package"] if seeded["name"]
         en="GET /logout signs out too: an image on another site signs people out. Does a test expect 405 for "
            "GET /logout?"),
     bug("no limit on sign-ins", "{package}/auth.py",
-        r"(wait, at = wait_for\([^\n]*\n\s*)if wait:", r"\1if False:",
+        r"(wait, at = wait_for" + CALL_ARGUMENTS + r"\s*\n\s*)if wait:", r"\1if False:",
         zh="登录失败多少次都不受限制。有没有一个测试在几次失败之后期望 429？",
         en="Failed sign-ins are no longer limited. Does a test expect 429 after a few failures?"),
     bug("the session is not renewed", "{package}/auth.py",
@@ -175,7 +180,7 @@ BUGS["09_accounts"] = [seeded for seeded in BUGS["08_package"] if seeded["name"]
            "can do it. Does a test fail a few times from another address, then check that the owner still signs "
            "in from their own?"),
     bug("no limit on sign-ups", "{package}/auth.py",
-        r'(wait, _ = wait_for\(\s*"?signups"?[^\n]*\n[^\n]*\n\s*)if wait:', r"\1if False:",
+        r'(wait, _ = wait_for(?=\(\s*"signups")' + CALL_ARGUMENTS + r"\s*\n\s*)if wait:", r"\1if False:",
         zh="注册次数不受限制：每次注册都要算一次很慢的哈希，“用户名已被占用”还会告诉别人谁有账号。有没有一个测试从同一个地址注册多次，并期望 429？",
         en="Sign-ups are not limited: each one costs a slow hash, and \"That username is already taken.\" tells "
            "anyone who has an account. Does a test sign up many times from one address and expect 429?"),

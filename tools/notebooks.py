@@ -81,13 +81,16 @@ DEMOS = {
         ("md", "## Validation · 校验"),
         ("code", 'demo.code("app.py", "validate_signup")'),
         ("code", 'demo.get("/signup")'),
-        ("code", 'demo.post("/signup", username="a", email="not an address", password="short")'),
+        ("code", 'demo.post("/signup", username="a", email="not an address",\n'
+                 '          password="short")'),
         ("md", "## Post/Redirect/Get and flash · 重定向与闪现消息"),
-        ("code", 'demo.post("/signup", username="ada", email="ada@example.com", password="correct horse")'),
+        ("code", 'demo.post("/signup", username="ada", email="ada@example.com",\n'
+                 '          password="correct horse")'),
         ("code", 'demo.get("/")'),
         ("md", "## CSRF\n\nA form sent without the page's token (as another site would send it) is refused.\n\n"
                "不带页面令牌发送的表单（就像别的网站伪造的那样）会被拒绝。"),
-        ("code", 'demo.post("/signup", csrf_token="forged", username="eve", email="eve@example.com", password="12345678")'),
+        ("code", 'demo.post("/signup", csrf_token="forged", username="eve",\n'
+                 '          email="eve@example.com", password="12345678")'),
     ]),
     "05_sqlite": ("Persistence with SQLite", "用 SQLite 持久化", [
         ("md", "## One connection per request · 每个请求一个连接"),
@@ -131,13 +134,17 @@ DEMOS = {
                "有了真正的密钥，它才会启动。"),
         ("code", 'import os\nimport subprocess\n\n\n'
                  'def start(**settings):\n'
-                 '    """Import app.py in a new process with these environment variables; show how it ended."""\n'
-                 '    env = {name: value for name, value in os.environ.items() if name not in ("APP_SECRET", "APP_ENV")}\n'
+                 '    """Import app.py in a new process with these environment\n'
+                 '    variables; show how it ended."""\n'
+                 '    env = {name: value for name, value in os.environ.items()\n'
+                 '           if name not in ("APP_SECRET", "APP_ENV")}\n'
                  '    # Its database goes to the demo\'s temporary folder;\n'
                  '    # no .pyc files are written into steps/.\n'
-                 '    env.update(APP_DATABASE=demo.app_under_demo.database, PYTHONDONTWRITEBYTECODE="1", **settings)\n'
-                 '    result = subprocess.run([sys.executable, "-c", "import app; print(\'Started.\')"],\n'
-                 '                            cwd=demo.folder, env=env, capture_output=True, text=True)\n'
+                 '    env.update(APP_DATABASE=demo.app_under_demo.database,\n'
+                 '               PYTHONDONTWRITEBYTECODE="1", **settings)\n'
+                 '    result = subprocess.run(\n'
+                 '        [sys.executable, "-c", "import app; print(\'Started.\')"],\n'
+                 '        cwd=demo.folder, env=env, capture_output=True, text=True)\n'
                  '    print("exit code", result.returncode)\n'
                  '    print((result.stdout + result.stderr).strip())\n\n\n'
                  'start()'),
@@ -147,7 +154,8 @@ DEMOS = {
         ("code", 'demo.code("app.py", "add_security_headers")'),
         ("code", 'headers = demo.get("/tasks").response.headers\n'
                  '{name: headers[name] for name in\n'
-                 ' ("X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Content-Security-Policy")}'),
+                 ' ("X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy",\n'
+                 '  "Content-Security-Policy")}'),
         ("code", 'added = demo.post("/tasks", summary="Deploy the task manager")\n'
                  'cookie = added.response.headers["Set-Cookie"]\n'
                  'print(added.headline())\n'
@@ -190,14 +198,17 @@ DEMOS = {
                "`create_app()` 每调用一次就创建一个新应用：两个应用不共享配置。"),
         ("code", 'demo.code("taskman/__init__.py", "create_app")'),
         ("code", 'create_app = demo.app_under_demo.module.create_app\n'
-                 'config = {"SECRET_KEY": "a-demo-secret-of-32-characters-or-more", "DATABASE": demo.app_under_demo.database}\n'
+                 'config = {"SECRET_KEY": "a-demo-secret-of-32-characters-or-more",\n'
+                 '          "DATABASE": demo.app_under_demo.database}\n'
                  'first = create_app(dict(config, TESTING=True))\n'
                  'second = create_app(config)\n'
                  'first.config["WTF_CSRF_ENABLED"] = False\n'
-                 'print(first is second, first.testing, second.testing, second.config.get("WTF_CSRF_ENABLED"))'),
+                 'print(first is second, first.testing, second.testing,\n'
+                 '      second.config.get("WTF_CSRF_ENABLED"))'),
         ("md", "## Blueprints · 蓝图\n\nEach endpoint carries its blueprint's name; the URLs are step 07's.\n\n"
                "每个端点都带着它蓝图的名字；URL 和第 07 步一样。"),
-        ("code", 'sorted(rule.endpoint for rule in demo.app.url_map.iter_rules() if rule.endpoint != "static")'),
+        ("code", 'sorted(rule.endpoint for rule in demo.app.url_map.iter_rules()\n'
+                 '       if rule.endpoint != "static")'),
         ("code", 'demo.get("/tasks")'),
         ("code", 'demo.post("/tasks", summary="Write a test")'),
         ("code", 'demo.post("/tasks/99/toggle")'),
@@ -218,11 +229,13 @@ DEMOS = {
                "Ada 注册（注册后就已登录），添加一个任务，然后退出；接着 Grace 注册。"),
         ("code", 'demo.code("taskman/auth.py", "signup")'),
         ("code", 'demo.get("/signup")\n'
-                 'demo.post("/signup", username="ada", email="ada@example.com", password="correct horse battery")'),
+                 'demo.post("/signup", username="ada", email="ada@example.com",\n'
+                 '          password="correct horse battery")'),
         ("code", 'demo.get("/tasks")\ndemo.post("/tasks", summary="Ada\'s secret plan")'),
         ("code", 'demo.get("/tasks")\ndemo.post("/logout")'),
         ("code", 'demo.get("/signup")\n'
-                 'demo.post("/signup", username="grace", email="grace@example.com", password="correct horse battery")'),
+                 'demo.post("/signup", username="grace", email="grace@example.com",\n'
+                 '          password="correct horse battery")'),
         ("code", 'demo.get("/tasks")\ndemo.post("/tasks", summary="Grace\'s own task")'),
         ("md", "## Another user's task is not found · 别人的任务就是“不存在”\n\n"
                "Every query says `AND user_id = ?`: Ada's task 1 answers Grace exactly as task 99, which does not exist.\n\n"
@@ -235,10 +248,12 @@ DEMOS = {
                "Both chose the same password; the database holds two different salted scrypt hashes, and neither "
                "holds the password.\n\n"
                "两个人选了同一个密码；数据库里是两个不同的、加了盐的 scrypt 哈希，哪一个里面都没有密码本身。"),
-        ("code", 'demo.rows("SELECT username, substr(password_hash, 1, 33) || \'…\' AS password_hash FROM users")'),
+        ("code", 'demo.rows("SELECT username,"\n'
+                 '          " substr(password_hash, 1, 33) || \'…\' AS password_hash FROM users")'),
         ("code", 'hashes = [row[0] for row in demo.rows("SELECT password_hash FROM users")]\n'
                  'print("different hashes:", hashes[0] != hashes[1])\n'
-                 'print("password in the database file:", b"correct horse battery" in Path(demo.app_under_demo.database).read_bytes())'),
+                 'stored = Path(demo.app_under_demo.database).read_bytes()\n'
+                 'print("password in the database file:", b"correct horse battery" in stored)'),
         ("md", "## A hostile next · 恶意的 next\n\n"
                "A link that would send the user, once signed in, to another site: the sign-in ignores it and goes to "
                "the dashboard.\n\n"
@@ -246,7 +261,8 @@ DEMOS = {
         ("code", 'demo.code("taskman/auth.py", "is_safe_path")'),
         ("code", 'demo.get("/tasks")\ndemo.post("/logout")'),
         ("code", 'demo.get("/login?next=https://evil.example/")\n'
-                 'demo.post("/login?next=https://evil.example/", username="ada", password="correct horse battery")'),
+                 'demo.post("/login?next=https://evil.example/", username="ada",\n'
+                 '          password="correct horse battery")'),
         ("md", "## One message · 同一条提示\n\n"
                "An unknown user and a wrong password get the same answer.\n\n"
                "用户不存在和密码错误，得到的回答完全一样。"),
@@ -286,7 +302,8 @@ DEMOS = {
         ("code", 'demo.code("migrations/versions/0002_due_date.py", "upgrade")'),
         ("code", 'demo.rows("SELECT version_num FROM alembic_version")'),
         ("code", 'demo.get("/signup")\n'
-                 'demo.post("/signup", username="ada", email="ada@example.com", password="correct horse battery")\n'
+                 'demo.post("/signup", username="ada", email="ada@example.com",\n'
+                 '          password="correct horse battery")\n'
                  'demo.get("/tasks")\n'
                  'demo.post("/tasks", summary="Hand in the report", due="2026-12-31")'),
         ("code", 'cli = demo.app.test_cli_runner()\n'
@@ -326,7 +343,8 @@ DEMOS = {
                  'with closing(sqlite3.connect(demo.app_under_demo.database)) as db:\n'
                  '    db.executemany("INSERT INTO tasks (summary, done, user_id) VALUES (?, ?, 1)",\n'
                  '                   [(f"Task number {n}", n % 3 == 0) for n in range(1, 10_001)])\n'
-                 '    db.execute("UPDATE task_counts SET total = total + 10000, done = done + 3333 WHERE user_id = 1")\n'
+                 '    db.execute("UPDATE task_counts SET total = total + 10000,"\n'
+                 '               " done = done + 3333 WHERE user_id = 1")\n'
                  '    db.commit()\n'
                  'demo.rows("SELECT total, done FROM task_counts")'),
         ("code", 'import time\n\n'
@@ -334,13 +352,15 @@ DEMOS = {
                  'ada_tasks = sa.select(Task).where(Task.user_id == 1)\n'
                  'with demo.app.app_context():\n'
                  '    for name, count in [\n'
-                 '            ("len() of every task", lambda: len(models.db.session.scalars(ada_tasks).all())),\n'
+                 '            ("len() of every task",\n'
+                 '             lambda: len(models.db.session.scalars(ada_tasks).all())),\n'
                  '            ("SELECT count(*)", lambda: models.db.session.scalar(\n'
                  '                sa.select(sa.func.count()).select_from(ada_tasks.subquery()))),\n'
                  '            ("the counts row", lambda: models.db.session.get(TaskCount, 1).total)]:\n'
                  '        began = time.perf_counter()\n'
                  '        number = count()\n'
-                 '        print(f"{name:<20} {number:>6}  {(time.perf_counter() - began) * 1000:7.2f} ms")'),
+                 '        ms = (time.perf_counter() - began) * 1000\n'
+                 '        print(f"{name:<20} {number:>6}  {ms:7.2f} ms")'),
         ("code", 'statements_of("/tasks?page=2")'),
     ]),
 }

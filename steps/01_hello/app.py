@@ -8,7 +8,8 @@ app = Flask(__name__)
 def index():
     """Return the home page as a small HTML document."""
     return (
-        '<!doctype html><html lang="en"><meta charset="utf-8"><link rel="icon" href="data:,">'
+        '<!doctype html><html lang="en"><meta charset="utf-8">'
+        '<link rel="icon" href="data:,">'
         "<title>Hello</title><h1>Hello, World!</h1></html>"
     )
 

@@ -12,8 +12,16 @@ DEMO_PASSWORD = "flask"
 TASKS = [
     {"id": 1, "summary": "Install Flask", "done": True},
     {"id": 2, "summary": "Write a first route", "done": True},
-    {"id": 3, "summary": "Find out why <script> in a task shows up as text", "done": False},
-    {"id": 4, "summary": "Move every page into a template that shares one layout", "done": False},
+    {
+        "id": 3,
+        "summary": "Find out why <script> in a task shows up as text",
+        "done": False,
+    },
+    {
+        "id": 4,
+        "summary": "Move every page into a template that shares one layout",
+        "done": False,
+    },
 ]
 PER_PAGE = 3
 
@@ -30,7 +38,11 @@ def find_task(task_id):
 def show_error(error):
     """Show an HTTP error (404, 405, ...) in the site's layout, with its reason."""
     # get_headers() keeps what the error needs, such as the Allow header of a 405.
-    return render_template("error.html", error=error), error.code, error.get_headers()
+    return (
+        render_template("error.html", error=error),
+        error.code,
+        error.get_headers(),
+    )
 
 
 @app.route("/")
@@ -73,9 +85,14 @@ def search():
         abort(400, "The page number must be 1 or more.")
     matches = [task for task in TASKS if query.lower() in task["summary"].lower()]
     start = (page_number - 1) * PER_PAGE
-    return render_template("search.html", query=query, page=page_number,
-                           total=len(matches), results=matches[start:start + PER_PAGE],
-                           has_next=start + PER_PAGE < len(matches))
+    return render_template(
+        "search.html",
+        query=query,
+        page=page_number,
+        total=len(matches),
+        results=matches[start:start + PER_PAGE],
+        has_next=start + PER_PAGE < len(matches),
+    )
 
 
 @app.route("/login", methods=["GET", "POST"])
@@ -86,8 +103,9 @@ def login():
         password = request.form.get("password", "")
         if username == DEMO_USER and password == DEMO_PASSWORD:
             return render_template("welcome.html", username=username)
-        return render_template("login.html", error="Wrong username or password.",
-                               username=username), 401
+        return render_template(
+            "login.html", error="Wrong username or password.", username=username
+        ), 401
     return render_template("login.html", error=None, username="")
 
 

@@ -4,7 +4,16 @@ import re
 import sqlite3
 
 import click
-from flask import Flask, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Flask,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
@@ -46,7 +55,8 @@ def get_db():
 
 
 def create_schema(db):
-    """Create the tables if they do not exist yet; safe to run any number of times."""
+    """Create the tables if they do not exist
+    yet; safe to run any number of times."""
     with app.open_resource("schema.sql") as f:
         db.executescript(f.read().decode("utf-8"))
 
@@ -67,17 +77,27 @@ def init_db_command():
 
 
 def list_tasks():
-    """Return every task, newest first; the id breaks ties within the same second."""
-    return get_db().execute(
-        "SELECT id, summary, done, created FROM tasks ORDER BY created DESC, id DESC"
-    ).fetchall()
+    """Return every task, newest first; the
+    id breaks ties within the same second."""
+    return (
+        get_db()
+        .execute(
+            "SELECT id, summary, done, created FROM tasks"
+            " ORDER BY created DESC, id DESC"
+        )
+        .fetchall()
+    )
 
 
 def find_task(task_id):
     """Return the task with this id, or stop with 404 Not Found."""
-    task = get_db().execute(
-        "SELECT id, summary, done, created FROM tasks WHERE id = ?", (task_id,)
-    ).fetchone()
+    task = (
+        get_db()
+        .execute(
+            "SELECT id, summary, done, created FROM tasks WHERE id = ?", (task_id,)
+        )
+        .fetchone()
+    )
     if task is None:
         abort(404, f"There is no task #{task_id}.")
     return task
@@ -101,7 +121,11 @@ def validate_signup(username, email, password):
 def show_error(error):
     """Show an HTTP error (404, 405, ...) in the site's layout, with its reason."""
     # get_headers() keeps what the error needs, such as the Allow header of a 405.
-    return render_template("error.html", error=error), error.code, error.get_headers()
+    return (
+        render_template("error.html", error=error),
+        error.code,
+        error.get_headers(),
+    )
 
 
 @app.route("/")
@@ -123,10 +147,13 @@ def docs():
 
 
 def render_dashboard(error=None, summary=""):
-    """Render the dashboard, with a form error and what was typed if there is one."""
+    """Render the dashboard, with a form error
+    and what was typed if there is one."""
     tasks = list_tasks()
     done = sum(1 for task in tasks if task["done"])
-    return render_template("tasks.html", tasks=tasks, done=done, error=error, summary=summary)
+    return render_template(
+        "tasks.html", tasks=tasks, done=done, error=error, summary=summary
+    )
 
 
 @app.route("/tasks")
@@ -142,7 +169,9 @@ def add_task():
     if not summary:
         return render_dashboard("A task needs a summary.", summary), 400
     if len(summary) > MAX_SUMMARY:
-        return render_dashboard(f"A summary has at most {MAX_SUMMARY} characters.", summary), 400
+        return render_dashboard(
+            f"A summary has at most {MAX_SUMMARY} characters.", summary
+        ), 400
     db = get_db()
     # The ? placeholder sends the summary as data: it can never be read as SQL.
     db.execute("INSERT INTO tasks (summary) VALUES (?)", (summary,))
@@ -164,14 +193,25 @@ def search():
     page_number = request.args.get("page", 1, type=int)
     if page_number < 1:
         abort(400, "The page number must be 1 or more.")
-    matches = get_db().execute(
-        "SELECT id, summary FROM tasks WHERE instr(lower(summary), lower(?)) > 0"
-        " ORDER BY created DESC, id DESC", (query,)
-    ).fetchall()
+    matches = (
+        get_db()
+        .execute(
+            "SELECT id, summary FROM tasks"
+            " WHERE instr(lower(summary), lower(?)) > 0"
+            " ORDER BY created DESC, id DESC",
+            (query,),
+        )
+        .fetchall()
+    )
     start = (page_number - 1) * PER_PAGE
-    return render_template("search.html", query=query, page=page_number,
-                           total=len(matches), results=matches[start:start + PER_PAGE],
-                           has_next=start + PER_PAGE < len(matches))
+    return render_template(
+        "search.html",
+        query=query,
+        page=page_number,
+        total=len(matches),
+        results=matches[start:start + PER_PAGE],
+        has_next=start + PER_PAGE < len(matches),
+    )
 
 
 @app.route("/login", methods=["GET", "POST"])
@@ -183,8 +223,9 @@ def login():
         if username == DEMO_USER and password == DEMO_PASSWORD:
             flash(f"Welcome back, {username}!", "success")
             return redirect(url_for("index"))
-        return render_template("login.html", error="Wrong username or password.",
-                               username=username), 401
+        return render_template(
+            "login.html", error="Wrong username or password.", username=username
+        ), 401
     return render_template("login.html", error=None, username="")
 
 
@@ -197,8 +238,9 @@ def signup():
         password = request.form.get("password", "")
         errors = validate_signup(username, email, password)
         if errors:
-            return render_template("signup.html", errors=errors,
-                                   username=username, email=email), 400
+            return render_template(
+                "signup.html", errors=errors, username=username, email=email
+            ), 400
         USERS.append({"username": username, "email": email})
         flash(f"Account created for {username}.", "success")
         return redirect(url_for("index"))

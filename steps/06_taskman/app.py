@@ -5,7 +5,16 @@ import sqlite3
 import unicodedata
 
 import click
-from flask import Flask, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Flask,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
@@ -50,7 +59,8 @@ def get_db():
 
 
 def create_schema(db):
-    """Create the tables if they do not exist yet; safe to run any number of times."""
+    """Create the tables if they do not exist
+    yet; safe to run any number of times."""
     with app.open_resource("schema.sql") as f:
         db.executescript(f.read().decode("utf-8"))
 
@@ -71,17 +81,27 @@ def init_db_command():
 
 
 def list_tasks():
-    """Return every task, newest first; the id breaks ties within the same second."""
-    return get_db().execute(
-        "SELECT id, summary, done, created FROM tasks ORDER BY created DESC, id DESC"
-    ).fetchall()
+    """Return every task, newest first; the
+    id breaks ties within the same second."""
+    return (
+        get_db()
+        .execute(
+            "SELECT id, summary, done, created FROM tasks"
+            " ORDER BY created DESC, id DESC"
+        )
+        .fetchall()
+    )
 
 
 def find_task(task_id):
     """Return the task with this id, or stop with 404 Not Found."""
-    task = get_db().execute(
-        "SELECT id, summary, done, created FROM tasks WHERE id = ?", (task_id,)
-    ).fetchone()
+    task = (
+        get_db()
+        .execute(
+            "SELECT id, summary, done, created FROM tasks WHERE id = ?", (task_id,)
+        )
+        .fetchone()
+    )
     if task is None:
         abort(404, f"There is no task #{task_id}.")
     return task
@@ -105,7 +125,11 @@ def validate_signup(username, email, password):
 def show_error(error):
     """Show an HTTP error (404, 405, ...) in the site's layout, with its reason."""
     # get_headers() keeps what the error needs, such as the Allow header of a 405.
-    return render_template("error.html", error=error), error.code, error.get_headers()
+    return (
+        render_template("error.html", error=error),
+        error.code,
+        error.get_headers(),
+    )
 
 
 @app.route("/")
@@ -127,8 +151,12 @@ def docs():
 
 
 def summary_problem(summary):
-    """Return what is wrong with a summary (its words already joined by single spaces), or None."""
-    if not any(unicodedata.category(char)[0] in "LNPS" and char not in BLANK_LETTERS for char in summary):
+    """Return what is wrong with a summary (its words
+    already joined by single spaces), or None."""
+    if not any(
+        unicodedata.category(char)[0] in "LNPS" and char not in BLANK_LETTERS
+        for char in summary
+    ):
         # Only spaces, or characters that draw nothing (a
         # zero-width space, a Hangul filler): it would look empty.
         return "A task needs a summary."
@@ -142,15 +170,21 @@ def summary_problem(summary):
 
 
 def typed_back(text, limit):
-    """Return what was typed, to show it again in a form: cut to its limit, without control characters."""
-    return "".join(char for char in text[:limit] if unicodedata.category(char) != "Cc")
+    """Return what was typed, to show it again in a form:
+    cut to its limit, without control characters."""
+    return "".join(
+        char for char in text[:limit] if unicodedata.category(char) != "Cc"
+    )
 
 
 def render_dashboard(error=None, summary=""):
-    """Render the dashboard, with a form error and what was typed if there is one."""
+    """Render the dashboard, with a form error
+    and what was typed if there is one."""
     tasks = list_tasks()
     done = sum(1 for task in tasks if task["done"])
-    return render_template("tasks.html", tasks=tasks, done=done, error=error, summary=summary)
+    return render_template(
+        "tasks.html", tasks=tasks, done=done, error=error, summary=summary
+    )
 
 
 @app.route("/tasks")
@@ -180,7 +214,9 @@ def add_task():
 def toggle_task(task_id):
     """Mark a task done, or not done again, then redirect to the dashboard."""
     db = get_db()
-    cursor = db.execute("UPDATE tasks SET done = NOT done WHERE id = ?", (task_id,))
+    cursor = db.execute(
+        "UPDATE tasks SET done = NOT done WHERE id = ?", (task_id,)
+    )
     if cursor.rowcount == 0:
         abort(404, f"There is no task #{task_id}.")
     db.commit()
@@ -206,7 +242,11 @@ def purge_done():
     db = get_db()
     cursor = db.execute("DELETE FROM tasks WHERE done = 1")
     db.commit()
-    flash(f"Removed {cursor.rowcount} done task{'' if cursor.rowcount == 1 else 's'}.", "success")
+    flash(
+        f"Removed {cursor.rowcount} done"
+        f" task{'' if cursor.rowcount == 1 else 's'}.",
+        "success",
+    )
     return redirect(url_for("tasks"))
 
 
@@ -214,8 +254,12 @@ def purge_done():
 def api_tasks():
     """Return every task as a JSON list, newest first."""
     return [
-        {"id": task["id"], "summary": task["summary"], "done": bool(task["done"]),
-         "created": task["created"]}
+        {
+            "id": task["id"],
+            "summary": task["summary"],
+            "done": bool(task["done"]),
+            "created": task["created"],
+        }
         for task in list_tasks()
     ]
 
@@ -233,14 +277,25 @@ def search():
     page_number = request.args.get("page", 1, type=int)
     if page_number < 1:
         abort(400, "The page number must be 1 or more.")
-    matches = get_db().execute(
-        "SELECT id, summary FROM tasks WHERE instr(lower(summary), lower(?)) > 0"
-        " ORDER BY created DESC, id DESC", (query,)
-    ).fetchall()
+    matches = (
+        get_db()
+        .execute(
+            "SELECT id, summary FROM tasks"
+            " WHERE instr(lower(summary), lower(?)) > 0"
+            " ORDER BY created DESC, id DESC",
+            (query,),
+        )
+        .fetchall()
+    )
     start = (page_number - 1) * PER_PAGE
-    return render_template("search.html", query=query, page=page_number,
-                           total=len(matches), results=matches[start:start + PER_PAGE],
-                           has_next=start + PER_PAGE < len(matches))
+    return render_template(
+        "search.html",
+        query=query,
+        page=page_number,
+        total=len(matches),
+        results=matches[start:start + PER_PAGE],
+        has_next=start + PER_PAGE < len(matches),
+    )
 
 
 @app.route("/login", methods=["GET", "POST"])
@@ -252,8 +307,9 @@ def login():
         if username == DEMO_USER and password == DEMO_PASSWORD:
             flash(f"Welcome back, {username}!", "success")
             return redirect(url_for("index"))
-        return render_template("login.html", error="Wrong username or password.",
-                               username=username), 401
+        return render_template(
+            "login.html", error="Wrong username or password.", username=username
+        ), 401
     return render_template("login.html", error=None, username="")
 
 
@@ -266,8 +322,9 @@ def signup():
         password = request.form.get("password", "")
         errors = validate_signup(username, email, password)
         if errors:
-            return render_template("signup.html", errors=errors,
-                                   username=username, email=email), 400
+            return render_template(
+                "signup.html", errors=errors, username=username, email=email
+            ), 400
         USERS.append({"username": username, "email": email})
         flash(f"Account created for {username}.", "success")
         return redirect(url_for("index"))

@@ -10,7 +10,16 @@ from contextlib import closing
 from pathlib import Path
 
 import click
-from flask import Flask, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Flask,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -27,21 +36,31 @@ if APP_ENV == "development" and not secret:
 if APP_ENV != "development" and len(secret) < 32:
     # A missing, "dev" or short secret lets anyone
     # forge a session: stop with one clear line.
-    raise SystemExit("Refusing to start: set APP_SECRET to a random string of 32 characters or more,"
-                     " e.g. python -c \"import secrets; print(secrets.token_hex())\"")
+    raise SystemExit(
+        "Refusing to start: set APP_SECRET to a random string"
+        " of 32 characters or more,"
+        " e.g. python -c \"import secrets; print(secrets.token_hex())\""
+    )
 app.config["SECRET_KEY"] = secret
 if APP_ENV != "development" and app.debug:
     # FLASK_DEBUG=1 shows a traceback, and with
     # `flask run` a debugger, to whoever meets an error.
-    raise SystemExit("Refusing to start: FLASK_DEBUG is on in production; unset it, or set APP_ENV=development")
+    raise SystemExit(
+        "Refusing to start: FLASK_DEBUG is on in production;"
+        " unset it, or set APP_ENV=development"
+    )
 # The site's names, from APP_HOSTS (tasks.example.com,www.tasks.example.com): a
 # request for another Host is refused with 400, so a forged Host never reaches a
 # redirect. Unset, any name is accepted and nginx's server_name is the one check.
 if os.environ.get("APP_HOSTS"):
-    app.config["TRUSTED_HOSTS"] = [name.strip() for name in os.environ["APP_HOSTS"].split(",")]
+    app.config["TRUSTED_HOSTS"] = [
+        name.strip() for name in os.environ["APP_HOSTS"].split(",")
+    ]
 # The database lives in the instance folder, which
 # git does not track, unless APP_DATABASE says where.
-app.config["DATABASE"] = os.environ.get("APP_DATABASE", os.path.join(app.instance_path, "tasks.db"))
+app.config["DATABASE"] = os.environ.get(
+    "APP_DATABASE", os.path.join(app.instance_path, "tasks.db")
+)
 # The session cookie travels only over https (Secure), is hidden from JavaScript
 # (HttpOnly) and is not sent with requests that other sites start (SameSite=Lax).
 # On your laptop the site is plain http, so development leaves out Secure.
@@ -57,8 +76,11 @@ csrf = CSRFProtect(app)
 app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 # Log to standard output: gunicorn, systemd's journal
 # and Docker all collect what a process prints.
-logging.basicConfig(stream=sys.stdout, level=logging.INFO,
-                    format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+logging.basicConfig(
+    stream=sys.stdout,
+    level=logging.INFO,
+    format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+)
 
 # A demo account for the sign-in form. Real passwords never live in the code.
 DEMO_USER = "student"
@@ -105,7 +127,8 @@ def get_db():
 
 
 def create_schema(db):
-    """Create the tables if they do not exist yet; safe to run any number of times."""
+    """Create the tables if they do not exist
+    yet; safe to run any number of times."""
     # The script writes (it fills task_counts), and a write waits
     # for every other worker's writes: run it only when the
     # database lacks the tables (users is the last one it makes).
@@ -137,29 +160,39 @@ try:
     with app.app_context():
         get_db()
 except (sqlite3.Error, OSError) as error:
-    raise SystemExit(f"Refusing to start: cannot use the database {app.config['DATABASE']} ({error});"
-                     " set APP_DATABASE to a file in a folder the app can write to") from None
+    raise SystemExit(
+        "Refusing to start: cannot use the database"
+        f" {app.config['DATABASE']} ({error});"
+        " set APP_DATABASE to a file in a folder the app can write to"
+    ) from None
 
 
 @app.before_request
 def refuse_bodies_of_unknown_length():
-    """Refuse a body sent in chunks, without a Content-Length, with 411 Length Required.
+    """Refuse a body sent in chunks, without a
+    Content-Length, with 411 Length Required.
 
-    Flask holds MAX_CONTENT_LENGTH against the Content-Length header. A chunked body has none, and
-    Werkzeug would read its first MiB and quietly drop the rest. Browsers and nginx send the length.
+    Flask holds MAX_CONTENT_LENGTH against the Content-Length header.
+    A chunked body has none, and Werkzeug would read its first MiB
+    and quietly drop the rest. Browsers and nginx send the length.
     """
-    if request.content_length is None and "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+    if (
+        request.content_length is None
+        and "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    ):
         abort(411, "Send the body with a Content-Length header.")
 
 
 @app.after_request
 def add_security_headers(response):
-    """Tell browsers to sniff no types, allow no framing and load nothing from other sites."""
+    """Tell browsers to sniff no types, allow no
+    framing and load nothing from other sites."""
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["Content-Security-Policy"] = (
-        "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
+        "default-src 'self'; frame-ancestors 'none';"
+        " form-action 'self'; base-uri 'self'"
     )
     return response
 
@@ -177,7 +210,9 @@ def backup_command(path):
     """Copy the database to PATH, safely, even while the app is writing to it."""
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
-        raise click.ClickException(f"There is no folder {folder}: create it first.")
+        raise click.ClickException(
+            f"There is no folder {folder}: create it first."
+        )
     # The copy holds every task: only its owner may read or write it (mode 0600).
     Path(path).touch(mode=0o600)
     os.chmod(path, 0o600)
@@ -191,20 +226,29 @@ def backup_command(path):
 
 
 def list_tasks(page=1):
-    """Return one page of tasks, newest first; the id breaks ties within the same second."""
-    return get_db().execute(
-        "SELECT id, summary, done, created FROM tasks ORDER BY created DESC, id DESC"
-        " LIMIT ? OFFSET ?", (TASKS_PER_PAGE, (page - 1) * TASKS_PER_PAGE)
-    ).fetchall()
+    """Return one page of tasks, newest first;
+    the id breaks ties within the same second."""
+    return (
+        get_db()
+        .execute(
+            "SELECT id, summary, done, created FROM tasks"
+            " ORDER BY created DESC, id DESC"
+            " LIMIT ? OFFSET ?",
+            (TASKS_PER_PAGE, (page - 1) * TASKS_PER_PAGE),
+        )
+        .fetchall()
+    )
 
 
 def count_tasks():
-    """Return how many tasks there are and how many are done: one row that SQLite keeps up to date."""
+    """Return how many tasks there are and how many
+    are done: one row that SQLite keeps up to date."""
     return get_db().execute("SELECT total, done FROM task_counts").fetchone()
 
 
 def page_number():
-    """Return ?page= from the URL: 1 when it is missing or not a number, 400 when it is below 1."""
+    """Return ?page= from the URL: 1 when it is missing
+    or not a number, 400 when it is below 1."""
     page = request.args.get("page", 1, type=int)
     if page < 1:
         abort(400, "The page number must be 1 or more.")
@@ -215,9 +259,13 @@ def page_number():
 
 def find_task(task_id):
     """Return the task with this id, or stop with 404 Not Found."""
-    task = get_db().execute(
-        "SELECT id, summary, done, created FROM tasks WHERE id = ?", (task_id,)
-    ).fetchone()
+    task = (
+        get_db()
+        .execute(
+            "SELECT id, summary, done, created FROM tasks WHERE id = ?", (task_id,)
+        )
+        .fetchone()
+    )
     if task is None:
         abort(404, f"There is no task #{task_id}.")
     return task
@@ -228,7 +276,11 @@ def validate_signup(username, email, password):
     errors = {}
     if not 3 <= len(username) <= 30:
         errors["username"] = "A username has 3 to 30 characters."
-    elif get_db().execute("SELECT 1 FROM users WHERE username_key = ?", (username.lower(),)).fetchone():
+    elif (
+        get_db()
+        .execute("SELECT 1 FROM users WHERE username_key = ?", (username.lower(),))
+        .fetchone()
+    ):
         errors["username"] = "That username is already taken."
     if len(email) > 254 or not EMAIL_PATTERN.fullmatch(email):
         errors["email"] = "Enter an e-mail address such as ada@example.com."
@@ -245,7 +297,11 @@ def show_error(error):
         # can be built for it, so Werkzeug's plain page.
         return error
     # get_headers() keeps what the error needs, such as the Allow header of a 405.
-    return render_template("error.html", error=error), error.code, error.get_headers()
+    return (
+        render_template("error.html", error=error),
+        error.code,
+        error.get_headers(),
+    )
 
 
 @app.route("/")
@@ -256,12 +312,16 @@ def index():
 
 @app.route("/healthz")
 def health():
-    """Report, as JSON, whether the service can use its database: 200 if it can, 503 if not."""
+    """Report, as JSON, whether the service can use
+    its database: 200 if it can, 503 if not."""
     try:
         get_db().execute("SELECT 1")
     except (sqlite3.Error, OSError) as error:
         app.logger.error("Health check failed: %s", error)
-        return {"status": "unavailable", "error": "the database cannot be used"}, 503
+        return {
+            "status": "unavailable",
+            "error": "the database cannot be used",
+        }, 503
     return {"status": "ok"}
 
 
@@ -272,8 +332,12 @@ def docs():
 
 
 def summary_problem(summary):
-    """Return what is wrong with a summary (its words already joined by single spaces), or None."""
-    if not any(unicodedata.category(char)[0] in "LNPS" and char not in BLANK_LETTERS for char in summary):
+    """Return what is wrong with a summary (its words
+    already joined by single spaces), or None."""
+    if not any(
+        unicodedata.category(char)[0] in "LNPS" and char not in BLANK_LETTERS
+        for char in summary
+    ):
         # Only spaces, or characters that draw nothing (a
         # zero-width space, a Hangul filler): it would look empty.
         return "A task needs a summary."
@@ -287,19 +351,30 @@ def summary_problem(summary):
 
 
 def typed_back(text, limit):
-    """Return what was typed, to show it again in a form: cut to its limit, without control characters."""
-    return "".join(char for char in text[:limit] if unicodedata.category(char) != "Cc")
+    """Return what was typed, to show it again in a form:
+    cut to its limit, without control characters."""
+    return "".join(
+        char for char in text[:limit] if unicodedata.category(char) != "Cc"
+    )
 
 
 def render_dashboard(error=None, summary="", page=1):
-    """Render one page of the dashboard, with a form error and what was typed if there is one."""
+    """Render one page of the dashboard, with a form
+    error and what was typed if there is one."""
     counts = count_tasks()
     last_page = max(1, math.ceil(counts["total"] / TASKS_PER_PAGE))
     if page > last_page:
         abort(404, f"There is no page {page}: the tasks fill {last_page}.")
-    return render_template("tasks.html", tasks=list_tasks(page), total=counts["total"],
-                           done=counts["done"], page=page, last_page=last_page,
-                           error=error, summary=summary)
+    return render_template(
+        "tasks.html",
+        tasks=list_tasks(page),
+        total=counts["total"],
+        done=counts["done"],
+        page=page,
+        last_page=last_page,
+        error=error,
+        summary=summary,
+    )
 
 
 @app.route("/tasks")
@@ -329,7 +404,9 @@ def add_task():
 def toggle_task(task_id):
     """Mark a task done, or not done again, then redirect to the dashboard."""
     db = get_db()
-    cursor = db.execute("UPDATE tasks SET done = NOT done WHERE id = ?", (task_id,))
+    cursor = db.execute(
+        "UPDATE tasks SET done = NOT done WHERE id = ?", (task_id,)
+    )
     if cursor.rowcount == 0:
         abort(404, f"There is no task #{task_id}.")
     db.commit()
@@ -355,16 +432,25 @@ def purge_done():
     db = get_db()
     cursor = db.execute("DELETE FROM tasks WHERE done = 1")
     db.commit()
-    flash(f"Removed {cursor.rowcount} done task{'' if cursor.rowcount == 1 else 's'}.", "success")
+    flash(
+        f"Removed {cursor.rowcount} done"
+        f" task{'' if cursor.rowcount == 1 else 's'}.",
+        "success",
+    )
     return redirect(url_for("tasks"))
 
 
 @app.route("/api/tasks")
 def api_tasks():
-    """Return one page of tasks as a JSON list, newest first: ?page=2 for the next ones."""
+    """Return one page of tasks as a JSON list,
+    newest first: ?page=2 for the next ones."""
     return [
-        {"id": task["id"], "summary": task["summary"], "done": bool(task["done"]),
-         "created": task["created"]}
+        {
+            "id": task["id"],
+            "summary": task["summary"],
+            "done": bool(task["done"]),
+            "created": task["created"],
+        }
         for task in list_tasks(page_number())
     ]
 
@@ -376,12 +462,17 @@ def task_detail(task_id):
 
 
 def search_words(query):
-    """Turn what was typed into a full-text query: every word, each as the start of a word in the task.
+    """Turn what was typed into a full-text query: every
+    word, each as the start of a word in the task.
 
-    Each word is quoted, so that FTS5 reads AND, OR, NEAR, * or " in it as text, never as its syntax
-    (and a NUL character, which would end the quoted text early, is left out).
+    Each word is quoted, so that FTS5 reads AND, OR, NEAR, * or
+    " in it as text, never as its syntax (and a NUL character,
+    which would end the quoted text early, is left out).
     """
-    return " ".join('"' + word.replace('"', '""').replace("\0", "") + '"*' for word in query.split())
+    return " ".join(
+        '"' + word.replace('"', '""').replace("\0", "") + '"*'
+        for word in query.split()
+    )
 
 
 @app.route("/search")
@@ -394,18 +485,32 @@ def search():
     if not words:
         # No word to look for: every task, counted by the counts row.
         total = count_tasks()["total"]
-        results = db.execute("SELECT id, summary FROM tasks ORDER BY id DESC LIMIT ? OFFSET ?",
-                             (PER_PAGE, (page - 1) * PER_PAGE)).fetchall()
+        results = db.execute(
+            "SELECT id, summary FROM tasks ORDER BY id DESC LIMIT ? OFFSET ?",
+            (PER_PAGE, (page - 1) * PER_PAGE),
+        ).fetchall()
     else:
         # The full-text index finds the matching ids without
         # reading the tasks; newest (highest id) first.
-        total = db.execute("SELECT count(*) FROM tasks_search WHERE tasks_search MATCH ?", (words,)).fetchone()[0]
+        total = db.execute(
+            "SELECT count(*) FROM tasks_search WHERE tasks_search MATCH ?",
+            (words,),
+        ).fetchone()[0]
         results = db.execute(
-            "SELECT tasks.id, tasks.summary FROM tasks_search JOIN tasks ON tasks.id = tasks_search.rowid"
-            " WHERE tasks_search MATCH ? ORDER BY tasks_search.rowid DESC LIMIT ? OFFSET ?",
-            (words, PER_PAGE, (page - 1) * PER_PAGE)).fetchall()
-    return render_template("search.html", query=query, page=page, total=total, results=results,
-                           has_next=page * PER_PAGE < total)
+            "SELECT tasks.id, tasks.summary FROM tasks_search"
+            " JOIN tasks ON tasks.id = tasks_search.rowid"
+            " WHERE tasks_search MATCH ? ORDER BY tasks_search.rowid DESC"
+            " LIMIT ? OFFSET ?",
+            (words, PER_PAGE, (page - 1) * PER_PAGE),
+        ).fetchall()
+    return render_template(
+        "search.html",
+        query=query,
+        page=page,
+        total=total,
+        results=results,
+        has_next=page * PER_PAGE < total,
+    )
 
 
 @app.route("/login", methods=["GET", "POST"])
@@ -417,8 +522,9 @@ def login():
         if username == DEMO_USER and password == DEMO_PASSWORD:
             flash(f"Welcome back, {username}!", "success")
             return redirect(url_for("index"))
-        return render_template("login.html", error="Wrong username or password.",
-                               username=username), 401
+        return render_template(
+            "login.html", error="Wrong username or password.", username=username
+        ), 401
     return render_template("login.html", error=None, username="")
 
 
@@ -431,18 +537,26 @@ def signup():
         password = request.form.get("password", "")
         errors = validate_signup(username, email, password)
         if errors:
-            return render_template("signup.html", errors=errors,
-                                   username=username, email=email), 400
+            return render_template(
+                "signup.html", errors=errors, username=username, email=email
+            ), 400
         db = get_db()
         try:
-            db.execute("INSERT INTO users (username, username_key, email) VALUES (?, ?, ?)",
-                       (username, username.lower(), email))
+            db.execute(
+                "INSERT INTO users (username, username_key, email)"
+                " VALUES (?, ?, ?)",
+                (username, username.lower(), email),
+            )
             db.commit()
         except sqlite3.IntegrityError:
             # Another worker stored the same name since
             # the check: UNIQUE refused the second one.
-            return render_template("signup.html", errors={"username": "That username is already taken."},
-                                   username=username, email=email), 400
+            return render_template(
+                "signup.html",
+                errors={"username": "That username is already taken."},
+                username=username,
+                email=email,
+            ), 400
         flash(f"Account created for {username}.", "success")
         return redirect(url_for("index"))
     return render_template("signup.html", errors={}, username="", email="")

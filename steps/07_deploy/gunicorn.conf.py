@@ -1,4 +1,6 @@
-"""gunicorn's settings for the task manager: gunicorn -c gunicorn.conf.py app:app"""
+"""gunicorn's settings for the task manager:
+gunicorn -c gunicorn.conf.py app:app"""
+
 import os
 
 # Listen on loopback only: nginx, on the same

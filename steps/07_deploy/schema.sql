@@ -24,7 +24,8 @@ CREATE TABLE IF NOT EXISTS task_counts (
 -- (a new database, or one that step 06 filled).
 -- When it exists, the WHERE is false and the two counts are never run.
 INSERT OR IGNORE INTO task_counts (id, total, done)
-    SELECT 1, (SELECT count(*) FROM tasks), (SELECT coalesce(sum(done), 0) FROM tasks)
+    SELECT 1, (SELECT count(*) FROM tasks),
+        (SELECT coalesce(sum(done), 0) FROM tasks)
     WHERE NOT EXISTS (SELECT 1 FROM task_counts);
 CREATE TRIGGER IF NOT EXISTS count_added AFTER INSERT ON tasks BEGIN
     UPDATE task_counts SET total = total + 1, done = done + NEW.done;
@@ -42,7 +43,8 @@ END;
 -- "café" too. content='tasks' keeps no second copy of the text: the index points
 -- at the tasks, and the triggers keep it up to date, like the counts row.
 CREATE VIRTUAL TABLE IF NOT EXISTS tasks_search USING fts5(
-    summary, content='tasks', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+    summary, content='tasks', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2'
 );
 -- Index what a database from step 06 already
 -- holds (a new one is empty: nothing to do).
@@ -51,7 +53,8 @@ CREATE TRIGGER IF NOT EXISTS search_added AFTER INSERT ON tasks BEGIN
     INSERT INTO tasks_search (rowid, summary) VALUES (NEW.id, NEW.summary);
 END;
 CREATE TRIGGER IF NOT EXISTS search_deleted AFTER DELETE ON tasks BEGIN
-    INSERT INTO tasks_search (tasks_search, rowid, summary) VALUES ('delete', OLD.id, OLD.summary);
+    INSERT INTO tasks_search (tasks_search, rowid, summary)
+        VALUES ('delete', OLD.id, OLD.summary);
 END;
 
 -- People who signed up (a demo: names and e-mails, no passwords).

@@ -1,4 +1,7 @@
-"""gunicorn's settings for the task manager: gunicorn -c gunicorn.conf.py "taskman:create_app()" """
+"""gunicorn's settings for the task manager:
+gunicorn -c gunicorn.conf.py "taskman:create_app()"
+"""
+
 import os
 
 # Listen on loopback only: nginx, on the same

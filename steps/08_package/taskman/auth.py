@@ -23,7 +23,11 @@ def validate_signup(username, email, password):
     errors = {}
     if not 3 <= len(username) <= 30:
         errors["username"] = "A username has 3 to 30 characters."
-    elif get_db().execute("SELECT 1 FROM users WHERE username_key = ?", (username.lower(),)).fetchone():
+    elif (
+        get_db()
+        .execute("SELECT 1 FROM users WHERE username_key = ?", (username.lower(),))
+        .fetchone()
+    ):
         errors["username"] = "That username is already taken."
     if len(email) > 254 or not EMAIL_PATTERN.fullmatch(email):
         errors["email"] = "Enter an e-mail address such as ada@example.com."
@@ -41,8 +45,9 @@ def login():
         if username == DEMO_USER and password == DEMO_PASSWORD:
             flash(f"Welcome back, {username}!", "success")
             return redirect(url_for("pages.index"))
-        return render_template("login.html", error="Wrong username or password.",
-                               username=username), 401
+        return render_template(
+            "login.html", error="Wrong username or password.", username=username
+        ), 401
     return render_template("login.html", error=None, username="")
 
 
@@ -55,18 +60,26 @@ def signup():
         password = request.form.get("password", "")
         errors = validate_signup(username, email, password)
         if errors:
-            return render_template("signup.html", errors=errors,
-                                   username=username, email=email), 400
+            return render_template(
+                "signup.html", errors=errors, username=username, email=email
+            ), 400
         db = get_db()
         try:
-            db.execute("INSERT INTO users (username, username_key, email) VALUES (?, ?, ?)",
-                       (username, username.lower(), email))
+            db.execute(
+                "INSERT INTO users (username, username_key, email)"
+                " VALUES (?, ?, ?)",
+                (username, username.lower(), email),
+            )
             db.commit()
         except sqlite3.IntegrityError:
             # Another worker stored the same name since
             # the check: UNIQUE refused the second one.
-            return render_template("signup.html", errors={"username": "That username is already taken."},
-                                   username=username, email=email), 400
+            return render_template(
+                "signup.html",
+                errors={"username": "That username is already taken."},
+                username=username,
+                email=email,
+            ), 400
         flash(f"Account created for {username}.", "success")
         return redirect(url_for("pages.index"))
     return render_template("signup.html", errors={}, username="", email="")

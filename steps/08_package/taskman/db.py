@@ -1,4 +1,6 @@
-"""The database: one connection per request, the tables, and the init-db and backup commands."""
+"""The database: one connection per request, the
+tables, and the init-db and backup commands."""
+
 import os
 import sqlite3
 from contextlib import closing
@@ -28,7 +30,8 @@ def get_db():
 
 
 def create_schema(db):
-    """Create the tables if they do not exist yet; safe to run any number of times."""
+    """Create the tables if they do not exist
+    yet; safe to run any number of times."""
     # The script writes (it fills task_counts), and a write waits
     # for every other worker's writes: run it only when the
     # database lacks the tables (users is the last one it makes).
@@ -64,7 +67,9 @@ def backup_command(path):
     """Copy the database to PATH, safely, even while the app is writing to it."""
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
-        raise click.ClickException(f"There is no folder {folder}: create it first.")
+        raise click.ClickException(
+            f"There is no folder {folder}: create it first."
+        )
     # The copy holds every task: only its owner may read or write it (mode 0600).
     Path(path).touch(mode=0o600)
     os.chmod(path, 0o600)
@@ -78,12 +83,15 @@ def backup_command(path):
 
 
 def init_app(app):
-    """Register the teardown and the commands with the app, and create its database now.
+    """Register the teardown and the commands
+    with the app, and create its database now.
 
-    The database is made when the app is made, too. gunicorn makes the app once, in its master
-    process (preload_app), before any worker exists: four new workers switching a new database
-    to WAL at the same moment could fail with "database is locked".
-    A database that cannot be opened (a folder, a file that is not SQLite) stops the app with one line.
+    The database is made when the app is made, too. gunicorn makes
+    the app once, in its master process (preload_app), before any
+    worker exists: four new workers switching a new database to
+    WAL at the same moment could fail with "database is locked".
+    A database that cannot be opened (a folder, a file
+    that is not SQLite) stops the app with one line.
     """
     app.teardown_appcontext(close_db)
     app.cli.add_command(init_db_command)
@@ -92,5 +100,8 @@ def init_app(app):
         with app.app_context():
             get_db()
     except (sqlite3.Error, OSError) as error:
-        raise SystemExit(f"Refusing to start: cannot use the database {app.config['DATABASE']} ({error});"
-                         " set APP_DATABASE to a file in a folder the app can write to") from None
+        raise SystemExit(
+            "Refusing to start: cannot use the database"
+            f" {app.config['DATABASE']} ({error});"
+            " set APP_DATABASE to a file in a folder the app can write to"
+        ) from None

@@ -1,8 +1,18 @@
-"""The task manager: the dashboard, adding, toggling, deleting, purging, one task, search and the JSON API."""
+"""The task manager: the dashboard, adding, toggling,
+deleting, purging, one task, search and the JSON API."""
+
 import math
 import unicodedata
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from .db import get_db
 
@@ -25,20 +35,29 @@ MAX_PAGE = MAX_ID // TASKS_PER_PAGE
 
 
 def list_tasks(page=1):
-    """Return one page of tasks, newest first; the id breaks ties within the same second."""
-    return get_db().execute(
-        "SELECT id, summary, done, created FROM tasks ORDER BY created DESC, id DESC"
-        " LIMIT ? OFFSET ?", (TASKS_PER_PAGE, (page - 1) * TASKS_PER_PAGE)
-    ).fetchall()
+    """Return one page of tasks, newest first;
+    the id breaks ties within the same second."""
+    return (
+        get_db()
+        .execute(
+            "SELECT id, summary, done, created FROM tasks"
+            " ORDER BY created DESC, id DESC"
+            " LIMIT ? OFFSET ?",
+            (TASKS_PER_PAGE, (page - 1) * TASKS_PER_PAGE),
+        )
+        .fetchall()
+    )
 
 
 def count_tasks():
-    """Return how many tasks there are and how many are done: one row that SQLite keeps up to date."""
+    """Return how many tasks there are and how many
+    are done: one row that SQLite keeps up to date."""
     return get_db().execute("SELECT total, done FROM task_counts").fetchone()
 
 
 def page_number():
-    """Return ?page= from the URL: 1 when it is missing or not a number, 400 when it is below 1."""
+    """Return ?page= from the URL: 1 when it is missing
+    or not a number, 400 when it is below 1."""
     page = request.args.get("page", 1, type=int)
     if page < 1:
         abort(400, "The page number must be 1 or more.")
@@ -49,17 +68,25 @@ def page_number():
 
 def find_task(task_id):
     """Return the task with this id, or stop with 404 Not Found."""
-    task = get_db().execute(
-        "SELECT id, summary, done, created FROM tasks WHERE id = ?", (task_id,)
-    ).fetchone()
+    task = (
+        get_db()
+        .execute(
+            "SELECT id, summary, done, created FROM tasks WHERE id = ?", (task_id,)
+        )
+        .fetchone()
+    )
     if task is None:
         abort(404, f"There is no task #{task_id}.")
     return task
 
 
 def summary_problem(summary):
-    """Return what is wrong with a summary (its words already joined by single spaces), or None."""
-    if not any(unicodedata.category(char)[0] in "LNPS" and char not in BLANK_LETTERS for char in summary):
+    """Return what is wrong with a summary (its words
+    already joined by single spaces), or None."""
+    if not any(
+        unicodedata.category(char)[0] in "LNPS" and char not in BLANK_LETTERS
+        for char in summary
+    ):
         # Only spaces, or characters that draw nothing (a
         # zero-width space, a Hangul filler): it would look empty.
         return "A task needs a summary."
@@ -73,19 +100,30 @@ def summary_problem(summary):
 
 
 def typed_back(text, limit):
-    """Return what was typed, to show it again in a form: cut to its limit, without control characters."""
-    return "".join(char for char in text[:limit] if unicodedata.category(char) != "Cc")
+    """Return what was typed, to show it again in a form:
+    cut to its limit, without control characters."""
+    return "".join(
+        char for char in text[:limit] if unicodedata.category(char) != "Cc"
+    )
 
 
 def render_dashboard(error=None, summary="", page=1):
-    """Render one page of the dashboard, with a form error and what was typed if there is one."""
+    """Render one page of the dashboard, with a form
+    error and what was typed if there is one."""
     counts = count_tasks()
     last_page = max(1, math.ceil(counts["total"] / TASKS_PER_PAGE))
     if page > last_page:
         abort(404, f"There is no page {page}: the tasks fill {last_page}.")
-    return render_template("tasks.html", tasks=list_tasks(page), total=counts["total"],
-                           done=counts["done"], page=page, last_page=last_page,
-                           error=error, summary=summary)
+    return render_template(
+        "tasks.html",
+        tasks=list_tasks(page),
+        total=counts["total"],
+        done=counts["done"],
+        page=page,
+        last_page=last_page,
+        error=error,
+        summary=summary,
+    )
 
 
 @bp.route("/tasks")
@@ -115,7 +153,9 @@ def add_task():
 def toggle_task(task_id):
     """Mark a task done, or not done again, then redirect to the dashboard."""
     db = get_db()
-    cursor = db.execute("UPDATE tasks SET done = NOT done WHERE id = ?", (task_id,))
+    cursor = db.execute(
+        "UPDATE tasks SET done = NOT done WHERE id = ?", (task_id,)
+    )
     if cursor.rowcount == 0:
         abort(404, f"There is no task #{task_id}.")
     db.commit()
@@ -141,16 +181,25 @@ def purge_done():
     db = get_db()
     cursor = db.execute("DELETE FROM tasks WHERE done = 1")
     db.commit()
-    flash(f"Removed {cursor.rowcount} done task{'' if cursor.rowcount == 1 else 's'}.", "success")
+    flash(
+        f"Removed {cursor.rowcount} done"
+        f" task{'' if cursor.rowcount == 1 else 's'}.",
+        "success",
+    )
     return redirect(url_for("tasks.tasks"))
 
 
 @bp.route("/api/tasks")
 def api_tasks():
-    """Return one page of tasks as a JSON list, newest first: ?page=2 for the next ones."""
+    """Return one page of tasks as a JSON list,
+    newest first: ?page=2 for the next ones."""
     return [
-        {"id": task["id"], "summary": task["summary"], "done": bool(task["done"]),
-         "created": task["created"]}
+        {
+            "id": task["id"],
+            "summary": task["summary"],
+            "done": bool(task["done"]),
+            "created": task["created"],
+        }
         for task in list_tasks(page_number())
     ]
 
@@ -162,12 +211,17 @@ def task_detail(task_id):
 
 
 def search_words(query):
-    """Turn what was typed into a full-text query: every word, each as the start of a word in the task.
+    """Turn what was typed into a full-text query: every
+    word, each as the start of a word in the task.
 
-    Each word is quoted, so that FTS5 reads AND, OR, NEAR, * or " in it as text, never as its syntax
-    (and a NUL character, which would end the quoted text early, is left out).
+    Each word is quoted, so that FTS5 reads AND, OR, NEAR, * or
+    " in it as text, never as its syntax (and a NUL character,
+    which would end the quoted text early, is left out).
     """
-    return " ".join('"' + word.replace('"', '""').replace("\0", "") + '"*' for word in query.split())
+    return " ".join(
+        '"' + word.replace('"', '""').replace("\0", "") + '"*'
+        for word in query.split()
+    )
 
 
 @bp.route("/search")
@@ -180,15 +234,29 @@ def search():
     if not words:
         # No word to look for: every task, counted by the counts row.
         total = count_tasks()["total"]
-        results = db.execute("SELECT id, summary FROM tasks ORDER BY id DESC LIMIT ? OFFSET ?",
-                             (PER_PAGE, (page - 1) * PER_PAGE)).fetchall()
+        results = db.execute(
+            "SELECT id, summary FROM tasks ORDER BY id DESC LIMIT ? OFFSET ?",
+            (PER_PAGE, (page - 1) * PER_PAGE),
+        ).fetchall()
     else:
         # The full-text index finds the matching ids without
         # reading the tasks; newest (highest id) first.
-        total = db.execute("SELECT count(*) FROM tasks_search WHERE tasks_search MATCH ?", (words,)).fetchone()[0]
+        total = db.execute(
+            "SELECT count(*) FROM tasks_search WHERE tasks_search MATCH ?",
+            (words,),
+        ).fetchone()[0]
         results = db.execute(
-            "SELECT tasks.id, tasks.summary FROM tasks_search JOIN tasks ON tasks.id = tasks_search.rowid"
-            " WHERE tasks_search MATCH ? ORDER BY tasks_search.rowid DESC LIMIT ? OFFSET ?",
-            (words, PER_PAGE, (page - 1) * PER_PAGE)).fetchall()
-    return render_template("search.html", query=query, page=page, total=total, results=results,
-                           has_next=page * PER_PAGE < total)
+            "SELECT tasks.id, tasks.summary FROM tasks_search"
+            " JOIN tasks ON tasks.id = tasks_search.rowid"
+            " WHERE tasks_search MATCH ? ORDER BY tasks_search.rowid DESC"
+            " LIMIT ? OFFSET ?",
+            (words, PER_PAGE, (page - 1) * PER_PAGE),
+        ).fetchall()
+    return render_template(
+        "search.html",
+        query=query,
+        page=page,
+        total=total,
+        results=results,
+        has_next=page * PER_PAGE < total,
+    )

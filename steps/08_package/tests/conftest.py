@@ -1,4 +1,6 @@
-"""Fixtures for the tests: a new app for each test, with its own database in a temporary folder."""
+"""Fixtures for the tests: a new app for each test,
+with its own database in a temporary folder."""
+
 import re
 
 import pytest
@@ -9,11 +11,13 @@ from taskman import create_app
 @pytest.fixture
 def app(tmp_path):
     """A new app in testing mode, its database in this test's temporary folder."""
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "a-secret-for-the-tests-that-is-long-enough",
-        "DATABASE": str(tmp_path / "tasks.db"),
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "a-secret-for-the-tests-that-is-long-enough",
+            "DATABASE": str(tmp_path / "tasks.db"),
+        }
+    )
     yield app
 
 
@@ -30,7 +34,8 @@ def runner(app):
 
 
 class TaskActions:
-    """What the tests do again and again: read a form's CSRF token, add a task, submit a button."""
+    """What the tests do again and again: read a
+    form's CSRF token, add a task, submit a button."""
 
     def __init__(self, client):
         self._client = client
@@ -42,7 +47,9 @@ class TaskActions:
 
     def post(self, path, data=None):
         """Submit a form to path, with the CSRF token."""
-        return self._client.post(path, data={"csrf_token": self.token(), **(data or {})})
+        return self._client.post(
+            path, data={"csrf_token": self.token(), **(data or {})}
+        )
 
     def add(self, summary):
         """Add a task through the dashboard's form."""

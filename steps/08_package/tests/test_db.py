@@ -1,4 +1,6 @@
-"""The database: one connection per request, closed after it; the init-db and backup commands."""
+"""The database: one connection per request, closed
+after it; the init-db and backup commands."""
+
 import sqlite3
 
 import pytest
@@ -17,7 +19,9 @@ def test_one_connection_per_request_closed_afterwards(app):
 def test_init_db_command(runner, app):
     result = runner.invoke(args=["init-db"])
     assert result.exit_code == 0
-    assert f"Initialized the database at {app.config['DATABASE']}." in result.output
+    assert (
+        f"Initialized the database at {app.config['DATABASE']}." in result.output
+    )
 
 
 def test_backup_copies_the_tasks(runner, tasks, tmp_path):
@@ -27,11 +31,15 @@ def test_backup_copies_the_tasks(runner, tasks, tmp_path):
     assert result.exit_code == 0
     assert "Backed up" in result.output
     with sqlite3.connect(backup) as copy:
-        assert copy.execute("SELECT summary FROM tasks").fetchall() == [("Keep me",)]
+        assert copy.execute("SELECT summary FROM tasks").fetchall() == [
+            ("Keep me",)
+        ]
 
 
 def test_backup_into_a_missing_folder_says_so(runner, tmp_path):
-    result = runner.invoke(args=["backup", str(tmp_path / "missing" / "backup.db")])
+    result = runner.invoke(
+        args=["backup", str(tmp_path / "missing" / "backup.db")]
+    )
     assert result.exit_code != 0
     assert "There is no folder" in result.output
 

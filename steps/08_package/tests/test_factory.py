@@ -1,4 +1,6 @@
-"""The factory makes a new app each time, configured from the environment or from the test."""
+"""The factory makes a new app each time, configured
+from the environment or from the test."""
+
 import pytest
 
 from taskman import create_app
@@ -44,7 +46,9 @@ def test_debug_in_production_stops_the_app(monkeypatch, tmp_path):
     monkeypatch.delenv("APP_ENV", raising=False)
     monkeypatch.setenv("FLASK_DEBUG", "1")
     with pytest.raises(SystemExit, match="FLASK_DEBUG"):
-        create_app({"SECRET_KEY": "x" * 32, "DATABASE": str(tmp_path / "tasks.db")})
+        create_app(
+            {"SECRET_KEY": "x" * 32, "DATABASE": str(tmp_path / "tasks.db")}
+        )
 
 
 def test_a_database_that_cannot_be_opened_stops_the_app(tmp_path):

@@ -1,4 +1,6 @@
-"""The task manager: adding, counting, toggling, deleting, purging, one task, search and JSON."""
+"""The task manager: adding, counting, toggling,
+deleting, purging, one task, search and JSON."""
+
 import pytest
 
 
@@ -18,17 +20,27 @@ def test_a_task_survives_a_new_connection(app, tasks):
     tasks.add("Stay")
     # A new app on the same database: what is not committed would be gone.
     from taskman import create_app
-    again = create_app({"TESTING": True, "SECRET_KEY": app.secret_key, "DATABASE": app.config["DATABASE"]})
+
+    again = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": app.secret_key,
+            "DATABASE": app.config["DATABASE"],
+        }
+    )
     assert again.test_client().get("/api/tasks").get_json()[0]["summary"] == "Stay"
 
 
-@pytest.mark.parametrize("summary, message", [
-    ("", "A task needs a summary."),
-    ("   ", "A task needs a summary."),
-    ("x" * 301, "A summary has at most 300 characters."),
-    ("\u200b\u200b", "A task needs a summary."),
-    ("Call\x01Ada", "A summary has no control characters."),
-])
+@pytest.mark.parametrize(
+    "summary, message",
+    [
+        ("", "A task needs a summary."),
+        ("   ", "A task needs a summary."),
+        ("x" * 301, "A summary has at most 300 characters."),
+        ("\u200b\u200b", "A task needs a summary."),
+        ("Call\x01Ada", "A summary has no control characters."),
+    ],
+)
 def test_a_bad_summary_is_refused(client, tasks, summary, message):
     response = tasks.add(summary)
     assert response.status_code == 400

@@ -31,7 +31,8 @@ login_manager.session_protection = "strong"
 
 
 def create_app(test_config=None):
-    """Make and configure a new app: from the environment, or from test_config in a test."""
+    """Make and configure a new app: from the
+    environment, or from test_config in a test."""
     app = Flask(__name__)
     # Configuration comes from the environment, never from the
     # code: the same code runs on your laptop (APP_ENV=development)
@@ -48,10 +49,14 @@ def create_app(test_config=None):
     # is refused with 400, so a forged Host never reaches a redirect.
     # Unset, any name is accepted and nginx's server_name is the one check.
     if os.environ.get("APP_HOSTS"):
-        app.config["TRUSTED_HOSTS"] = [name.strip() for name in os.environ["APP_HOSTS"].split(",")]
+        app.config["TRUSTED_HOSTS"] = [
+            name.strip() for name in os.environ["APP_HOSTS"].split(",")
+        ]
     # The database lives in the instance folder, which
     # git does not track, unless APP_DATABASE says where.
-    app.config["DATABASE"] = os.environ.get("APP_DATABASE", os.path.join(app.instance_path, "tasks.db"))
+    app.config["DATABASE"] = os.environ.get(
+        "APP_DATABASE", os.path.join(app.instance_path, "tasks.db")
+    )
     # The session cookie travels only over https (Secure),
     # is hidden from JavaScript (HttpOnly) and is not sent
     # with requests that other sites start (SameSite=Lax).
@@ -85,12 +90,18 @@ def create_app(test_config=None):
     if app_env != "development" and len(app.config["SECRET_KEY"]) < 32:
         # A missing, "dev" or short secret lets anyone
         # forge a session: stop with one clear line.
-        raise SystemExit("Refusing to start: set APP_SECRET to a random string of 32 characters or more,"
-                         " e.g. python -c \"import secrets; print(secrets.token_hex())\"")
+        raise SystemExit(
+            "Refusing to start: set APP_SECRET to a random string"
+            " of 32 characters or more,"
+            " e.g. python -c \"import secrets; print(secrets.token_hex())\""
+        )
     if app_env != "development" and app.debug:
         # FLASK_DEBUG=1 shows a traceback, and with
         # `flask run` a debugger, to whoever meets an error.
-        raise SystemExit("Refusing to start: FLASK_DEBUG is on in production; unset it, or set APP_ENV=development")
+        raise SystemExit(
+            "Refusing to start: FLASK_DEBUG is on in production;"
+            " unset it, or set APP_ENV=development"
+        )
     csrf.init_app(app)
     login_manager.init_app(app)
     # nginx is the one proxy in front of the app: trust one hop of
@@ -99,8 +110,11 @@ def create_app(test_config=None):
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     # Log to standard output: gunicorn, systemd's journal
     # and Docker all collect what a process prints.
-    logging.basicConfig(stream=sys.stdout, level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        stream=sys.stdout,
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
 
     from . import auth, db, pages, tasks
 
@@ -119,33 +133,43 @@ def create_app(test_config=None):
 
 
 def refuse_bodies_of_unknown_length():
-    """Refuse a body sent in chunks, without a Content-Length, with 411 Length Required.
+    """Refuse a body sent in chunks, without a
+    Content-Length, with 411 Length Required.
 
-    Flask holds MAX_CONTENT_LENGTH against the Content-Length header. A chunked body has none, and
-    Werkzeug would read its first MiB and quietly drop the rest. Browsers and nginx send the length.
+    Flask holds MAX_CONTENT_LENGTH against the Content-Length header.
+    A chunked body has none, and Werkzeug would read its first MiB
+    and quietly drop the rest. Browsers and nginx send the length.
     """
-    if request.content_length is None and "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+    if (
+        request.content_length is None
+        and "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    ):
         abort(411, "Send the body with a Content-Length header.")
 
 
 def add_security_headers(response):
-    """Tell browsers to sniff no types, allow no framing and load nothing from other sites."""
+    """Tell browsers to sniff no types, allow no
+    framing and load nothing from other sites."""
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["Content-Security-Policy"] = (
-        "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
+        "default-src 'self'; frame-ancestors 'none';"
+        " form-action 'self'; base-uri 'self'"
     )
     return response
 
 
 @login_manager.unauthorized_handler
 def sign_in_first():
-    """Answer a visitor who is not signed in: 401 JSON for the API, the sign-in form for a page."""
+    """Answer a visitor who is not signed in: 401
+    JSON for the API, the sign-in form for a page."""
     if request.path.startswith("/api/"):
         # A program cannot follow a redirect to a
         # form: it gets the status and a reason.
-        return {"error": "Sign in first: the API answers only a signed-in user."}, 401
+        return {
+            "error": "Sign in first: the API answers only a signed-in user."
+        }, 401
     # What Flask-Login does without this handler:
     # flash the message, redirect with ?next=.
     flash(login_manager.login_message, login_manager.login_message_category)
@@ -153,7 +177,9 @@ def sign_in_first():
     # account (a session that ended) is not: next would lead a GET to an
     # address that answers POST only (405). Nor is an address too long to send
     # back (auth.MAX_NEXT): nginx would answer 502 for the whole redirect.
-    from .auth import is_safe_path  # here, not at the top: auth.py imports this module
+    # Here, not at the top: auth.py imports this module
+    from .auth import is_safe_path
+
     wanted = request.full_path.removesuffix("?")
     next_url = wanted if request.method == "GET" and is_safe_path(wanted) else None
     return redirect(login_url(login_manager.login_view, next_url=next_url))
@@ -166,4 +192,8 @@ def show_error(error):
         # can be built for it, so Werkzeug's plain page.
         return error
     # get_headers() keeps what the error needs, such as the Allow header of a 405.
-    return render_template("error.html", error=error), error.code, error.get_headers()
+    return (
+        render_template("error.html", error=error),
+        error.code,
+        error.get_headers(),
+    )

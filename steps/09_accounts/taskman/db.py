@@ -1,4 +1,6 @@
-"""The database: one connection per request, the tables and their upgrade, and the init-db and backup commands."""
+"""The database: one connection per request, the tables
+and their upgrade, and the init-db and backup commands."""
+
 import os
 import sqlite3
 from contextlib import closing
@@ -38,7 +40,8 @@ def get_db():
 
 
 def create_schema(db):
-    """Create the tables, or upgrade those of step 07 or 08; safe to run any number of times."""
+    """Create the tables, or upgrade those of step
+    07 or 08; safe to run any number of times."""
     # The script writes (it fills task_counts), and a write waits for every other
     # worker's writes: run it only when the database is not at this version yet.
     if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
@@ -55,11 +58,18 @@ def create_schema(db):
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version != SCHEMA_VERSION:
             script = read_script("schema.sql")
-            if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'users'").fetchone():
+            if db.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'users'"
+            ).fetchone():
                 # Users without session ids: of step 09's
                 # first version, or of step 07 or 08.
                 script = read_script("sessions.sql") + script
-            if version == 0 and db.execute("SELECT 1 FROM sqlite_master WHERE name = 'tasks'").fetchone():
+            if (
+                version == 0
+                and db.execute(
+                    "SELECT 1 FROM sqlite_master WHERE name = 'tasks'"
+                ).fetchone()
+            ):
                 # Tables of step 07 or 08: tasks without
                 # an owner, users without a password.
                 script = read_script("upgrade.sql") + script
@@ -79,11 +89,13 @@ def read_script(name):
 
 
 def statements(script):
-    """Split an SQL script into its statements, for execute(), which runs one at a time.
+    """Split an SQL script into its statements,
+    for execute(), which runs one at a time.
 
-    executescript() would run the whole script at once, but it commits first: the script could no
-    longer be one transaction with the check of the version. A trigger holds semicolons too, so the
-    script is cut where sqlite3.complete_statement() says a statement ends, not at every ";".
+    executescript() would run the whole script at once, but it commits
+    first: the script could no longer be one transaction with the check of
+    the version. A trigger holds semicolons too, so the script is cut where
+    sqlite3.complete_statement() says a statement ends, not at every ";".
     """
     statement = ""
     for line in script.splitlines(keepends=True):
@@ -115,7 +127,9 @@ def backup_command(path):
     """Copy the database to PATH, safely, even while the app is writing to it."""
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
-        raise click.ClickException(f"There is no folder {folder}: create it first.")
+        raise click.ClickException(
+            f"There is no folder {folder}: create it first."
+        )
     # The copy holds every task: only its owner may read or write it (mode 0600).
     Path(path).touch(mode=0o600)
     os.chmod(path, 0o600)
@@ -129,12 +143,15 @@ def backup_command(path):
 
 
 def init_app(app):
-    """Register the teardown and the commands with the app, and create its database now.
+    """Register the teardown and the commands
+    with the app, and create its database now.
 
-    The database is made when the app is made, too. gunicorn makes the app once, in its master
-    process (preload_app), before any worker exists: four new workers switching a new database
-    to WAL at the same moment could fail with "database is locked".
-    A database that cannot be opened (a folder, a file that is not SQLite) stops the app with one line.
+    The database is made when the app is made, too. gunicorn makes
+    the app once, in its master process (preload_app), before any
+    worker exists: four new workers switching a new database to
+    WAL at the same moment could fail with "database is locked".
+    A database that cannot be opened (a folder, a file
+    that is not SQLite) stops the app with one line.
     """
     app.teardown_appcontext(close_db)
     app.cli.add_command(init_db_command)
@@ -143,5 +160,8 @@ def init_app(app):
         with app.app_context():
             get_db()
     except (sqlite3.Error, OSError) as error:
-        raise SystemExit(f"Refusing to start: cannot use the database {app.config['DATABASE']} ({error});"
-                         " set APP_DATABASE to a file in a folder the app can write to") from None
+        raise SystemExit(
+            "Refusing to start: cannot use the database"
+            f" {app.config['DATABASE']} ({error});"
+            " set APP_DATABASE to a file in a folder the app can write to"
+        ) from None

@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS tasks (
 -- The dashboard reads one page of one user's tasks at a time,
 -- newest first: this index hands SQLite that user's rows already
 -- in that order, so it never sorts the whole table (Pitfall 9).
-CREATE INDEX IF NOT EXISTS tasks_newest_first ON tasks (user_id, created DESC, id DESC);
+CREATE INDEX IF NOT EXISTS tasks_newest_first
+    ON tasks (user_id, created DESC, id DESC);
 
 -- The dashboard shows how many tasks there are and how many are done. Counting
 -- them with count(*) ... WHERE done = 1 reads one index entry per done task on
@@ -59,13 +60,16 @@ CREATE TRIGGER IF NOT EXISTS counts_for_new_user AFTER INSERT ON users BEGIN
     INSERT INTO task_counts (user_id, total, done) VALUES (NEW.id, 0, 0);
 END;
 CREATE TRIGGER IF NOT EXISTS count_added AFTER INSERT ON tasks BEGIN
-    UPDATE task_counts SET total = total + 1, done = done + NEW.done WHERE user_id = NEW.user_id;
+    UPDATE task_counts SET total = total + 1, done = done + NEW.done
+        WHERE user_id = NEW.user_id;
 END;
 CREATE TRIGGER IF NOT EXISTS count_deleted AFTER DELETE ON tasks BEGIN
-    UPDATE task_counts SET total = total - 1, done = done - OLD.done WHERE user_id = OLD.user_id;
+    UPDATE task_counts SET total = total - 1, done = done - OLD.done
+        WHERE user_id = OLD.user_id;
 END;
 CREATE TRIGGER IF NOT EXISTS count_toggled AFTER UPDATE OF done ON tasks BEGIN
-    UPDATE task_counts SET done = done - OLD.done + NEW.done WHERE user_id = NEW.user_id;
+    UPDATE task_counts SET done = done - OLD.done + NEW.done
+        WHERE user_id = NEW.user_id;
 END;
 
 -- Search: SQLite's full-text index (FTS5) of the summaries finds the tasks that
@@ -76,13 +80,15 @@ END;
 -- It holds every user's tasks: a search joins what
 -- it finds with the tasks of the user who asks.
 CREATE VIRTUAL TABLE IF NOT EXISTS tasks_search USING fts5(
-    summary, content='tasks', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+    summary, content='tasks', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER IF NOT EXISTS search_added AFTER INSERT ON tasks BEGIN
     INSERT INTO tasks_search (rowid, summary) VALUES (NEW.id, NEW.summary);
 END;
 CREATE TRIGGER IF NOT EXISTS search_deleted AFTER DELETE ON tasks BEGIN
-    INSERT INTO tasks_search (tasks_search, rowid, summary) VALUES ('delete', OLD.id, OLD.summary);
+    INSERT INTO tasks_search (tasks_search, rowid, summary)
+        VALUES ('delete', OLD.id, OLD.summary);
 END;
 
 -- Failed sign-in attempts, kept LOGIN_WINDOW seconds (auth.py), three rows

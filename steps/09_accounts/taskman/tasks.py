@@ -1,13 +1,24 @@
-"""The task manager: the dashboard, adding, toggling, deleting, purging, one task, search and the JSON API.
+"""The task manager: the dashboard, adding, toggling,
+deleting, purging, one task, search and the JSON API.
 
-Every page here needs a signed-in user (@login_required), and every query of the tasks says
-"AND user_id = ?" with current_user.id: a user reads and changes their own tasks only. Another
-user's task is "not found", exactly like a task that does not exist: a 403 would tell that it exists.
+Every page here needs a signed-in user (@login_required), and every query
+of the tasks says "AND user_id = ?" with current_user.id: a user reads
+and changes their own tasks only. Another user's task is "not found",
+exactly like a task that does not exist: a 403 would tell that it exists.
 """
+
 import math
 import unicodedata
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from .db import get_db
@@ -36,20 +47,36 @@ MAX_PAGE = MAX_ID // TASKS_PER_PAGE
 
 
 def list_tasks(page=1):
-    """Return one page of the user's tasks, newest first; the id breaks ties within the same second."""
-    return get_db().execute(
-        "SELECT id, summary, done, created FROM tasks WHERE user_id = ? ORDER BY created DESC, id DESC"
-        " LIMIT ? OFFSET ?", (current_user.id, TASKS_PER_PAGE, (page - 1) * TASKS_PER_PAGE)
-    ).fetchall()
+    """Return one page of the user's tasks, newest
+    first; the id breaks ties within the same second."""
+    return (
+        get_db()
+        .execute(
+            "SELECT id, summary, done, created FROM tasks WHERE user_id = ?"
+            " ORDER BY created DESC, id DESC"
+            " LIMIT ? OFFSET ?",
+            (current_user.id, TASKS_PER_PAGE, (page - 1) * TASKS_PER_PAGE),
+        )
+        .fetchall()
+    )
 
 
 def count_tasks():
-    """Return how many tasks the user has and how many are done: one row that SQLite keeps up to date."""
-    return get_db().execute("SELECT total, done FROM task_counts WHERE user_id = ?", (current_user.id,)).fetchone()
+    """Return how many tasks the user has and how many
+    are done: one row that SQLite keeps up to date."""
+    return (
+        get_db()
+        .execute(
+            "SELECT total, done FROM task_counts WHERE user_id = ?",
+            (current_user.id,),
+        )
+        .fetchone()
+    )
 
 
 def page_number():
-    """Return ?page= from the URL: 1 when it is missing or not a number, 400 when it is below 1."""
+    """Return ?page= from the URL: 1 when it is missing
+    or not a number, 400 when it is below 1."""
     page = request.args.get("page", 1, type=int)
     if page < 1:
         abort(400, "The page number must be 1 or more.")
@@ -60,17 +87,27 @@ def page_number():
 
 def find_task(task_id):
     """Return the user's task with this id, or stop with 404 Not Found."""
-    task = get_db().execute(
-        "SELECT id, summary, done, created FROM tasks WHERE id = ? AND user_id = ?", (task_id, current_user.id)
-    ).fetchone()
+    task = (
+        get_db()
+        .execute(
+            "SELECT id, summary, done, created FROM tasks"
+            " WHERE id = ? AND user_id = ?",
+            (task_id, current_user.id),
+        )
+        .fetchone()
+    )
     if task is None:
         abort(404, f"There is no task #{task_id}.")
     return task
 
 
 def summary_problem(summary):
-    """Return what is wrong with a summary (its words already joined by single spaces), or None."""
-    if not any(unicodedata.category(char)[0] in "LNPS" and char not in BLANK_LETTERS for char in summary):
+    """Return what is wrong with a summary (its words
+    already joined by single spaces), or None."""
+    if not any(
+        unicodedata.category(char)[0] in "LNPS" and char not in BLANK_LETTERS
+        for char in summary
+    ):
         # Only spaces, or characters that draw nothing (a
         # zero-width space, a Hangul filler): it would look empty.
         return "A task needs a summary."
@@ -84,19 +121,30 @@ def summary_problem(summary):
 
 
 def typed_back(text, limit):
-    """Return what was typed, to show it again in a form: cut to its limit, without control characters."""
-    return "".join(char for char in text[:limit] if unicodedata.category(char) != "Cc")
+    """Return what was typed, to show it again in a form:
+    cut to its limit, without control characters."""
+    return "".join(
+        char for char in text[:limit] if unicodedata.category(char) != "Cc"
+    )
 
 
 def render_dashboard(error=None, summary="", page=1):
-    """Render one page of the dashboard, with a form error and what was typed if there is one."""
+    """Render one page of the dashboard, with a form
+    error and what was typed if there is one."""
     counts = count_tasks()
     last_page = max(1, math.ceil(counts["total"] / TASKS_PER_PAGE))
     if page > last_page:
         abort(404, f"There is no page {page}: the tasks fill {last_page}.")
-    return render_template("tasks.html", tasks=list_tasks(page), total=counts["total"],
-                           done=counts["done"], page=page, last_page=last_page,
-                           error=error, summary=summary)
+    return render_template(
+        "tasks.html",
+        tasks=list_tasks(page),
+        total=counts["total"],
+        done=counts["done"],
+        page=page,
+        last_page=last_page,
+        error=error,
+        summary=summary,
+    )
 
 
 @bp.route("/tasks")
@@ -118,7 +166,10 @@ def add_task():
         return render_dashboard(problem, typed_back(summary, MAX_SUMMARY)), 400
     db = get_db()
     # The ? placeholder sends the summary as data: it can never be read as SQL.
-    db.execute("INSERT INTO tasks (summary, user_id) VALUES (?, ?)", (summary, current_user.id))
+    db.execute(
+        "INSERT INTO tasks (summary, user_id) VALUES (?, ?)",
+        (summary, current_user.id),
+    )
     db.commit()
     flash("Task added.", "success")
     return redirect(url_for("tasks.tasks"))
@@ -129,7 +180,10 @@ def add_task():
 def toggle_task(task_id):
     """Mark a task done, or not done again, then redirect to the dashboard."""
     db = get_db()
-    cursor = db.execute("UPDATE tasks SET done = NOT done WHERE id = ? AND user_id = ?", (task_id, current_user.id))
+    cursor = db.execute(
+        "UPDATE tasks SET done = NOT done WHERE id = ? AND user_id = ?",
+        (task_id, current_user.id),
+    )
     if cursor.rowcount == 0:
         abort(404, f"There is no task #{task_id}.")
     db.commit()
@@ -142,7 +196,10 @@ def toggle_task(task_id):
 def delete_task(task_id):
     """Delete one task, then redirect to the dashboard."""
     db = get_db()
-    cursor = db.execute("DELETE FROM tasks WHERE id = ? AND user_id = ?", (task_id, current_user.id))
+    cursor = db.execute(
+        "DELETE FROM tasks WHERE id = ? AND user_id = ?",
+        (task_id, current_user.id),
+    )
     if cursor.rowcount == 0:
         abort(404, f"There is no task #{task_id}.")
     db.commit()
@@ -153,21 +210,33 @@ def delete_task(task_id):
 @bp.route("/tasks/purge", methods=["POST"])
 @login_required
 def purge_done():
-    """Delete every task of the user's that is done, then redirect to the dashboard."""
+    """Delete every task of the user's that is
+    done, then redirect to the dashboard."""
     db = get_db()
-    cursor = db.execute("DELETE FROM tasks WHERE done = 1 AND user_id = ?", (current_user.id,))
+    cursor = db.execute(
+        "DELETE FROM tasks WHERE done = 1 AND user_id = ?", (current_user.id,)
+    )
     db.commit()
-    flash(f"Removed {cursor.rowcount} done task{'' if cursor.rowcount == 1 else 's'}.", "success")
+    flash(
+        f"Removed {cursor.rowcount} done"
+        f" task{'' if cursor.rowcount == 1 else 's'}.",
+        "success",
+    )
     return redirect(url_for("tasks.tasks"))
 
 
 @bp.route("/api/tasks")
 @login_required
 def api_tasks():
-    """Return one page of tasks as a JSON list, newest first: ?page=2 for the next ones."""
+    """Return one page of tasks as a JSON list,
+    newest first: ?page=2 for the next ones."""
     return [
-        {"id": task["id"], "summary": task["summary"], "done": bool(task["done"]),
-         "created": task["created"]}
+        {
+            "id": task["id"],
+            "summary": task["summary"],
+            "done": bool(task["done"]),
+            "created": task["created"],
+        }
         for task in list_tasks(page_number())
     ]
 
@@ -180,12 +249,17 @@ def task_detail(task_id):
 
 
 def search_words(query):
-    """Turn what was typed into a full-text query: every word, each as the start of a word in the task.
+    """Turn what was typed into a full-text query: every
+    word, each as the start of a word in the task.
 
-    Each word is quoted, so that FTS5 reads AND, OR, NEAR, * or " in it as text, never as its syntax
-    (and a NUL character, which would end the quoted text early, is left out).
+    Each word is quoted, so that FTS5 reads AND, OR, NEAR, * or
+    " in it as text, never as its syntax (and a NUL character,
+    which would end the quoted text early, is left out).
     """
-    return " ".join('"' + word.replace('"', '""').replace("\0", "") + '"*' for word in query.split())
+    return " ".join(
+        '"' + word.replace('"', '""').replace("\0", "") + '"*'
+        for word in query.split()
+    )
 
 
 @bp.route("/search")
@@ -205,8 +279,11 @@ def search():
     if not words:
         # No word to look for: every task, counted by the counts row.
         total = count_tasks()["total"]
-        results = db.execute("SELECT id, summary FROM tasks WHERE user_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
-                             (current_user.id, PER_PAGE, (page - 1) * PER_PAGE)).fetchall()
+        results = db.execute(
+            "SELECT id, summary FROM tasks WHERE user_id = ?"
+            " ORDER BY id DESC LIMIT ? OFFSET ?",
+            (current_user.id, PER_PAGE, (page - 1) * PER_PAGE),
+        ).fetchall()
     else:
         # The full-text index finds the matching ids once, without reading the
         # tasks (the subquery); the user's tasks among them are kept, newest
@@ -214,11 +291,21 @@ def search():
         # other way round, SQLite ran the whole match again for each task of
         # the user's: seconds for a long query, with every worker stuck in it.
         matching = "SELECT rowid FROM tasks_search WHERE tasks_search MATCH ?"
-        total = db.execute(f"SELECT count(*) FROM tasks WHERE user_id = ? AND id IN ({matching})",
-                           (current_user.id, words)).fetchone()[0]
+        total = db.execute(
+            f"SELECT count(*) FROM tasks WHERE user_id = ? AND id IN ({matching})",
+            (current_user.id, words),
+        ).fetchone()[0]
         results = db.execute(
-            f"SELECT id, summary FROM tasks WHERE user_id = ? AND id IN ({matching})"
+            "SELECT id, summary FROM tasks"
+            f" WHERE user_id = ? AND id IN ({matching})"
             " ORDER BY id DESC LIMIT ? OFFSET ?",
-            (current_user.id, words, PER_PAGE, (page - 1) * PER_PAGE)).fetchall()
-    return render_template("search.html", query=query, page=page, total=total, results=results,
-                           has_next=page * PER_PAGE < total)
+            (current_user.id, words, PER_PAGE, (page - 1) * PER_PAGE),
+        ).fetchall()
+    return render_template(
+        "search.html",
+        query=query,
+        page=page,
+        total=total,
+        results=results,
+        has_next=page * PER_PAGE < total,
+    )

@@ -15,7 +15,8 @@ DROP TABLE task_counts;
 DROP TABLE tasks;
 -- New tasks are numbered after the old ones, which
 -- keep their numbers when they are moved back.
-INSERT INTO sqlite_sequence (name, seq) SELECT 'tasks', max(id) FROM unowned_tasks HAVING max(id) IS NOT NULL;
+INSERT INTO sqlite_sequence (name, seq)
+    SELECT 'tasks', max(id) FROM unowned_tasks HAVING max(id) IS NOT NULL;
 -- The people who signed up in step 07 or 08 stay,
 -- without a password (see users in schema.sql).
 ALTER TABLE users ADD COLUMN password_hash TEXT;

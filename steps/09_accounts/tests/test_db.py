@@ -1,4 +1,6 @@
-"""The database: one connection per request, closed after it; the init-db and backup commands."""
+"""The database: one connection per request, closed
+after it; the init-db and backup commands."""
+
 import sqlite3
 
 import pytest
@@ -17,7 +19,9 @@ def test_one_connection_per_request_closed_afterwards(app):
 def test_init_db_command(runner, app):
     result = runner.invoke(args=["init-db"])
     assert result.exit_code == 0
-    assert f"Initialized the database at {app.config['DATABASE']}." in result.output
+    assert (
+        f"Initialized the database at {app.config['DATABASE']}." in result.output
+    )
 
 
 def test_backup_copies_the_tasks(runner, user, tasks, tmp_path):
@@ -27,11 +31,15 @@ def test_backup_copies_the_tasks(runner, user, tasks, tmp_path):
     assert result.exit_code == 0
     assert "Backed up" in result.output
     with sqlite3.connect(backup) as copy:
-        assert copy.execute("SELECT summary FROM tasks").fetchall() == [("Keep me",)]
+        assert copy.execute("SELECT summary FROM tasks").fetchall() == [
+            ("Keep me",)
+        ]
 
 
 def test_backup_into_a_missing_folder_says_so(runner, tmp_path):
-    result = runner.invoke(args=["backup", str(tmp_path / "missing" / "backup.db")])
+    result = runner.invoke(
+        args=["backup", str(tmp_path / "missing" / "backup.db")]
+    )
     assert result.exit_code != 0
     assert "There is no folder" in result.output
 
@@ -46,7 +54,9 @@ def test_backup_onto_a_file_that_is_not_a_database_says_so(runner, tmp_path):
 
 def create_user(runner, *args, password="correct horse", again=None):
     """Run flask create-user, typing the password and its confirmation."""
-    return runner.invoke(args=["create-user", *args], input=f"{password}\n{again or password}\n")
+    return runner.invoke(
+        args=["create-user", *args], input=f"{password}\n{again or password}\n"
+    )
 
 
 def test_create_user_makes_an_account_one_can_sign_in_to(runner, auth, client):
@@ -57,14 +67,29 @@ def test_create_user_makes_an_account_one_can_sign_in_to(runner, auth, client):
     assert auth.login("ada").headers["Location"] == "/tasks"
 
 
-@pytest.mark.parametrize("args, password, again, message", [
-    (["ada"], "short", None, "A password has 8 to 128 characters."),
-    (["lovelace"], "Lovelace", None, "A password must not be the username."),
-    (["ab"], "correct horse", None, "A username has 3 to 30 characters."),
-    (["ada", "--email", "nope"], "correct horse", None, "Enter an e-mail address such as ada@example.com."),
-    (["ada"], "correct horse", "another horse", "The two entered values do not match."),
-])
-def test_create_user_refuses_bad_input(runner, app, args, password, again, message):
+@pytest.mark.parametrize(
+    "args, password, again, message",
+    [
+        (["ada"], "short", None, "A password has 8 to 128 characters."),
+        (["lovelace"], "Lovelace", None, "A password must not be the username."),
+        (["ab"], "correct horse", None, "A username has 3 to 30 characters."),
+        (
+            ["ada", "--email", "nope"],
+            "correct horse",
+            None,
+            "Enter an e-mail address such as ada@example.com.",
+        ),
+        (
+            ["ada"],
+            "correct horse",
+            "another horse",
+            "The two entered values do not match.",
+        ),
+    ],
+)
+def test_create_user_refuses_bad_input(
+    runner, app, args, password, again, message
+):
     result = create_user(runner, *args, password=password, again=again)
     assert result.exit_code == 1
     assert message in result.output

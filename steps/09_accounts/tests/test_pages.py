@@ -1,4 +1,6 @@
-"""The pages: each answers, errors are pages in the site's layout, the health check reports."""
+"""The pages: each answers, errors are pages in
+the site's layout, the health check reports."""
+
 import io
 
 import pytest
@@ -39,11 +41,15 @@ def test_health_check_without_a_database_is_503(client, app, tmp_path):
 
 def test_a_chunked_body_is_refused_with_411(client, tasks):
     body = f"csrf_token={tasks.token()}&summary=x".encode()
-    response = client.post("/tasks", input_stream=io.BytesIO(body), headers={"Transfer-Encoding": "chunked"},
-                           content_type="application/x-www-form-urlencoded",
-                           # gunicorn reads the chunks itself and
-                           # says so with wsgi.input_terminated.
-                           environ_overrides={"wsgi.input_terminated": True})
+    response = client.post(
+        "/tasks",
+        input_stream=io.BytesIO(body),
+        headers={"Transfer-Encoding": "chunked"},
+        content_type="application/x-www-form-urlencoded",
+        # gunicorn reads the chunks itself and
+        # says so with wsgi.input_terminated.
+        environ_overrides={"wsgi.input_terminated": True},
+    )
     assert response.status_code == 411
 
 

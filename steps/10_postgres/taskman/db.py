@@ -1,4 +1,6 @@
-"""The database: which one (DATABASE_URL), its connection pool, its migrations, and the init-db and backup commands."""
+"""The database: which one (DATABASE_URL), its connection
+pool, its migrations, and the init-db and backup commands."""
+
 import os
 import sqlite3
 from contextlib import closing
@@ -24,17 +26,24 @@ STEP_09_REVISION = "0001"
 
 
 def configure(app):
-    """Choose the database from DATABASE_URL (PostgreSQL in production), else SQLite in the instance folder.
+    """Choose the database from DATABASE_URL (PostgreSQL
+    in production), else SQLite in the instance folder.
 
-    postgresql+psycopg://USER:PASSWORD@HOST/NAME uses psycopg 3. Unset, the app keeps its data in a SQLite
-    file (APP_DATABASE, or instance/tasks.db): nothing to install on a laptop, and the same code runs.
+    postgresql+psycopg://USER:PASSWORD@HOST/NAME uses psycopg 3. Unset, the
+    app keeps its data in a SQLite file (APP_DATABASE, or instance/tasks.db):
+    nothing to install on a laptop, and the same code runs.
     """
-    url = app.config.get("SQLALCHEMY_DATABASE_URI") or os.environ.get("DATABASE_URL")
+    url = app.config.get("SQLALCHEMY_DATABASE_URI") or os.environ.get(
+        "DATABASE_URL"
+    )
     if not url:
-        os.makedirs(os.path.dirname(os.path.abspath(app.config["DATABASE"])), exist_ok=True)
+        os.makedirs(
+            os.path.dirname(os.path.abspath(app.config["DATABASE"])), exist_ok=True
+        )
         url = "sqlite:///" + os.path.abspath(app.config["DATABASE"])
     app.config["SQLALCHEMY_DATABASE_URI"] = url
-    options = {"pool_pre_ping": True}  # a connection the server closed (a restart) is replaced, not used
+    # A connection the server closed (a restart) is replaced, not used
+    options = {"pool_pre_ping": True}
     if not url.startswith("sqlite"):
         # Each gunicorn worker has a pool of its own:
         # up to pool size + overflow connections each.
@@ -44,9 +53,17 @@ def configure(app):
         # 4 workers x 2 servers x (5 + 5) = 80 here. A sync worker
         # serves one request at a time and needs one connection; a
         # larger pool only holds connections that nothing uses.
-        options["pool_size"] = int(app.config.get("DATABASE_POOL_SIZE", os.environ.get("DATABASE_POOL_SIZE", "5")))
-        options["max_overflow"] = int(app.config.get("DATABASE_MAX_OVERFLOW",
-                                                     os.environ.get("DATABASE_MAX_OVERFLOW", "5")))
+        options["pool_size"] = int(
+            app.config.get(
+                "DATABASE_POOL_SIZE", os.environ.get("DATABASE_POOL_SIZE", "5")
+            )
+        )
+        options["max_overflow"] = int(
+            app.config.get(
+                "DATABASE_MAX_OVERFLOW",
+                os.environ.get("DATABASE_MAX_OVERFLOW", "5"),
+            )
+        )
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", options)
 
 
@@ -56,7 +73,8 @@ def is_sqlite():
 
 
 def sqlite_settings(connection, record):
-    """On every new SQLite connection: WAL-friendly syncing, a wait for other writers, and foreign keys."""
+    """On every new SQLite connection: WAL-friendly
+    syncing, a wait for other writers, and foreign keys."""
     with closing(connection.cursor()) as cursor:
         # WAL lets readers go on while one worker writes (the
         # file remembers it; asking again costs nothing).
@@ -72,10 +90,12 @@ def sqlite_settings(connection, record):
 
 
 def upgrade():
-    """Run the migrations that this database has not had yet (`flask db upgrade` does the same).
+    """Run the migrations that this database has
+    not had yet (`flask db upgrade` does the same).
 
-    A step 09 database has its tables but no record of migrations (alembic_version): it is first
-    stamped as revision 0001, whose tables it already has, and then gets the migrations after it.
+    A step 09 database has its tables but no record of migrations
+    (alembic_version): it is first stamped as revision 0001, whose
+    tables it already has, and then gets the migrations after it.
     """
     tables = sa.inspect(db.engine).get_table_names()
     if "users" in tables and "alembic_version" not in tables:
@@ -86,28 +106,39 @@ def upgrade():
 @click.command("init-db")
 @with_appcontext
 def init_db_command():
-    """Create the database's tables, or bring them up to date: the migrations, never db.create_all()."""
+    """Create the database's tables, or bring them up
+    to date: the migrations, never db.create_all()."""
     upgrade()
-    click.echo(f"Initialized the database at {db.engine.url.render_as_string(hide_password=True)}.")
+    click.echo(
+        "Initialized the database at"
+        f" {db.engine.url.render_as_string(hide_password=True)}."
+    )
 
 
 @click.command("backup")
 @with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False))
 def backup_command(path):
-    """Copy the SQLite database to PATH, safely, even while the app is writing to it."""
+    """Copy the SQLite database to PATH, safely,
+    even while the app is writing to it."""
     if not is_sqlite():
-        raise click.ClickException("This database is PostgreSQL: back it up with pg_dump (see README.md).")
+        raise click.ClickException(
+            "This database is PostgreSQL: back it up with pg_dump (see README.md)."
+        )
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
-        raise click.ClickException(f"There is no folder {folder}: create it first.")
+        raise click.ClickException(
+            f"There is no folder {folder}: create it first."
+        )
     # The copy holds every task: only its owner may read or write it (mode 0600).
     Path(path).touch(mode=0o600)
     os.chmod(path, 0o600)
     # SQLite's online backup API copies a consistent snapshot, page by page.
     try:
-        with closing(sqlite3.connect(current_app.config["DATABASE"])) as source, \
-                closing(sqlite3.connect(path)) as target:
+        with (
+            closing(sqlite3.connect(current_app.config["DATABASE"])) as source,
+            closing(sqlite3.connect(path)) as target,
+        ):
             source.backup(target)
     except sqlite3.Error as error:
         raise click.ClickException(f"Cannot back up to {path}: {error}.") from None
@@ -115,12 +146,14 @@ def backup_command(path):
 
 
 def init_app(app):
-    """Attach the database and its migrations to the app, and register the commands.
+    """Attach the database and its migrations
+    to the app, and register the commands.
 
-    With SQLite (on one machine), the app brings its database up to date when it is made: gunicorn
-    makes it once, in its master process (preload_app), before any worker exists. With PostgreSQL,
-    several app servers start at once: the operator runs `flask --app taskman db upgrade` once,
-    before starting them (compose.yaml's migrate service, deploy/taskman-migrate.service).
+    With SQLite (on one machine), the app brings its database up to date when it
+    is made: gunicorn makes it once, in its master process (preload_app), before
+    any worker exists. With PostgreSQL, several app servers start at once: the
+    operator runs `flask --app taskman db upgrade` once, before starting them
+    (compose.yaml's migrate service, deploy/taskman-migrate.service).
     A database that cannot be opened stops the app with one line.
     """
     configure(app)
@@ -138,9 +171,13 @@ def init_app(app):
                 connection.execute(sa.text("SELECT 1"))
         except (sa.exc.SQLAlchemyError, OSError) as error:
             shown = db.engine.url.render_as_string(hide_password=True)
-            raise SystemExit(f"Refusing to start: cannot use the database {shown} ({error.__class__.__name__});"
-                             " set APP_DATABASE to a file in a folder the app can write to, or DATABASE_URL"
-                             " to a PostgreSQL server that answers") from None
+            raise SystemExit(
+                "Refusing to start: cannot use the database"
+                f" {shown} ({error.__class__.__name__});"
+                " set APP_DATABASE to a file in a folder the app can write to,"
+                " or DATABASE_URL"
+                " to a PostgreSQL server that answers"
+            ) from None
         # gunicorn forks its workers from this process: a connection
         # opened here must not be shared by them, so the pool is
         # emptied; each worker opens connections of its own.

@@ -16,12 +16,16 @@ def index():
 
 @bp.route("/healthz")
 def health():
-    """Report, as JSON, whether the service can use its database: 200 if it can, 503 if not."""
+    """Report, as JSON, whether the service can use
+    its database: 200 if it can, 503 if not."""
     try:
         db.session.execute(text("SELECT 1"))
     except (SQLAlchemyError, OSError) as error:
         current_app.logger.error("Health check failed: %s", error)
-        return {"status": "unavailable", "error": "the database cannot be used"}, 503
+        return {
+            "status": "unavailable",
+            "error": "the database cannot be used",
+        }, 503
     return {"status": "ok"}
 
 

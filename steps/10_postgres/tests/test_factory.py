@@ -1,4 +1,6 @@
-"""The factory makes a new app each time, configured from the environment or from the test."""
+"""The factory makes a new app each time, configured
+from the environment or from the test."""
+
 import pytest
 from flask import request
 
@@ -45,7 +47,9 @@ def test_debug_in_production_stops_the_app(monkeypatch, tmp_path):
     monkeypatch.delenv("APP_ENV", raising=False)
     monkeypatch.setenv("FLASK_DEBUG", "1")
     with pytest.raises(SystemExit, match="FLASK_DEBUG"):
-        create_app({"SECRET_KEY": "x" * 32, "DATABASE": str(tmp_path / "tasks.db")})
+        create_app(
+            {"SECRET_KEY": "x" * 32, "DATABASE": str(tmp_path / "tasks.db")}
+        )
 
 
 def test_a_database_that_cannot_be_opened_stops_the_app(tmp_path):
@@ -54,7 +58,8 @@ def test_a_database_that_cannot_be_opened_stops_the_app(tmp_path):
 
 
 def test_forwarding_headers_count_only_from_the_proxies(app, client):
-    """X-Forwarded-For and -Host from anyone but nginx (APP_PROXIES) are dropped, not believed."""
+    """X-Forwarded-For and -Host from anyone but
+    nginx (APP_PROXIES) are dropped, not believed."""
     seen = []
     app.before_request(lambda: seen.append((request.remote_addr, request.host)))
     forged = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Host": "evil.example"}

@@ -1,4 +1,6 @@
-"""The pages: each answers, errors are pages in the site's layout, the health check reports."""
+"""The pages: each answers, errors are pages in
+the site's layout, the health check reports."""
+
 import io
 
 import pytest
@@ -35,7 +37,9 @@ def test_health_check(client):
 
 def test_health_check_without_a_database_is_503(client, monkeypatch):
     def unreachable(*args, **kwargs):  # as when the database server is down
-        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+        raise OperationalError(
+            "SELECT 1", {}, ConnectionRefusedError("connection refused")
+        )
 
     monkeypatch.setattr(db.session, "execute", unreachable)
     response = client.get("/healthz")
@@ -45,11 +49,15 @@ def test_health_check_without_a_database_is_503(client, monkeypatch):
 
 def test_a_chunked_body_is_refused_with_411(client, tasks):
     body = f"csrf_token={tasks.token()}&summary=x".encode()
-    response = client.post("/tasks", input_stream=io.BytesIO(body), headers={"Transfer-Encoding": "chunked"},
-                           content_type="application/x-www-form-urlencoded",
-                           # gunicorn reads the chunks itself and
-                           # says so with wsgi.input_terminated.
-                           environ_overrides={"wsgi.input_terminated": True})
+    response = client.post(
+        "/tasks",
+        input_stream=io.BytesIO(body),
+        headers={"Transfer-Encoding": "chunked"},
+        content_type="application/x-www-form-urlencoded",
+        # gunicorn reads the chunks itself and
+        # says so with wsgi.input_terminated.
+        environ_overrides={"wsgi.input_terminated": True},
+    )
     assert response.status_code == 411
 
 
@@ -58,13 +66,26 @@ def test_another_host_is_refused(app, client):
     assert client.get("/", headers={"Host": "evil.example.com"}).status_code == 400
 
 
-@pytest.mark.parametrize("path, data", [
-    ("/tasks", {"summary": "a\0b"}),
-    ("/login", {"username": "ada\0", "password": "correct horse"}),
-    ("/signup", {"username": "bob\0", "email": "bob@example.com", "password": "correct horse"}),
-])
-def test_a_form_with_a_nul_character_is_refused_with_400(client, tasks, user, sql, path, data):
-    """PostgreSQL's text cannot hold NUL: refused before the database sees it, never a 500."""
+@pytest.mark.parametrize(
+    "path, data",
+    [
+        ("/tasks", {"summary": "a\0b"}),
+        ("/login", {"username": "ada\0", "password": "correct horse"}),
+        (
+            "/signup",
+            {
+                "username": "bob\0",
+                "email": "bob@example.com",
+                "password": "correct horse",
+            },
+        ),
+    ],
+)
+def test_a_form_with_a_nul_character_is_refused_with_400(
+    client, tasks, user, sql, path, data
+):
+    """PostgreSQL's text cannot hold NUL: refused
+    before the database sees it, never a 500."""
     response = tasks.post(path, data)
     assert response.status_code == 400
     assert "must not hold the character NUL" in response.get_data(as_text=True)

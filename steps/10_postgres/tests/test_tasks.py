@@ -1,7 +1,10 @@
-"""The task manager: adding, counting, toggling, deleting, purging, one task, search and JSON.
+"""The task manager: adding, counting, toggling,
+deleting, purging, one task, search and JSON.
 
-Each test is signed in as ada (the user fixture); bob, in his own browser, is a second user.
+Each test is signed in as ada (the user fixture);
+bob, in his own browser, is a second user.
 """
+
 import re
 
 import pytest
@@ -25,9 +28,16 @@ def test_a_task_survives_a_new_connection(app, client, tasks):
     tasks.add("Stay")
     # A new app on the same database: what is not committed would be gone.
     from taskman import create_app
-    again = create_app({"TESTING": True, "SECRET_KEY": app.secret_key, "DATABASE": app.config["DATABASE"],
-                        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                        "PASSWORD_HASH_METHOD": app.config["PASSWORD_HASH_METHOD"]})
+
+    again = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": app.secret_key,
+            "DATABASE": app.config["DATABASE"],
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "PASSWORD_HASH_METHOD": app.config["PASSWORD_HASH_METHOD"],
+        }
+    )
     other = again.test_client()
     # ada's signed session cookie, signed with the
     # same secret, is good for the new app too.
@@ -35,13 +45,16 @@ def test_a_task_survives_a_new_connection(app, client, tasks):
     assert other.get("/api/tasks").get_json()[0]["summary"] == "Stay"
 
 
-@pytest.mark.parametrize("summary, message", [
-    ("", "A task needs a summary."),
-    ("   ", "A task needs a summary."),
-    ("x" * 301, "A summary has at most 300 characters."),
-    ("\u200b\u200b", "A task needs a summary."),
-    ("Call\x01Ada", "A summary has no control characters."),
-])
+@pytest.mark.parametrize(
+    "summary, message",
+    [
+        ("", "A task needs a summary."),
+        ("   ", "A task needs a summary."),
+        ("x" * 301, "A summary has at most 300 characters."),
+        ("\u200b\u200b", "A task needs a summary."),
+        ("Call\x01Ada", "A summary has no control characters."),
+    ],
+)
 def test_a_bad_summary_is_refused(client, tasks, summary, message):
     response = tasks.add(summary)
     assert response.status_code == 400
@@ -144,35 +157,52 @@ def test_the_counts_are_per_user(client, tasks, bob):
     html = bob.get("/tasks").get_data(as_text=True)
     assert "<strong>1</strong> total" in html and "<strong>0</strong> done" in html
     bob.post("/tasks/4/delete")
-    assert "<strong>3</strong> total" in client.get("/tasks").get_data(as_text=True)
+    assert "<strong>3</strong> total" in client.get("/tasks").get_data(
+        as_text=True
+    )
 
 
 def test_each_user_sees_only_their_own_tasks(client, tasks, bob):
     tasks.add("Ada's secret")
     bob.add("Bob's list")
     assert summaries(client) == ["Ada's secret"]
-    assert [task["summary"] for task in bob.get("/api/tasks").get_json()] == ["Bob's list"]
+    assert [task["summary"] for task in bob.get("/api/tasks").get_json()] == [
+        "Bob's list"
+    ]
     assert "Ada's secret" not in bob.get("/tasks").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("method, path", [
-    ("get", "/tasks/{}"), ("post", "/tasks/{}/toggle"), ("post", "/tasks/{}/delete"),
-])
-def test_another_users_task_is_a_404_like_a_missing_one(client, tasks, bob, method, path):
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("get", "/tasks/{}"),
+        ("post", "/tasks/{}/toggle"),
+        ("post", "/tasks/{}/delete"),
+    ],
+)
+def test_another_users_task_is_a_404_like_a_missing_one(
+    client, tasks, bob, method, path
+):
     tasks.add("Ada's secret")
     ada_task = 1
     theirs = getattr(bob, method)(path.format(ada_task))
     missing = getattr(bob, method)(path.format(99))
     assert theirs.status_code == missing.status_code == 404
+
     # The same page, but for the number: nothing says that task
     # 1 exists. (The CSRF tokens of the sign-out form are left
     # out: each one is signed with the second it was made in.)
     def page(response):
-        return re.sub(r'name="csrf_token" value="[^"]*"', "", response.get_data(as_text=True))
+        return re.sub(
+            r'name="csrf_token" value="[^"]*"', "", response.get_data(as_text=True)
+        )
 
     assert page(theirs).replace("#1", "#99") == page(missing)
     # And ada's task is as she left it.
-    assert [(task["summary"], task["done"]) for task in client.get("/api/tasks").get_json()] == [("Ada's secret", False)]
+    assert [
+        (task["summary"], task["done"])
+        for task in client.get("/api/tasks").get_json()
+    ] == [("Ada's secret", False)]
 
 
 def test_search_finds_only_the_users_own_tasks(client, tasks, bob):
@@ -195,11 +225,19 @@ def test_purge_leaves_the_other_users_done_tasks(client, tasks, bob):
 
 
 def test_a_task_may_have_a_due_date_shown_on_the_dashboard(client, tasks, user):
-    assert tasks.post("/tasks", {"summary": "Hand in the report", "due": "2026-12-31"}).status_code == 302
+    assert (
+        tasks.post(
+            "/tasks", {"summary": "Hand in the report", "due": "2026-12-31"}
+        ).status_code
+        == 302
+    )
     assert tasks.add("No date").status_code == 302
     page = client.get("/tasks").get_data(as_text=True)
     assert '<time datetime="2026-12-31">2026-12-31</time>' in page
-    assert [task["due"] for task in client.get("/api/tasks").get_json()] == [None, "2026-12-31"]
+    assert [task["due"] for task in client.get("/api/tasks").get_json()] == [
+        None,
+        "2026-12-31",
+    ]
 
 
 @pytest.mark.parametrize("due", ["tomorrow", "2026-02-30", "31/12/2026"])
@@ -218,4 +256,6 @@ def test_a_search_looks_for_ten_words_at_most(client, tasks):
     assert "Search for at most 10 words." in response.get_data(as_text=True)
     response = client.get("/search?q=" + "x" * 201)
     assert response.status_code == 400
-    assert "A search has at most 200 characters." in response.get_data(as_text=True)
+    assert "A search has at most 200 characters." in response.get_data(
+        as_text=True
+    )

@@ -1,9 +1,11 @@
-"""Tasks get a due date: a new column, empty for the tasks that exist, so that none is lost.
+"""Tasks get a due date: a new column, empty
+for the tasks that exist, so that none is lost.
 
 Revision ID: 0002
 Revises: 0001
 Create Date: 2026-12-02
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -14,8 +16,14 @@ depends_on = None
 
 # What step 09 kept in SQLite alone: triggers that
 # counted the tasks and fed the full-text search.
-STEP_09_TRIGGERS = ("counts_for_new_user", "count_added", "count_deleted", "count_toggled",
-                    "search_added", "search_deleted")
+STEP_09_TRIGGERS = (
+    "counts_for_new_user",
+    "count_added",
+    "count_deleted",
+    "count_toggled",
+    "search_added",
+    "search_deleted",
+)
 
 
 def upgrade():
