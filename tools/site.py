@@ -476,8 +476,33 @@ def shown_body(response):
         main = soup.find("main")
         text = main.decode_contents() if main else str(soup)
         text = "\n".join(line.strip() for line in text.splitlines() if line.strip())
-    lines = text.splitlines()
+    lines = [part for line in text.splitlines() for part in fitted(line)]
     return "\n".join(lines[:30] + (["…"] if len(lines) > 30 else []))
+
+
+# How many characters of code the page's column shows at 1280 px without scrolling sideways.
+CODE_COLUMNS = 84
+
+
+def fitted(line, pieces=None, joiner=" ", indent="  ", end=""):
+    """A line cut to fit the column: between its pieces (its words by default, quoted ones kept whole), the next
+    lines indented, every line but the last followed by `end`. HTML and JSON read the same, since a line break is
+    a space to them between words and attributes; a command ends its lines with " \\", the shell's continuation."""
+    if len(line) <= CODE_COLUMNS:
+        return [line]
+    pieces = pieces or re.findall(r"(?:\"[^\"]*\"|'[^']*'|\S)+", line)
+    lines, current = [], ""
+    for piece in pieces:
+        candidate = current + joiner + piece if current else piece
+        room = CODE_COLUMNS - len(end) - (len(indent) if lines else 0)
+        if current and len(candidate) > room:
+            lines.append(current)
+            current = piece
+        else:
+            current = candidate
+    lines.append(current)
+    return [("" if number == 0 else indent) + text + ("" if number == len(lines) - 1 else end)
+            for number, text in enumerate(lines)]
 
 
 # The time every task shown on the site was created, a minute apart by id (see fix_creation_times).
@@ -534,7 +559,9 @@ def render_request(steps, step, spec, words):
             body = "&".join(f"{quote_plus(k)}={'…' if k == 'csrf_token' else quote_plus(v)}" for k, v in form.items())
             request = f"{method} {url} HTTP/1.1\nHost: 127.0.0.1:5000"
             if body:
-                request += f"\nContent-Type: application/x-www-form-urlencoded\n\n{body}"
+                # A long body is shown cut before an "&", on lines of its own, to be read without scrolling.
+                shown_form = "\n".join(fitted(body, re.findall(r"&?[^&]+", body), joiner="", indent=""))
+                request += f"\nContent-Type: application/x-www-form-urlencoded\n\n{shown_form}"
             phrase = HTTPStatus(response.status_code).phrase
             # A redirect's body is Werkzeug's "Redirecting..." page, which no browser shows: the status and the
             # Location say it all, so neither that body nor the Content-Type that describes it is shown.
@@ -587,7 +614,7 @@ def render_command(line):
             tutorial.build_parser().parse_args(arguments)
         except SystemExit:
             raise DirectiveError(f"tutorial.py does not accept: {line}") from None
-    return block("command", "tutorial.py", fence(f"$ {line}", "console"))
+    return block("command", "tutorial.py", fence("\n".join(fitted(f"$ {line}", indent="    ", end=" \\")), "console"))
 
 
 def render_tree(steps, step):
