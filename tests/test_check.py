@@ -32,6 +32,13 @@ def no_csrf_token(folder):
             '<input type="hidden" name="csrf_token" value="{{ csrf_token() }}">', "")
 
 
+def summary_marked_safe(folder):
+    """|safe on the dashboard's summaries: the sample task's <script> reaches the page, and the tag, cut off by
+    truncate, swallows the rows after it, so the row numbers' check fails first in the page's order."""
+    replace(folder / "templates" / "tasks.html", "{{ task.summary|truncate(40) }}",
+            "{{ task.summary|truncate(40)|safe }}")
+
+
 def no_commit(folder):
     replace(folder / "app.py", '(summary,))\n    db.commit()\n', '(summary,))\n')
 
@@ -198,6 +205,7 @@ MISTAKES = [
     ("relative database path", "05_sqlite", relative_database_path, "database-path",
      ["taskman.db", "instance_path"], "en"),
     ("template missing", "03_templates", template_missing, "missing-files", ["templates/task.html"], "en"),
+    ("summary marked |safe", "03_templates", summary_marked_safe, "autoescaping", ["|safe", "<script>"], "zh"),
     ("syntax error", "02_routes", syntax_error, "syntax", ["app.py", "def oops(:"], "zh"),
     ("server.py with web", "01_hello", server_py_with_web, "other-module", ["server.py", "web", "app.py"], "en"),
     ("Flask object named web", "03_templates", flask_object_named_web, "other-name", ["web", "app = Flask"], "zh"),

@@ -43,6 +43,16 @@ def say(zh, en, **values):
 
 # tag: anchor of the section that teaches it, then (the cause, what to change) in each language.
 CAUSES = {
+    "unescaped": {
+        "anchor": "autoescaping",
+        "zh": ("{page} 上出现了没有转义的 <script> 标签：一段看起来像 HTML 的文字被当成 HTML 发给了浏览器。"
+               "浏览器会运行它，截短的 <script> 还会吞掉后面的内容，所以别的检查也会跟着失败。",
+               "去掉模板里的 |safe（或者视图里的 Markup(...)）：Jinja 会自动转义，<script> 就显示成文字。"),
+        "en": ("A <script> tag reached {page} unescaped: text that looks like HTML went to the browser as HTML. "
+               "The browser runs it, and a cut-off <script> swallows what follows, so other checks fail too.",
+               "Remove |safe from the template (or Markup(...) from the view): Jinja escapes the text by itself, "
+               "and <script> shows as text."),
+    },
     "csrf-missing": {
         "anchor": "csrf",
         "zh": ("{page} 上提交到 {action} 的表单被拒绝（400）：表单里没有 csrf_token 隐藏字段。",
