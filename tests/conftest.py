@@ -18,6 +18,7 @@ sys.dont_write_bytecode = sys.dont_write_bytecode or not sys.pycache_prefix
 
 from support import ROOT, STEPS, Forms, TaskActions, load_app_module, step_title  # noqa: E402
 from support.messages import forget_requests, record_requests, remember_comparison  # noqa: E402
+from tools.servers import free_port  # noqa: E402
 from tutorial import flask_app_option  # noqa: E402
 
 TESTS = Path(__file__).resolve().parent
@@ -255,15 +256,6 @@ def pytest_terminal_summary(terminalreporter):
         for concept in concepts:
             terminalreporter.line(f"- {concept}")
         terminalreporter.line("Open the course with `python tutorial.py serve`, then http://127.0.0.1:8000 plus the path above.")
-
-
-def free_port():
-    """Ask the operating system for a TCP port that nothing listens on."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

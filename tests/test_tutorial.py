@@ -1,5 +1,4 @@
 """tutorial.py, the course's entry point: step names and its commands (the set-up: test_setup.py)."""
-import os
 import shutil
 import subprocess
 import sys
@@ -11,6 +10,7 @@ from support import ROOT, STEPS
 
 sys.path.insert(0, str(ROOT))
 import tutorial  # noqa: E402
+from tools import in_ci  # noqa: E402
 
 
 @pytest.mark.parametrize("name", ["3", "03", "03_templates"])
@@ -72,7 +72,7 @@ def require_group(group):
     """Skip a test that needs a group of the course's packages this Python has not (a .venv that only `check` set
     up); fail in CI, whose `python tutorial.py test` installs every group."""
     reason = tutorial.missing_group(group)
-    if reason and os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+    if reason and in_ci():
         pytest.fail(f"{reason} (CI runs python tutorial.py test, which installs every group)", pytrace=False)
     if reason:
         pytest.skip(reason)

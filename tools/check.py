@@ -44,9 +44,8 @@ from tutorial import IGNORED_NAMES, STEPS, factory_package, folder_files, resolv
 
 # Rewritten test modules are cached here between checks (never beside the tests): a warm check skips that work.
 PYCACHE = ROOT / ".venv" / "pycache-check"
-# The temporary copy and the tests' databases go to a RAM disk where the system has one (Linux's /dev/shm):
-# SQLite's commits then wait for no disk.
-SCRATCH = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+# The temporary copy and the tests' databases go where the grading's go: a RAM disk where there is one.
+SCRATCH = grade.SCRATCH
 
 # The two tiers of a check, as pytest -m expressions. The first runs in this process, in seconds: the concepts the
 # step teaches, in the page's order, and the report. Only when it passes does the second start, a part at a time:

@@ -158,11 +158,9 @@ class Demo:
     def serve(self, port=None):
         """Start the real development server for this step, on a free port unless one is given."""
         if port is None:
-            import socket
+            from tools.servers import free_port
 
-            with socket.socket() as sock:
-                sock.bind(("127.0.0.1", 0))
-                port = sock.getsockname()[1]
+            port = free_port()
         return Server(self.folder, self.app_under_demo.database, port)
 
     def close(self):

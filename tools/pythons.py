@@ -17,6 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tools import in_ci
 from tutorial import MINIMUM_PYTHON
 
 # What an interpreter says about itself: its version (final releases only count) and its real path.
@@ -102,7 +103,7 @@ def main(argv=None):
     for run in runs:
         print(*run)
     missing = any(note.startswith("missing") for note in notes)
-    return 1 if missing and os.environ.get("CI", "").lower() in ("1", "true", "yes") else 0
+    return 1 if missing and in_ci() else 0
 
 
 if __name__ == "__main__":

@@ -17,17 +17,17 @@ On a laptop without Chromium or Playwright they skip; in CI (CI=true) a missing 
     checks          the accessibility checks (Checks, at the end of this file)
 """
 import importlib
-import os
 from collections import deque
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
 
 from support import require_program
+from tools import in_ci
 from tools.screenshots import (CHROMIUM_NAMES, DESKTOP, SAMPLE_TASKS, StepServer, has_accounts, has_database, launch,
                                sign_in)
 
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+IN_CI = in_ci()
 
 
 def required_module(name, package):

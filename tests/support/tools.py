@@ -1,8 +1,9 @@
 """Tests that need a real program (nginx, Chromium, Docker): skip on a student's laptop, never in CI."""
-import os
 import shutil
 
 import pytest
+
+from tools import in_ci
 
 
 def require_program(name, *candidates, why):
@@ -19,6 +20,6 @@ def require_program(name, *candidates, why):
 
 def unavailable(message):
     """Skip the test (locally) or fail it (in CI, which must provide what it needs) with this message."""
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+    if in_ci():
         pytest.fail(f"{message} (CI must provide it; see .ci/run)", pytrace=False)
     pytest.skip(message)
